@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what building and testing Vigie needs on Debian 12 (idempotent, fast when done).
+# Swift itself is not a Debian package: it must be on PATH (swift.org toolchain, 6.1 or later).
+set -euo pipefail
+
+need=()
+command -v git >/dev/null || need+=(git)
+command -v pkg-config >/dev/null || need+=(pkg-config)
+command -v curl >/dev/null || need+=(curl)
+[ -f /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
+dpkg -s libsqlite3-dev >/dev/null 2>&1 || need+=(libsqlite3-dev)
+dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)
+if [ ${#need[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    echo "setup: installing ${need[*]}" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null; then
+    for dir in /opt/swift/usr/bin /usr/share/swift/usr/bin; do
+        [ -x "$dir/swift" ] && { echo "setup: add $dir to PATH" >&2; break; }
+    done
+    echo "setup: swift is not on PATH; install a Swift 6.1+ toolchain from swift.org" >&2
+    exit 1
+fi

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The README's test command, and exactly what CI runs: install what is missing, bring the lab
+# up (real nginx, Prosody, coturn on 127.0.0.1), build, and run every test.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+Scripts/setup.sh
+Lab/lab.sh up
+trap 'Lab/lab.sh down' EXIT
+swift build --build-tests
+swift test --disable-xctest

@@ -1,0 +1,173 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import SwiftASN1
+import X509
+
+// One HTTP/1.1 request on its own connection (`Connection: close`), optionally over TLS.
+//
+// The TLS handshake accepts any certificate on purpose: the probe must *report* an expired or
+// untrusted certificate, not just fail to connect. The chain the server presents is captured in the
+// verification callback and judged afterwards by `CertificateInspector` against the real trust store.
+
+/// What one request got back.
+struct HTTPExchange: Sendable {
+    var status: Int
+    var headers: HTTPHeaders
+    var bodyBytes: Int
+    /// The presented certificates, leaf first (https only).
+    var peerChain: [Certificate]
+    var tlsVersion: String?
+}
+
+enum HTTPExchangeFailure: Error, Sendable {
+    case connect(ConnectFailure)
+    case tls(String)
+    case protocolError(String)
+    case timeout
+}
+
+enum HTTPFetcher {
+    static let bodyLimit = 1 << 20
+    static let userAgent = "vigie/\(Vigie.version) (passive check)"
+
+    /// One TLS client context for every probe: verification is done by Vigie, not by the handshake.
+    static let tlsContext: Result<NIOSSLContext, any Error> = Result {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .noHostnameVerification
+        configuration.applicationProtocols = ["http/1.1"]
+        return try NIOSSLContext(configuration: configuration)
+    }
+
+    static func fetch(
+        _ url: HTTPURL,
+        target: AdmittedEndpoint,
+        deadline: ContinuousClock.Instant
+    ) async -> Result<HTTPExchange, HTTPExchangeFailure> {
+        let chainBox = NIOLockedValueBox<[NIOSSLCertificate]>([])
+        var sslContext: NIOSSLContext?
+        if url.scheme == .https {
+            switch tlsContext {
+            case .success(let context): sslContext = context
+            case .failure(let error): return .failure(.tls("cannot set up TLS: \(error)"))
+            }
+        }
+        let serverName: String? = if case .name(let name) = url.host { name } else { nil }
+        let remaining = deadline - .now
+        guard remaining > .zero else { return .failure(.timeout) }
+
+        let connected = await Connector.connectTCP(target, timeout: remaining) { [sslContext] channel in
+            channel.eventLoop.makeCompletedFuture {
+                if let sslContext {
+                    let handler = try NIOSSLClientHandler(
+                        context: sslContext,
+                        serverHostname: serverName,
+                        customVerificationCallback: { certificates, promise in
+                            chainBox.withLockedValue { $0 = certificates }
+                            promise.succeed(.certificateVerified)
+                        }
+                    )
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+                try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                let wrapped = try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
+                    wrappingChannelSynchronously: channel
+                )
+                return ChannelPair(async: wrapped, raw: channel)
+            }
+        }
+        let pair: ChannelPair
+        switch connected {
+        case .success(let opened): pair = opened
+        case .failure(let failure): return .failure(.connect(failure))
+        }
+
+        var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: url.requestTarget)
+        head.headers.add(name: "Host", value: url.hostHeader)
+        head.headers.add(name: "User-Agent", value: userAgent)
+        head.headers.add(name: "Accept", value: "*/*")
+        head.headers.add(name: "Connection", value: "close")
+
+        do {
+            let response = try await pair.async.executeThenClose { inbound, outbound in
+                try await Deadline.run(until: deadline) { [head, raw = pair.raw, isTLS = sslContext != nil] in
+                    func finish(_ head: HTTPResponseHead?, _ bytes: Int) async -> (HTTPResponseHead?, Int, String?) {
+                        guard isTLS else { return (head, bytes, nil) }
+                        let version = try? await raw.nioSSL_tlsVersion().get()
+                        return (head, bytes, version.flatMap { $0 }.map(describe))
+                    }
+                    try await outbound.write(.head(head))
+                    try await outbound.write(.end(nil))
+                    var status: HTTPResponseHead?
+                    var bodyBytes = 0
+                    for try await part in inbound {
+                        switch part {
+                        case .head(let responseHead):
+                            // 1xx interim answers are skipped; the final answer follows.
+                            if responseHead.status.code >= 200 { status = responseHead }
+                        case .body(let buffer):
+                            bodyBytes += buffer.readableBytes
+                            if bodyBytes >= bodyLimit { return await finish(status, bodyBytes) }
+                        case .end:
+                            if status != nil { return await finish(status, bodyBytes) }
+                        }
+                    }
+                    return await finish(status, bodyBytes)
+                }
+            }
+            guard let (responseHead, bodyBytes, tlsVersion) = response else { return .failure(.timeout) }
+            guard let responseHead else {
+                return .failure(.protocolError("connection closed before an HTTP answer"))
+            }
+            var chain: [Certificate] = []
+            if sslContext != nil {
+                chain = chainBox.withLockedValue { $0 }.compactMap { certificate in
+                    (try? certificate.toDERBytes()).flatMap { try? Certificate(derEncoded: $0) }
+                }
+            }
+            return .success(
+                HTTPExchange(
+                    status: Int(responseHead.status.code),
+                    headers: responseHead.headers,
+                    bodyBytes: bodyBytes,
+                    peerChain: chain,
+                    tlsVersion: tlsVersion
+                )
+            )
+        } catch let error as NIOSSLError {
+            return .failure(.tls("TLS handshake failed: \(describe(error))"))
+        } catch let error as BoringSSLError {
+            return .failure(.tls("TLS handshake failed: \(error)"))
+        } catch let error as HTTPParserError {
+            return .failure(.protocolError("not an HTTP answer (\(error))"))
+        } catch let error as IOError {
+            return .failure(.connect(Connector.classify(errno: error.errnoCode, timeout: deadline - .now)))
+        } catch {
+            return .failure(.protocolError("\(error)"))
+        }
+    }
+
+    static func describe(_ version: TLSVersion) -> String {
+        switch version {
+        case .tlsv1: return "TLSv1.0"
+        case .tlsv11: return "TLSv1.1"
+        case .tlsv12: return "TLSv1.2"
+        case .tlsv13: return "TLSv1.3"
+        }
+    }
+
+    static func describe(_ error: NIOSSLError) -> String {
+        switch error {
+        case .handshakeFailed(let inner): return "\(inner)"
+        case .uncleanShutdown: return "connection closed during the handshake"
+        default: return "\(error)"
+        }
+    }
+}
+
+/// The async wrapper and the raw channel it wraps (for TLS details after the exchange).
+struct ChannelPair: Sendable {
+    var async: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
+    var raw: any Channel
+}

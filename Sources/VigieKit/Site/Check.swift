@@ -1,0 +1,141 @@
+/// One passive check of a service: what to probe, and the options of that probe.
+public struct Check: Sendable, Hashable {
+    /// The kind of probe, as the site file names it.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case tcp
+        case udp
+        case http
+        case https
+        case stun
+        case xmpp
+    }
+
+    /// What is probed, with the options that belong to that kind.
+    public enum Target: Sendable, Hashable {
+        case tcp(Endpoint)
+        case udp(Endpoint)
+        case http(HTTPCheck)
+        case stun(Endpoint)
+        case xmpp(XMPPCheck)
+    }
+
+    /// The name of the service this check belongs to.
+    public var service: String
+    public var target: Target
+    /// The whole budget of one run of the probe, connection included.
+    public var timeout: Duration
+    /// An address to connect to instead of resolving the host name (like curl's `--resolve`).
+    public var resolve: IPAddress?
+    /// Where the check is written in the site file.
+    public var location: SourceLocation?
+
+    public static let defaultTimeout: Duration = .seconds(5)
+
+    public init(
+        service: String,
+        target: Target,
+        timeout: Duration = Check.defaultTimeout,
+        resolve: IPAddress? = nil,
+        location: SourceLocation? = nil
+    ) {
+        self.service = service
+        self.target = target
+        self.timeout = timeout
+        self.resolve = resolve
+        self.location = location
+    }
+
+    public var kind: Kind {
+        switch target {
+        case .tcp: return .tcp
+        case .udp: return .udp
+        case .http(let http): return http.url.scheme == .https ? .https : .http
+        case .stun: return .stun
+        case .xmpp: return .xmpp
+        }
+    }
+
+    /// The endpoint the probe connects to (by name; `resolve` may redirect the connection).
+    public var endpoint: Endpoint {
+        switch target {
+        case .tcp(let endpoint), .udp(let endpoint), .stun(let endpoint): return endpoint
+        case .http(let http): return http.url.endpoint
+        case .xmpp(let xmpp): return xmpp.endpoint
+        }
+    }
+
+    /// The transport the probe uses to reach its endpoint.
+    public var transport: Transport {
+        switch target {
+        case .udp, .stun: return .udp
+        case .tcp, .http, .xmpp: return .tcp
+        }
+    }
+
+    /// The target as the site file writes it (`meet.example.org:443`, `https://meet.example.org/`).
+    public var targetDescription: String {
+        switch target {
+        case .http(let http): return http.url.description
+        default: return endpoint.description
+        }
+    }
+
+    /// A stable identifier, unique within a site: `service/kind/target`.
+    public var id: String { "\(service)/\(kind.rawValue)/\(targetDescription)" }
+}
+
+/// The two transports a probe can use.
+public enum Transport: String, Sendable, Hashable {
+    case tcp
+    case udp
+}
+
+/// An `http` or `https` check.
+public struct HTTPCheck: Sendable, Hashable {
+    public var url: HTTPURL
+    /// Pass when the answer is a redirect to the same host over https (for the plain-http port).
+    public var expectRedirectToHTTPS: Bool
+    /// Fail an https answer that has no `Strict-Transport-Security` header.
+    public var requireHSTS: Bool
+    /// The statuses that pass; empty means any 2xx.
+    public var expectedStatus: [Int]
+    /// Extra trust anchors (PEM file, absolute path) on top of the system store.
+    public var caFile: String?
+    /// Warn (without failing) when the certificate expires within this many days.
+    public var warnDays: Int
+
+    public static let defaultWarnDays = 14
+
+    public init(
+        url: HTTPURL,
+        expectRedirectToHTTPS: Bool = false,
+        requireHSTS: Bool? = nil,
+        expectedStatus: [Int] = [],
+        caFile: String? = nil,
+        warnDays: Int = HTTPCheck.defaultWarnDays
+    ) {
+        self.url = url
+        self.expectRedirectToHTTPS = expectRedirectToHTTPS
+        self.requireHSTS = requireHSTS ?? (url.scheme == .https)
+        self.expectedStatus = expectedStatus
+        self.caFile = caFile
+        self.warnDays = warnDays
+    }
+}
+
+/// An `xmpp` check: the client-to-server port of Prosody.
+public struct XMPPCheck: Sendable, Hashable {
+    public var endpoint: Endpoint
+    /// The XMPP domain to open a stream for (`to=` of the stream header).
+    public var domain: String
+    /// Fail when the server does not offer STARTTLS (RFC 6120 requires TLS).
+    public var requireStartTLS: Bool
+
+    public static let defaultPort = 5222
+
+    public init(endpoint: Endpoint, domain: String, requireStartTLS: Bool = true) {
+        self.endpoint = endpoint
+        self.domain = domain
+        self.requireStartTLS = requireStartTLS
+    }
+}

@@ -1,0 +1,36 @@
+import struct Foundation.URL
+
+/// A Jitsi Meet deployment as its site file (`vigie.yml`) describes it.
+public struct Site: Sendable, Hashable {
+    /// A short name for the deployment (`visio-pme`).
+    public var name: String
+    /// The public domain of the Jitsi Meet service (`meet.example.org`).
+    public var domain: String
+    /// The language of generated reports.
+    public var language: Language
+    public var hosting: Hosting
+    /// The services, in the order of the site file.
+    public var services: [Service]
+
+    public init(
+        name: String,
+        domain: String,
+        language: Language = .en,
+        hosting: Hosting = Hosting(),
+        services: [Service] = []
+    ) {
+        self.name = name
+        self.domain = domain
+        self.language = language
+        self.hosting = hosting
+        self.services = services
+    }
+
+    /// Every check of every service, in file order.
+    public var checks: [Check] { services.flatMap(\.checks) }
+
+    /// The service with this name, if the site declares it.
+    public func service(named name: String) -> Service? {
+        services.first { $0.name == name }
+    }
+}

@@ -1,0 +1,291 @@
+import Foundation
+import Yams
+
+/// Reads and validates a site file (`vigie.yml`) without touching the network.
+///
+/// Every problem is a ``SiteFileError`` naming the file, line, column and key, so that
+/// `vigie validate` and every other command can print one line the user can act on.
+public enum SiteLoader {
+    /// Top-level keys this version understands.
+    static let topLevelKeys = ["site", "hosting", "services"]
+
+    /// Loads the site file at `path`.
+    ///
+    /// Relative `ca` paths in checks are taken relative to the directory of the file.
+    public static func load(path: String) throws(SiteFileError) -> Site {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let reason = (error as NSError).localizedFailureReason ?? "\(error.localizedDescription)"
+            throw SiteFileError(file: path, location: nil, keyPath: "", message: "cannot read the site file: \(reason)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SiteFileError(file: path, location: nil, keyPath: "", message: "the site file is not UTF-8 text")
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try decode(yaml: text, file: path, baseDirectory: directory)
+    }
+
+    /// Decodes site-file text.
+    ///
+    /// - Parameters:
+    ///   - yaml: The text of the file.
+    ///   - file: The name used in error messages.
+    ///   - baseDirectory: The directory relative paths (`ca`) are resolved against.
+    public static func decode(yaml: String, file: String, baseDirectory: String) throws(SiteFileError) -> Site {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw SiteFileError(file: file, location: nil, keyPath: "", message: "the site file is empty")
+            }
+            root = node
+        } catch let error as SiteFileError {
+            throw error
+        } catch let error as YamlError {
+            throw SiteLoader.translate(error, file: file, yaml: yaml)
+        } catch {
+            throw SiteFileError(file: file, location: nil, keyPath: "", message: "\(error)")
+        }
+        var decoder = SiteDecoder(file: file, baseDirectory: baseDirectory)
+        return try decoder.decodeSite(YAMLCursor(node: root, path: "", file: file))
+    }
+
+    static func translate(_ error: YamlError, file: String, yaml: String) -> SiteFileError {
+        func at(_ mark: Mark) -> SourceLocation { SourceLocation(line: mark.line, column: mark.column) }
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return SiteFileError(file: file, location: at(mark), keyPath: "", message: "invalid YAML: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let key = duplicates.first ?? "?"
+            let location = secondOccurrence(of: key, after: context.mark, in: yaml) ?? at(context.mark)
+            return SiteFileError(
+                file: file,
+                location: location,
+                keyPath: "",
+                message: "duplicate key \"\(key)\" (first at line \(context.mark.line)); names must be unique"
+            )
+        case .reader(let problem, _, _, _):
+            return SiteFileError(file: file, location: nil, keyPath: "", message: "invalid YAML: \(problem)")
+        default:
+            return SiteFileError(file: file, location: nil, keyPath: "", message: "invalid YAML: \(error)")
+        }
+    }
+
+    /// The line and column of the repeated key, found by looking for the same key at the same indentation.
+    static func secondOccurrence(of key: String, after mark: Mark, in yaml: String) -> SourceLocation? {
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        let column = mark.column
+        guard mark.line >= 1, mark.line <= lines.count else { return nil }
+        for index in mark.line..<lines.count {
+            let line = lines[index]
+            let indent = line.prefix { $0 == " " }.count
+            guard indent + 1 == column else { continue }
+            let rest = line.dropFirst(indent)
+            for candidate in [key, "\"\(key)\"", "'\(key)'"] where rest.hasPrefix(candidate + ":") {
+                return SourceLocation(line: index + 1, column: column)
+            }
+        }
+        return nil
+    }
+}
+
+/// Walks the YAML tree and builds the ``Site``.
+struct SiteDecoder {
+    let file: String
+    let baseDirectory: String
+
+    static let serviceNamePattern = "lower-case letters, digits, '-' and '_', starting with a letter or digit"
+
+    mutating func decodeSite(_ root: YAMLCursor) throws(SiteFileError) -> Site {
+        let top = try root.mapping()
+        try top.rejectUnknownKeys(allowed: SiteLoader.topLevelKeys)
+
+        let siteSection = try top.required("site").mapping()
+        try siteSection.rejectUnknownKeys(allowed: ["name", "domain", "lang"])
+        let name = try siteSection.required("name").string()
+        let domainCursor = try siteSection.required("domain")
+        let domain = try domainCursor.string().lowercased()
+        guard case .name = Host(domain) else {
+            throw domainCursor.error("\"\(domain)\" is not a DNS name")
+        }
+        let language = try siteSection["lang"]?.oneOf(Language.self) ?? .en
+
+        var hosting = Hosting()
+        if let hostingCursor = top["hosting"] {
+            hosting = try decodeHosting(hostingCursor)
+        }
+
+        let servicesCursor = try top.required("services")
+        let servicesMapping = try servicesCursor.mapping()
+        guard !servicesMapping.entries.isEmpty else { throw servicesCursor.error("declare at least one service") }
+        var services: [Service] = []
+        for entry in servicesMapping.entries {
+            guard SiteDecoder.isValidServiceName(entry.key) else {
+                throw SiteFileError(
+                    file: file,
+                    location: entry.keyLocation,
+                    keyPath: entry.value.path,
+                    message: "invalid service name \"\(entry.key)\" (\(SiteDecoder.serviceNamePattern))"
+                )
+            }
+            services.append(try decodeService(name: entry.key, entry.value, domain: domain))
+        }
+        return Site(name: name, domain: domain, language: language, hosting: hosting, services: services)
+    }
+
+    static func isValidServiceName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, (0x61...0x7A).contains(first) || (0x30...0x39).contains(first),
+            name.utf8.count <= 64
+        else { return false }
+        return name.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D || $0 == 0x5F }
+    }
+
+    /// systemd unit names: letters, digits and `:-_.@\`, optionally ending in `.service`.
+    static func isValidUnitName(_ unit: String) -> Bool {
+        guard !unit.isEmpty, unit.utf8.count <= 255, !unit.hasPrefix("-") else { return false }
+        return unit.utf8.allSatisfy { byte in
+            (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || (0x30...0x39).contains(byte)
+                || [0x3A, 0x2D, 0x5F, 0x2E, 0x40, 0x5C].contains(byte)
+        }
+    }
+
+    func decodeHosting(_ cursor: YAMLCursor) throws(SiteFileError) -> Hosting {
+        let mapping = try cursor.mapping()
+        try mapping.rejectUnknownKeys(allowed: ["provider", "region", "public_address"])
+        var hosting = Hosting()
+        hosting.provider = try mapping.required("provider").oneOf(Hosting.Provider.self)
+        hosting.region = try mapping["region"]?.string()
+        if let addressCursor = mapping["public_address"] {
+            let text = try addressCursor.string()
+            guard let address = IPAddress(text) else { throw addressCursor.error("\"\(text)\" is not an IP address") }
+            hosting.publicAddress = address
+        }
+        return hosting
+    }
+
+    func decodeService(name: String, _ cursor: YAMLCursor, domain: String) throws(SiteFileError) -> Service {
+        let mapping = try cursor.mapping()
+        try mapping.rejectUnknownKeys(allowed: ["unit", "checks"])
+        var service = Service(name: name)
+        if let unitCursor = mapping["unit"] {
+            let unit = try unitCursor.string()
+            guard SiteDecoder.isValidUnitName(unit) else {
+                throw unitCursor.error("\"\(unit)\" is not a valid systemd unit name")
+            }
+            service.unit = unit
+        }
+        if let checksCursor = mapping["checks"] {
+            for checkCursor in try checksCursor.sequence() {
+                let check = try decodeCheck(checkCursor, service: name, domain: domain)
+                if service.checks.contains(where: { $0.id == check.id }) {
+                    throw checkCursor.error("duplicate check: \(check.kind.rawValue) \(check.targetDescription) is already declared")
+                }
+                service.checks.append(check)
+            }
+        }
+        return service
+    }
+
+    static let commonCheckKeys = ["timeout", "resolve"]
+    static let optionKeys: [Check.Kind: [String]] = [
+        .tcp: [],
+        .udp: [],
+        .stun: [],
+        .http: ["expect_redirect_to_https", "expect_status", "ca"],
+        .https: ["require_hsts", "expect_status", "ca", "warn_days"],
+        .xmpp: ["domain", "require_starttls"],
+    ]
+
+    func decodeCheck(_ cursor: YAMLCursor, service: String, domain: String) throws(SiteFileError) -> Check {
+        let mapping = try cursor.mapping()
+        let kinds = mapping.entries.compactMap { entry in Check.Kind(rawValue: entry.key).map { (entry, $0) } }
+        guard kinds.count == 1, let (kindEntry, kind) = kinds.first else {
+            let names = Check.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+            throw cursor.error(
+                kinds.isEmpty
+                    ? "a check needs one of: \(names)"
+                    : "a check has exactly one kind, found \(kinds.map(\.1.rawValue).joined(separator: " and "))"
+            )
+        }
+        try mapping.rejectUnknownKeys(allowed: [kind.rawValue] + SiteDecoder.commonCheckKeys + SiteDecoder.optionKeys[kind]!)
+        let targetCursor = kindEntry.value
+        let targetText = try targetCursor.string()
+
+        func endpoint(defaultPort: Int?) throws(SiteFileError) -> Endpoint {
+            switch Endpoint.parse(targetText, defaultPort: defaultPort) {
+            case .success(let endpoint): return endpoint
+            case .failure(let failure): throw targetCursor.error("\(failure)")
+            }
+        }
+
+        let target: Check.Target
+        switch kind {
+        case .tcp: target = .tcp(try endpoint(defaultPort: nil))
+        case .udp: target = .udp(try endpoint(defaultPort: nil))
+        case .stun: target = .stun(try endpoint(defaultPort: 3478))
+        case .xmpp:
+            var check = XMPPCheck(endpoint: try endpoint(defaultPort: XMPPCheck.defaultPort), domain: domain)
+            if let domainCursor = mapping["domain"] {
+                let text = try domainCursor.string().lowercased()
+                guard case .name = Host(text) else { throw domainCursor.error("\"\(text)\" is not a DNS name") }
+                check.domain = text
+            }
+            check.requireStartTLS = try mapping["require_starttls"]?.bool() ?? true
+            target = .xmpp(check)
+        case .http, .https:
+            let url: HTTPURL
+            switch HTTPURL.parse(targetText) {
+            case .success(let parsed): url = parsed
+            case .failure(let failure): throw targetCursor.error(failure.description)
+            }
+            guard url.scheme.rawValue == kind.rawValue else {
+                throw targetCursor.error("an \(kind.rawValue) check needs an \(kind.rawValue):// URL, found \"\(targetText)\"")
+            }
+            var check = HTTPCheck(url: url)
+            check.expectRedirectToHTTPS = try mapping["expect_redirect_to_https"]?.bool() ?? false
+            check.requireHSTS = try mapping["require_hsts"]?.bool() ?? (kind == .https)
+            if let statusCursor = mapping["expect_status"] {
+                check.expectedStatus = try decodeStatuses(statusCursor)
+                if check.expectRedirectToHTTPS {
+                    throw statusCursor.error("expect_status and expect_redirect_to_https cannot be combined")
+                }
+            }
+            if let warnCursor = mapping["warn_days"] { check.warnDays = try warnCursor.int(in: 0...365) }
+            if let caCursor = mapping["ca"] { check.caFile = try decodeCAFile(caCursor) }
+            target = .http(check)
+        }
+
+        var check = Check(service: service, target: target, location: kindEntry.keyLocation)
+        if let timeoutCursor = mapping["timeout"] {
+            check.timeout = try timeoutCursor.duration(in: .milliseconds(100) ... .seconds(120))
+        }
+        if let resolveCursor = mapping["resolve"] {
+            let text = try resolveCursor.string()
+            guard let address = IPAddress(text) else {
+                throw resolveCursor.error("resolve needs an IP address, found \"\(text)\"")
+            }
+            check.resolve = address
+        }
+        return check
+    }
+
+    func decodeStatuses(_ cursor: YAMLCursor) throws(SiteFileError) -> [Int] {
+        if case .sequence = cursor.node {
+            let statuses = try cursor.sequence().map { (item) throws(SiteFileError) in try item.int(in: 100...599) }
+            guard !statuses.isEmpty else { throw cursor.error("list at least one status") }
+            return statuses
+        }
+        return [try cursor.int(in: 100...599)]
+    }
+
+    func decodeCAFile(_ cursor: YAMLCursor) throws(SiteFileError) -> String {
+        let text = try cursor.string()
+        let path = text.hasPrefix("/") ? text : URL(fileURLWithPath: baseDirectory).appendingPathComponent(text).path
+        switch TrustAnchors.loadPEM(path: path) {
+        case .success: return path
+        case .failure(let failure): throw cursor.error(failure.description)
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import VigieKit
+
+@main
+struct VigieCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigie",
+        abstract: "Supervise, maintain and document a self-hosted Jitsi Meet.",
+        version: Vigie.version,
+        subcommands: [CheckCommand.self, ValidateCommand.self]
+    )
+
+    /// Runs the command; usage errors exit with 2 (not ArgumentParser's 64), as Vigie documents.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                writeStandardError(fullMessage(for: error) + "\n")
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// Writes to standard error without buffering.
+func writeStandardError(_ text: String) {
+    FileHandle.standardError.write(Data(text.utf8))
+}
+
+/// Writes to standard output without buffering.
+func writeStandardOutput(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}

@@ -1,0 +1,326 @@
+import Foundation
+import Testing
+
+@testable import VigieKit
+
+@Suite struct SiteLoaderTests {
+    static let issueExample = """
+        site:
+          name: visio-pme
+          domain: meet.example.org
+          lang: fr                      # fr | en — language of generated reports
+        hosting:
+          provider: gcp                 # gcp | infomaniak | manual
+          region: europe-west9
+          public_address: 203.0.113.10
+        services:
+          web:
+            unit: nginx
+            checks:
+              - https: https://meet.example.org/
+              - http: http://meet.example.org/       # expects a redirect to https
+                expect_redirect_to_https: true
+              - tcp: meet.example.org:443
+          xmpp:
+            unit: prosody
+            checks:
+              - xmpp: 127.0.0.1:5222
+                domain: meet.example.org
+          turn:
+            unit: coturn
+            checks:
+              - stun: meet.example.org:3478
+          videobridge:
+            unit: jitsi-videobridge2
+            checks:
+              - udp: meet.example.org:10000          # see section 3
+              - http: http://127.0.0.1:8080/about/health
+        """
+
+    @Test func decodesTheShapeOfTheIssue() throws {
+        let site = try SiteBuilder.site(Self.issueExample)
+        #expect(site.name == "visio-pme")
+        #expect(site.domain == "meet.example.org")
+        #expect(site.language == .fr)
+        #expect(site.hosting.provider == .gcp)
+        #expect(site.hosting.region == "europe-west9")
+        #expect(site.hosting.publicAddress == IPAddress("203.0.113.10"))
+        #expect(site.services.map(\.name) == ["web", "xmpp", "turn", "videobridge"])
+        #expect(site.services.map(\.unit) == ["nginx", "prosody", "coturn", "jitsi-videobridge2"])
+        #expect(site.checks.map(\.kind) == [.https, .http, .tcp, .xmpp, .stun, .udp, .http])
+
+        let https = try #require(site.checks.first)
+        guard case .http(let httpsCheck) = https.target else { Issue.record("not http"); return }
+        #expect(httpsCheck.requireHSTS)
+        #expect(httpsCheck.url.port == 443)
+        #expect(https.timeout == .seconds(5))
+        #expect(https.location == SourceLocation(line: 13, column: 9))
+
+        guard case .http(let redirect) = site.checks[1].target else { Issue.record("not http"); return }
+        #expect(redirect.expectRedirectToHTTPS)
+        #expect(!redirect.requireHSTS)
+
+        guard case .xmpp(let xmpp) = site.checks[3].target else { Issue.record("not xmpp"); return }
+        #expect(xmpp.domain == "meet.example.org")
+        #expect(xmpp.endpoint.port == 5222)
+        #expect(site.checks[4].endpoint.port == 3478)
+        #expect(site.checks[5].transport == .udp)
+    }
+
+    @Test func shippedExamplesAreValid() throws {
+        for name in ["Examples/vigie.yml", "Lab/vigie-lab.yml", "Lab/vigie-lab-broken.yml"] {
+            let path = Lab.packageRoot.appendingPathComponent(name).path
+            // The lab files name the lab CA, which exists only once the lab is up; check the rest.
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+                .replacingOccurrences(of: "ca: /tmp/vigie-lab/ca.pem", with: "ca: \(Self.anyPEM())")
+            let site = try SiteLoader.decode(yaml: text, file: name, baseDirectory: "/")
+            #expect(!site.checks.isEmpty, "\(name)")
+        }
+    }
+
+    @Test func defaultsApply() throws {
+        let site = try SiteBuilder.site(
+            """
+            site: {name: s, domain: Meet.Example.ORG}
+            services:
+              web:
+                checks:
+                  - xmpp: 127.0.0.1
+                  - stun: turn.example.org
+            """
+        )
+        #expect(site.language == .en)
+        #expect(site.hosting.provider == .manual)
+        #expect(site.domain == "meet.example.org")
+        guard case .xmpp(let xmpp) = site.checks[0].target else { Issue.record("not xmpp"); return }
+        #expect(xmpp.domain == "meet.example.org", "the xmpp domain defaults to the site's")
+        #expect(xmpp.requireStartTLS)
+        #expect(site.checks[1].endpoint == Endpoint(host: .name("turn.example.org"), port: 3478))
+    }
+
+    @Test func optionsAreRead() throws {
+        let site = try SiteBuilder.site(
+            checks: """
+                      - https: https://[2001:db8::1]:8443/health?full=1#frag
+                        timeout: 1m30s
+                        resolve: 127.0.0.1
+                        require_hsts: false
+                        warn_days: 30
+                        expect_status: [200, 204]
+            """
+        )
+        let check = try #require(site.checks.first)
+        #expect(check.timeout == .seconds(90))
+        #expect(check.resolve == IPAddress("127.0.0.1"))
+        guard case .http(let http) = check.target else { Issue.record("not http"); return }
+        #expect(http.url.host == .address(IPAddress("2001:db8::1")!))
+        #expect(http.url.port == 8443)
+        #expect(http.url.requestTarget == "/health?full=1")
+        #expect(!http.requireHSTS)
+        #expect(http.warnDays == 30)
+        #expect(http.expectedStatus == [200, 204])
+        #expect(check.targetDescription == "https://[2001:db8::1]:8443/health?full=1")
+    }
+
+    @Test func relativeCAPathIsRelativeToTheSiteFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-site-\(UUID())")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("pki"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(atPath: Self.anyPEM(), toPath: directory.appendingPathComponent("pki/ca.pem").path)
+        let file = directory.appendingPathComponent("vigie.yml")
+        try """
+        site: {name: s, domain: meet.example.org}
+        services:
+          web:
+            checks:
+              - https: https://meet.example.org/
+                ca: pki/ca.pem
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let site = try SiteLoader.load(path: file.path)
+        guard case .http(let http) = site.checks[0].target else { Issue.record("not http"); return }
+        #expect(http.caFile == directory.appendingPathComponent("pki/ca.pem").path)
+    }
+
+    // MARK: - errors: each names the file, the line, the column and the key
+
+    struct BadFile: CustomTestStringConvertible, Sendable {
+        var name: String
+        var yaml: String
+        var line: Int?
+        var column: Int?
+        var keyPath: String
+        var message: String
+        var testDescription: String { name }
+    }
+
+    static let badFiles: [BadFile] = [
+        BadFile(
+            name: "unknown key, with a suggestion",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    chekcs: []\n",
+            line: 5, column: 5, keyPath: "services.web.chekcs", message: "unknown key \"chekcs\" (did you mean \"checks\"?)"
+        ),
+        BadFile(
+            name: "unknown top-level key",
+            yaml: "site: {name: s, domain: d.org}\nservices: {web: {}}\nfrobnicate: 1\n",
+            line: 3, column: 1, keyPath: "frobnicate", message: "unknown key \"frobnicate\""
+        ),
+        BadFile(
+            name: "wrong type",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      tcp: a.org:1\n",
+            line: 5, column: 7, keyPath: "services.web.checks", message: "expected a list, found a mapping"
+        ),
+        BadFile(
+            name: "bad URL",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - https: meet.example.org\n",
+            line: 5, column: 16, keyPath: "services.web.checks[0].https", message: "not an absolute URL"
+        ),
+        BadFile(
+            name: "URL scheme does not match the kind",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - https: http://d.org/\n",
+            line: 5, column: 16, keyPath: "services.web.checks[0].https", message: "an https check needs an https:// URL"
+        ),
+        BadFile(
+            name: "port out of range",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:70000\n",
+            line: 5, column: 14, keyPath: "services.web.checks[0].tcp", message: "port 70000 out of range (1-65535)"
+        ),
+        BadFile(
+            name: "port zero",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - udp: d.org:0\n",
+            line: 5, column: 14, keyPath: "services.web.checks[0].udp", message: "port 0 out of range"
+        ),
+        BadFile(
+            name: "missing port",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org\n",
+            line: 5, column: 14, keyPath: "services.web.checks[0].tcp", message: "missing port"
+        ),
+        BadFile(
+            name: "duplicate service names",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n  xmpp:\n    unit: prosody\n  web:\n    unit: apache2\n",
+            line: 7, column: 3, keyPath: "", message: "duplicate key \"web\" (first at line 3)"
+        ),
+        BadFile(
+            name: "bad duration",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n        timeout: 3x\n",
+            line: 6, column: 18, keyPath: "services.web.checks[0].timeout", message: "invalid duration \"3x\""
+        ),
+        BadFile(
+            name: "duration without unit",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n        timeout: 5\n",
+            line: 6, column: 18, keyPath: "services.web.checks[0].timeout", message: "write it with a unit"
+        ),
+        BadFile(
+            name: "missing site name",
+            yaml: "site: {domain: d.org}\nservices: {web: {}}\n",
+            line: 1, column: 7, keyPath: "site", message: "missing required key \"name\""
+        ),
+        BadFile(
+            name: "missing services",
+            yaml: "site: {name: s, domain: d.org}\n",
+            line: 1, column: 1, keyPath: "", message: "missing required key \"services\""
+        ),
+        BadFile(
+            name: "two kinds in one check",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n        udp: d.org:1\n",
+            line: 5, column: 9, keyPath: "services.web.checks[0]", message: "exactly one kind, found tcp and udp"
+        ),
+        BadFile(
+            name: "no kind in a check",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - timeout: 5s\n",
+            line: 5, column: 9, keyPath: "services.web.checks[0]", message: "a check needs one of: tcp, udp"
+        ),
+        BadFile(
+            name: "option of another kind",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n        require_hsts: false\n",
+            line: 6, column: 9, keyPath: "services.web.checks[0].require_hsts", message: "unknown key \"require_hsts\""
+        ),
+        BadFile(
+            name: "not a boolean",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - https: https://d.org/\n        require_hsts: maybe\n",
+            line: 6, column: 23, keyPath: "services.web.checks[0].require_hsts", message: "expected true or false"
+        ),
+        BadFile(
+            name: "language not supported",
+            yaml: "site: {name: s, domain: d.org, lang: de}\nservices: {web: {}}\n",
+            line: 1, column: 38, keyPath: "site.lang", message: "\"de\" is not one of: fr, en"
+        ),
+        BadFile(
+            name: "provider not supported",
+            yaml: "site: {name: s, domain: d.org}\nhosting:\n  provider: aws\nservices: {web: {}}\n",
+            line: 3, column: 13, keyPath: "hosting.provider", message: "\"aws\" is not one of: gcp, infomaniak, manual"
+        ),
+        BadFile(
+            name: "resolve is not an address",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n        resolve: localhost\n",
+            line: 6, column: 18, keyPath: "services.web.checks[0].resolve", message: "resolve needs an IP address"
+        ),
+        BadFile(
+            name: "invalid unit name",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: \"nginx; rm -rf /\"\n",
+            line: 4, column: 11, keyPath: "services.web.unit", message: "not a valid systemd unit name"
+        ),
+        BadFile(
+            name: "invalid service name",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  Web Server: {}\n",
+            line: 3, column: 3, keyPath: "services.Web Server", message: "invalid service name"
+        ),
+        BadFile(
+            name: "missing CA file",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - https: https://d.org/\n        ca: /nonexistent/ca.pem\n",
+            line: 6, column: 13, keyPath: "services.web.checks[0].ca", message: "cannot read CA file /nonexistent/ca.pem"
+        ),
+        BadFile(
+            name: "duplicate check",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n      - tcp: d.org:1\n",
+            line: 6, column: 9, keyPath: "services.web.checks[1]", message: "duplicate check: tcp d.org:1"
+        ),
+        BadFile(
+            name: "invalid YAML",
+            yaml: "site: {name: s, domain: d.org\nservices: {}\n",
+            line: 2, column: 9, keyPath: "", message: "invalid YAML"
+        ),
+        BadFile(
+            name: "credentials in a URL",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - https: https://admin:pw@d.org/\n",
+            line: 5, column: 16, keyPath: "services.web.checks[0].https", message: "carries credentials"
+        ),
+        BadFile(
+            name: "status out of range",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - http: http://d.org/\n        expect_status: 999\n",
+            line: 6, column: 24, keyPath: "services.web.checks[0].expect_status", message: "999 is out of range (100-599)"
+        ),
+        BadFile(
+            name: "top level is a list",
+            yaml: "- a\n- b\n",
+            line: 1, column: 1, keyPath: "", message: "expected a mapping of keys, found a list"
+        ),
+        BadFile(
+            name: "empty file",
+            yaml: "",
+            line: nil, column: nil, keyPath: "", message: "the site file is empty"
+        ),
+    ]
+
+    @Test(arguments: badFiles)
+    func badFileIsRefusedWithItsPosition(_ bad: BadFile) throws {
+        let error = #expect(throws: SiteFileError.self) { try SiteBuilder.site(bad.yaml) }
+        let failure = try #require(error)
+        #expect(failure.file == "test.yml")
+        #expect(failure.location?.line == bad.line, "\(failure)")
+        #expect(failure.location?.column == bad.column, "\(failure)")
+        #expect(failure.keyPath == bad.keyPath, "\(failure)")
+        #expect(failure.message.contains(bad.message), "\(failure)")
+        #expect(failure.description.hasPrefix(bad.line.map { "test.yml:\($0):" } ?? "test.yml: "))
+    }
+
+    @Test func unreadableFileIsAnError() {
+        #expect {
+            try SiteLoader.load(path: "/nonexistent/vigie.yml")
+        } throws: { error in
+            "\(error)".hasPrefix("/nonexistent/vigie.yml: cannot read the site file")
+        }
+    }
+
+    /// Any PEM certificate that exists on this machine (the system bundle).
+    static func anyPEM() -> String { "/etc/ssl/certs/ca-certificates.crt" }
+}
