@@ -15,7 +15,7 @@ DOMAIN=meet.vigie.test
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # Port map (keep in sync with Lab/README.md and Lab/vigie-lab*.yml).
-HTTPS_OK=18443 HTTP_REDIRECT=18080 HTTP_PLAIN=18081
+HTTPS_OK=18443 HTTP_REDIRECT=18080 HTTP_PLAIN=18081 HTTP_ELSEWHERE=18082
 HTTPS_EXPIRED=18444 HTTPS_WRONG_HOST=18445 HTTPS_NO_HSTS=18446 HTTPS_SELF_SIGNED=18447
 XMPP_C2S=18222 XMPP_HTTP=18280
 STUN=18478
@@ -175,6 +175,11 @@ http {
         listen 127.0.0.1:$HTTP_REDIRECT;
         server_name $DOMAIN;
         location / { return 301 https://$DOMAIN:$HTTPS_OK\$request_uri; }
+    }
+    server {
+        listen 127.0.0.1:$HTTP_ELSEWHERE;
+        server_name $DOMAIN;
+        location / { return 302 https://elsewhere.vigie.test/login; }
     }
     server {
         listen 127.0.0.1:$HTTP_PLAIN;

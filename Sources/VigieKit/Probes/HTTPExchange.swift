@@ -2,6 +2,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import NIOTLS
 import SwiftASN1
 import X509
 
@@ -46,6 +47,7 @@ enum HTTPFetcher {
         deadline: ContinuousClock.Instant
     ) async -> Result<HTTPExchange, HTTPExchangeFailure> {
         let chainBox = NIOLockedValueBox<[NIOSSLCertificate]>([])
+        let versionBox = NIOLockedValueBox<TLSVersion?>(nil)
         var sslContext: NIOSSLContext?
         if url.scheme == .https {
             switch tlsContext {
@@ -69,17 +71,18 @@ enum HTTPFetcher {
                         }
                     )
                     try channel.pipeline.syncOperations.addHandler(handler)
+                    try channel.pipeline.syncOperations.addHandler(TLSVersionObserver(version: versionBox))
                 }
                 try channel.pipeline.syncOperations.addHTTPClientHandlers()
                 let wrapped = try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
                     wrappingChannelSynchronously: channel
                 )
-                return ChannelPair(async: wrapped, raw: channel)
+                return wrapped
             }
         }
-        let pair: ChannelPair
+        let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
         switch connected {
-        case .success(let opened): pair = opened
+        case .success(let opened): channel = opened
         case .failure(let failure): return .failure(.connect(failure))
         }
 
@@ -90,15 +93,17 @@ enum HTTPFetcher {
         head.headers.add(name: "Connection", value: "close")
 
         do {
-            let response = try await pair.async.executeThenClose { inbound, outbound in
-                try await Deadline.run(until: deadline) { [head, raw = pair.raw, isTLS = sslContext != nil] in
-                    func finish(_ head: HTTPResponseHead?, _ bytes: Int) async -> (HTTPResponseHead?, Int, String?) {
-                        guard isTLS else { return (head, bytes, nil) }
-                        let version = try? await raw.nioSSL_tlsVersion().get()
-                        return (head, bytes, version.flatMap { $0 }.map(describe))
+            let response = try await channel.executeThenClose { inbound, outbound in
+                try await Deadline.run(until: deadline) { [head] in
+                    // A failed write (the TLS handshake failed, the server hung up) says less than
+                    // what the inbound side reports, so it is only thrown when nothing better comes.
+                    var writeError: (any Error)?
+                    do {
+                        try await outbound.write(.head(head))
+                        try await outbound.write(.end(nil))
+                    } catch {
+                        writeError = error
                     }
-                    try await outbound.write(.head(head))
-                    try await outbound.write(.end(nil))
                     var status: HTTPResponseHead?
                     var bodyBytes = 0
                     for try await part in inbound {
@@ -108,15 +113,16 @@ enum HTTPFetcher {
                             if responseHead.status.code >= 200 { status = responseHead }
                         case .body(let buffer):
                             bodyBytes += buffer.readableBytes
-                            if bodyBytes >= bodyLimit { return await finish(status, bodyBytes) }
+                            if bodyBytes >= bodyLimit { return (status, bodyBytes) }
                         case .end:
-                            if status != nil { return await finish(status, bodyBytes) }
+                            if status != nil { return (status, bodyBytes) }
                         }
                     }
-                    return await finish(status, bodyBytes)
+                    if status == nil, let writeError { throw writeError }
+                    return (status, bodyBytes)
                 }
             }
-            guard let (responseHead, bodyBytes, tlsVersion) = response else { return .failure(.timeout) }
+            guard let (responseHead, bodyBytes) = response else { return .failure(.timeout) }
             guard let responseHead else {
                 return .failure(.protocolError("connection closed before an HTTP answer"))
             }
@@ -132,13 +138,13 @@ enum HTTPFetcher {
                     headers: responseHead.headers,
                     bodyBytes: bodyBytes,
                     peerChain: chain,
-                    tlsVersion: tlsVersion
+                    tlsVersion: versionBox.withLockedValue { $0 }.map(describe)
                 )
             )
         } catch let error as NIOSSLError {
             return .failure(.tls("TLS handshake failed: \(describe(error))"))
         } catch let error as BoringSSLError {
-            return .failure(.tls("TLS handshake failed: \(error)"))
+            return .failure(.tls("TLS handshake failed: \(describe(error))"))
         } catch let error as HTTPParserError {
             return .failure(.protocolError("not an HTTP answer (\(error))"))
         } catch let error as IOError {
@@ -159,15 +165,41 @@ enum HTTPFetcher {
 
     static func describe(_ error: NIOSSLError) -> String {
         switch error {
-        case .handshakeFailed(let inner): return "\(inner)"
+        case .handshakeFailed(let inner): return describe(inner)
         case .uncleanShutdown: return "connection closed during the handshake"
         default: return "\(error)"
         }
     }
+
+    /// BoringSSL's reason code (`WRONG_VERSION_NUMBER`), in words an administrator can act on.
+    static func describe(_ error: BoringSSLError) -> String {
+        let text = "\(error)"
+        guard let marker = text.firstRange(of: "OPENSSL_internal:") else { return text }
+        let reason = text[marker.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+        switch reason {
+        case "WRONG_VERSION_NUMBER": return "the server does not speak TLS on this port"
+        case "TLSV1_ALERT_PROTOCOL_VERSION", "UNSUPPORTED_PROTOCOL": return "no TLS version in common with the server"
+        case "NO_SHARED_CIPHER", "SSLV3_ALERT_HANDSHAKE_FAILURE": return "no cipher suite in common with the server"
+        default: return reason.lowercased().replacingAll("_", with: " ")
+        }
+    }
 }
 
-/// The async wrapper and the raw channel it wraps (for TLS details after the exchange).
-struct ChannelPair: Sendable {
-    var async: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
-    var raw: any Channel
+/// Records the negotiated TLS version when the handshake completes (the server may close the
+/// connection right after its answer, taking the TLS handler with it).
+final class TLSVersionObserver: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NIOAny
+    let version: NIOLockedValueBox<TLSVersion?>
+
+    init(version: NIOLockedValueBox<TLSVersion?>) {
+        self.version = version
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case TLSUserEvent.handshakeCompleted = event {
+            let negotiated = try? context.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self).tlsVersion
+            version.withLockedValue { $0 = negotiated }
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
 }

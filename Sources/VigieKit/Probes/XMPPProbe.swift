@@ -27,7 +27,14 @@ struct XMPPProbe: Sendable {
         do {
             outcome = try await channel.executeThenClose { inbound, outbound in
                 try await Deadline.run(until: deadline) {
-                    try await outbound.write(ByteBuffer(string: XMPPStreamReader.openingHeader(to: domain)))
+                    // If the write fails, the server's own words (or its hang-up) still come inbound.
+                    let writeError: (any Error)?
+                    do {
+                        try await outbound.write(ByteBuffer(string: XMPPStreamReader.openingHeader(to: domain)))
+                        writeError = nil
+                    } catch {
+                        writeError = error
+                    }
                     var reader = XMPPStreamReader()
                     for try await chunk in inbound {
                         let outcome = reader.feed(chunk.readableBytesView)
@@ -35,6 +42,7 @@ struct XMPPProbe: Sendable {
                         try? await outbound.write(ByteBuffer(string: XMPPStreamReader.closingTag))
                         return outcome
                     }
+                    if let writeError { throw writeError }
                     return XMPPStreamOutcome.malformed("server closed the connection without answering")
                 }
             }

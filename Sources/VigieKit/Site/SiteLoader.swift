@@ -252,7 +252,7 @@ struct SiteDecoder {
                     throw statusCursor.error("expect_status and expect_redirect_to_https cannot be combined")
                 }
             }
-            if let warnCursor = mapping["warn_days"] { check.warnDays = try warnCursor.int(in: 0...365) }
+            if let warnCursor = mapping["warn_days"] { check.warnDays = try warnCursor.int(in: 0...1000) }
             if let caCursor = mapping["ca"] { check.caFile = try decodeCAFile(caCursor) }
             target = .http(check)
         }

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+@testable import VigieKit
+
+/// The `vigie` executable as a user runs it: exit statuses, stdout, stderr.
+@Suite struct VigieCLITests {
+    /// The binary built next to the test bundle.
+    static let binary: String = {
+        if let override = ProcessInfo.processInfo.environment["VIGIE_BINARY"] { return override }
+        let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidate = here.appendingPathComponent("vigie").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        return Lab.packageRoot.appendingPathComponent(".build/debug/vigie").path
+    }()
+
+    static func vigie(_ arguments: String...) async throws -> Shell.Result {
+        try await Shell.run(binary, arguments, environment: ["NO_COLOR": "1"])
+    }
+
+    static func write(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-\(UUID()).yml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func validateAcceptsTheExample() async throws {
+        let result = try await Self.vigie("validate", "--site", Lab.packageRoot.appendingPathComponent("Examples/vigie.yml").path)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.output.contains("ok (site visio-pme, 5 services, 11 checks)"))
+    }
+
+    @Test func validateRefusesABadFileWithExitTwo() async throws {
+        let path = try Self.write("site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:99999\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try await Self.vigie("validate", "--site", path)
+        #expect(result.status == 2)
+        #expect(result.standardError == "error: \(path):5:14: services.web.checks[0].tcp: port 99999 out of range (1-65535)\n")
+        #expect(result.output.isEmpty)
+    }
+
+    @Test func usageErrorsExitWithTwo() async throws {
+        #expect(try await Self.vigie("check", "--no-such-flag").status == 2)
+        #expect(try await Self.vigie("check", "--concurrency", "0").status == 2)
+        #expect(try await Self.vigie("frobnicate").status == 2)
+        let missing = try await Self.vigie("check", "--site", "/nonexistent.yml")
+        #expect(missing.status == 2)
+        #expect(missing.standardError.contains("/nonexistent.yml: cannot read the site file"))
+    }
+
+    @Test func checkTheHealthyLabAsJSON() async throws {
+        try await Lab.ready()
+        let result = try await Self.vigie("check", "--site", Lab.directory + "/vigie-lab.yml", "--json")
+        #expect(result.status == 0, "\(result.output)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        #expect(document["site"] as? String == "vigie-lab")
+        #expect(RFC3339.parse(document["checked_at"] as? String ?? "") != nil)
+        let results = try #require(document["results"] as? [[String: Any]])
+        #expect(results.count == 7)
+        #expect(results.allSatisfy { $0["ok"] as? Bool == true })
+        let kinds = results.compactMap { $0["kind"] as? String }
+        #expect(kinds == ["https", "http", "tcp", "xmpp", "http", "stun", "udp"])
+        #expect((results[0]["tls"] as? [String: Any])?["chain_ok"] as? Bool == true)
+        #expect((results[3]["xmpp"] as? [String: Any])?["starttls"] as? Bool == true)
+        #expect(((results[5]["stun"] as? [String: Any])?["mapped_address"] as? String)?.hasPrefix("127.0.0.1:") == true)
+        #expect((results[6]["udp"] as? [String: Any])?["state"] as? String == "open_or_filtered")
+    }
+
+    @Test func checkTheBrokenLabExitsOneWithAReasonPerLine() async throws {
+        try await Lab.ready()
+        let result = try await Self.vigie("check", "--site", Lab.directory + "/vigie-lab-broken.yml")
+        #expect(result.status == 1)
+        let expected = [
+            "expired": "certificate expired 3 days ago",
+            "wrong-host": "certificate is for other.vigie.test, not meet.vigie.test",
+            "self-signed": "self-signed certificate is not trusted",
+            "no-hsts": "no Strict-Transport-Security header",
+            "no-redirect": "expected a redirect to https, got HTTP 200",
+            "stopped": "connection refused",
+            "wrong-domain": "server does not serve not-served.vigie.test (host-unknown)",
+            "stun-closed": "port closed (ICMP port unreachable)",
+            "media-closed": "port closed (ICMP port unreachable)",
+        ]
+        let lines = result.output.split(separator: "\n")
+        for (service, reason) in expected {
+            let line = lines.first { $0.hasPrefix(service + " ") }
+            #expect(line?.contains("FAIL") == true, "\(service)")
+            #expect(line?.contains(reason) == true, "\(service): \(line ?? "missing")")
+        }
+        #expect(result.output.contains("9 checks: 0 passed, 9 failed"))
+        #expect(!result.output.contains("\u{1B}["), "no colour when not on a terminal")
+    }
+
+    @Test func serviceFilter() async throws {
+        try await Lab.ready()
+        let only = try await Self.vigie("check", "--site", Lab.directory + "/vigie-lab.yml", "--service", "turn", "--json")
+        #expect(only.status == 0)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(only.output.utf8)) as? [String: Any])
+        #expect((document["results"] as? [[String: Any]])?.compactMap { $0["service"] as? String } == ["turn"])
+        let unknown = try await Self.vigie("check", "--site", Lab.directory + "/vigie-lab.yml", "--service", "nope")
+        #expect(unknown.status == 2)
+        #expect(unknown.standardError.contains("no service named \"nope\""))
+    }
+}

@@ -1,0 +1,113 @@
+import Testing
+
+@testable import VigieKit
+
+/// The stun and udp probes against the lab's real coturn, a silent socket, a closed port,
+/// and in-process peers that answer with garbage.
+@Suite struct DatagramProbeLabTests {
+    init() async throws { try await Lab.ready() }
+
+    @Test func coturnAnswersSTUN() async throws {
+        let result = try await SiteBuilder.runOne("      - stun: 127.0.0.1:\(Lab.stun)")
+        #expect(result.verdict == .pass, "\(result.error ?? "")")
+        let stun = try #require(result.stun)
+        #expect(stun.mappedAddress?.hasPrefix("127.0.0.1:") == true)
+        #expect(stun.software?.hasPrefix("Coturn-4.6") == true)
+        #expect(stun.roundTrip != nil)
+        #expect(stun.requestsSent == 1)
+    }
+
+    @Test func closedPortFailsSTUN() async throws {
+        let port = try await TestServers.freePort(udp: true)
+        let result = try await SiteBuilder.runOne("      - stun: 127.0.0.1:\(port)")
+        #expect(result.verdict == .fail)
+        #expect(result.error == "port closed (ICMP port unreachable)")
+    }
+
+    @Test func silenceFailsSTUNAfterRetransmitting() async throws {
+        let start = ContinuousClock.now
+        let result = try await SiteBuilder.runOne(
+            """
+                  - stun: 127.0.0.1:\(Lab.udpSilent)
+                    timeout: 1200ms
+            """
+        )
+        #expect(result.verdict == .fail)
+        #expect(result.error == "no STUN answer in 1s200ms")
+        #expect(result.stun?.requestsSent == 2, "sent at 0 and 500 ms, as RFC 5389 says")
+        #expect(ContinuousClock.now - start < .seconds(4))
+    }
+
+    @Test func garbageIsAFailureNotACrash() async throws {
+        try await TestServers.withUDPResponder(reply: { _ in [1, 2, 3] }) { port in
+            let result = try await SiteBuilder.runOne(
+                """
+                      - stun: 127.0.0.1:\(port)
+                        timeout: 700ms
+                """
+            )
+            #expect(result.verdict == .fail)
+            #expect(result.error == "no valid STUN answer in 700ms (datagram of 3 bytes is too short for STUN)")
+        }
+    }
+
+    @Test func answerForAnotherTransactionIsRefused() async throws {
+        // A well-formed Binding Success, but for a transaction id we never sent.
+        try await TestServers.withUDPResponder(reply: { request in
+            guard request.count >= 20 else { return nil }
+            var id = Array(request[8..<20])
+            id[0] ^= 0xFF
+            return [0x01, 0x01, 0x00, 0x0c, 0x21, 0x12, 0xa4, 0x42] + id + [0x00, 0x20, 0x00, 0x08, 0x00, 0x01, 0x21, 0x13, 0x5e, 0x12, 0xa4, 0x43]
+        }) { port in
+            let result = try await SiteBuilder.runOne(
+                """
+                      - stun: 127.0.0.1:\(port)
+                        timeout: 700ms
+                """
+            )
+            #expect(result.verdict == .fail)
+            #expect(result.error == "no valid STUN answer in 700ms (STUN answer for another transaction)")
+        }
+    }
+
+    @Test func inProcessResponderWithXORAddressPasses() async throws {
+        // An answer built from the request's own transaction id: 127.0.0.1:1 XOR the cookie.
+        try await TestServers.withUDPResponder(reply: { request in
+            guard request.count >= 20 else { return nil }
+            return [0x01, 0x01, 0x00, 0x0c, 0x21, 0x12, 0xa4, 0x42] + Array(request[8..<20])
+                + [0x00, 0x20, 0x00, 0x08, 0x00, 0x01, 0x21, 0x13, 0x5e, 0x12, 0xa4, 0x43]
+        }) { port in
+            let result = try await SiteBuilder.runOne("      - stun: 127.0.0.1:\(port)")
+            #expect(result.verdict == .pass)
+            #expect(result.stun?.mappedAddress == "127.0.0.1:1")
+        }
+    }
+
+    @Test func silentUDPPortIsOpenOrFiltered() async throws {
+        let result = try await SiteBuilder.runOne(
+            """
+                  - udp: 127.0.0.1:\(Lab.udpSilent)
+                    timeout: 1s
+            """
+        )
+        #expect(result.verdict == .pass)
+        #expect(result.udp?.state == .openOrFiltered)
+        #expect(result.udp?.datagramsSent == 2)
+        #expect(result.latency == nil)
+    }
+
+    @Test func closedUDPPortFails() async throws {
+        let port = try await TestServers.freePort(udp: true)
+        let result = try await SiteBuilder.runOne("      - udp: 127.0.0.1:\(port)")
+        #expect(result.verdict == .fail)
+        #expect(result.udp?.state == .closed)
+        #expect(result.error == "port closed (ICMP port unreachable)")
+    }
+
+    @Test func answeringUDPPortIsOpen() async throws {
+        let result = try await SiteBuilder.runOne("      - udp: 127.0.0.1:\(Lab.stun)")
+        #expect(result.verdict == .pass)
+        #expect(result.udp?.state == .open)
+        #expect(result.latency != nil)
+    }
+}
