@@ -263,7 +263,7 @@ start_silent_udp() {
     pid_alive silent-udp && return 0
     # Stands in for Jitsi Videobridge's media port: bound, reads everything, never answers
     # (ice4j drops STUN from unknown peers). Not a model of anything else the bridge does.
-    socat -u "UDP4-RECV:$UDP_SILENT,bind=127.0.0.1" /dev/null &
+    socat -u "UDP4-RECV:$UDP_SILENT,bind=127.0.0.1" /dev/null </dev/null >/dev/null 2>&1 &
     echo $! > "$LAB_DIR/pids/silent-udp"
     wait_udp "$UDP_SILENT" silent-udp
 }

@@ -3,6 +3,7 @@ extension CheckResult {
     public var json: JSONValue {
         var pairs: [(String, JSONValue)] = [
             ("service", .string(check.service)),
+            ("check", .string(check.name)),
             ("kind", .string(check.kind.rawValue)),
             ("target", .string(check.targetDescription)),
             ("ok", .bool(ok)),

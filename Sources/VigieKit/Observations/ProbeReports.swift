@@ -37,7 +37,7 @@ public struct HTTPReport: Sendable, Hashable {
     public var hops: [Hop]
     /// The `Location` of the last answer when it is a redirect.
     public var location: String?
-    /// Bytes of body read from the last answer (reading stops at 1 MiB).
+    /// Bytes of body read from the last answer (reading stops at 4 MiB).
     public var bodyBytes: Int
 
     public init(status: Int, hsts: Bool, hstsMaxAge: Int?, hops: [Hop], location: String?, bodyBytes: Int) {

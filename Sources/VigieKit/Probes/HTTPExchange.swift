@@ -17,6 +17,8 @@ struct HTTPExchange: Sendable {
     var status: Int
     var headers: HTTPHeaders
     var bodyBytes: Int
+    /// The body, when the caller asked for it (up to the limit).
+    var body: [UInt8]
     /// The presented certificates, leaf first (https only).
     var peerChain: [Certificate]
     var tlsVersion: String?
@@ -30,7 +32,8 @@ enum HTTPExchangeFailure: Error, Sendable {
 }
 
 enum HTTPFetcher {
-    static let bodyLimit = 1 << 20
+    /// The most a probe or a collector reads of a body (Jitsi's largest `/metrics` pages are ~100 KiB).
+    static let bodyLimit = 4 << 20
     static let userAgent = "vigie/\(Vigie.version) (passive check)"
 
     /// One TLS client context for every probe: verification is done by Vigie, not by the handshake.
@@ -41,10 +44,17 @@ enum HTTPFetcher {
         return try NIOSSLContext(configuration: configuration)
     }
 
+    /// Sends one GET and reads the answer.
+    ///
+    /// - Parameters:
+    ///   - keepBody: Keep the body (collectors); probes only count its bytes.
+    ///   - accept: The `Accept` header.
     static func fetch(
         _ url: HTTPURL,
         target: AdmittedEndpoint,
-        deadline: ContinuousClock.Instant
+        deadline: ContinuousClock.Instant,
+        keepBody: Bool = false,
+        accept: String = "*/*"
     ) async -> Result<HTTPExchange, HTTPExchangeFailure> {
         let chainBox = NIOLockedValueBox<[NIOSSLCertificate]>([])
         let versionBox = NIOLockedValueBox<TLSVersion?>(nil)
@@ -89,7 +99,7 @@ enum HTTPFetcher {
         var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: url.requestTarget)
         head.headers.add(name: "Host", value: url.hostHeader)
         head.headers.add(name: "User-Agent", value: userAgent)
-        head.headers.add(name: "Accept", value: "*/*")
+        head.headers.add(name: "Accept", value: accept)
         head.headers.add(name: "Connection", value: "close")
 
         do {
@@ -106,6 +116,7 @@ enum HTTPFetcher {
                     }
                     var status: HTTPResponseHead?
                     var bodyBytes = 0
+                    var body: [UInt8] = []
                     for try await part in inbound {
                         switch part {
                         case .head(let responseHead):
@@ -113,16 +124,17 @@ enum HTTPFetcher {
                             if responseHead.status.code >= 200 { status = responseHead }
                         case .body(let buffer):
                             bodyBytes += buffer.readableBytes
-                            if bodyBytes >= bodyLimit { return (status, bodyBytes) }
+                            if keepBody, status != nil { body.append(contentsOf: buffer.readableBytesView) }
+                            if bodyBytes >= bodyLimit { return (status, bodyBytes, body) }
                         case .end:
-                            if status != nil { return (status, bodyBytes) }
+                            if status != nil { return (status, bodyBytes, body) }
                         }
                     }
                     if status == nil, let writeError { throw writeError }
-                    return (status, bodyBytes)
+                    return (status, bodyBytes, body)
                 }
             }
-            guard let (responseHead, bodyBytes) = response else { return .failure(.timeout) }
+            guard let (responseHead, bodyBytes, body) = response else { return .failure(.timeout) }
             guard let responseHead else {
                 return .failure(.protocolError("connection closed before an HTTP answer"))
             }
@@ -137,6 +149,7 @@ enum HTTPFetcher {
                     status: Int(responseHead.status.code),
                     headers: responseHead.headers,
                     bodyBytes: bodyBytes,
+                    body: body,
                     peerChain: chain,
                     tlsVersion: versionBox.withLockedValue { $0 }.map(describe)
                 )

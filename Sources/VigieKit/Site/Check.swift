@@ -21,28 +21,38 @@ public struct Check: Sendable, Hashable {
 
     /// The name of the service this check belongs to.
     public var service: String
+    /// The check's name within its service (`https`, `tcp-2`, or the site file's `name:`), used in metric labels.
+    public var name: String
     public var target: Target
     /// The whole budget of one run of the probe, connection included.
     public var timeout: Duration
+    /// How often `vigie serve` runs the check.
+    public var interval: Duration
     /// An address to connect to instead of resolving the host name (like curl's `--resolve`).
     public var resolve: IPAddress?
     /// Where the check is written in the site file.
     public var location: SourceLocation?
 
     public static let defaultTimeout: Duration = .seconds(5)
+    public static let defaultInterval: Duration = .seconds(30)
 
     public init(
         service: String,
+        name: String? = nil,
         target: Target,
         timeout: Duration = Check.defaultTimeout,
+        interval: Duration = Check.defaultInterval,
         resolve: IPAddress? = nil,
         location: SourceLocation? = nil
     ) {
         self.service = service
         self.target = target
+        self.name = ""
         self.timeout = timeout
+        self.interval = interval
         self.resolve = resolve
         self.location = location
+        self.name = name ?? kind.rawValue
     }
 
     public var kind: Kind {

@@ -6,10 +6,13 @@ public struct Service: Sendable, Hashable {
     public var unit: String?
     /// The checks, in the order of the site file.
     public var checks: [Check]
+    /// The Jitsi statistics sources of this service (`vigie serve` collects them).
+    public var collectors: [Collector]
 
-    public init(name: String, unit: String? = nil, checks: [Check] = []) {
+    public init(name: String, unit: String? = nil, checks: [Check] = [], collectors: [Collector] = []) {
         self.name = name
         self.unit = unit
         self.checks = checks
+        self.collectors = collectors
     }
 }

@@ -1,5 +1,3 @@
-import struct Foundation.URL
-
 /// A Jitsi Meet deployment as its site file (`vigie.yml`) describes it.
 public struct Site: Sendable, Hashable {
     /// A short name for the deployment (`visio-pme`).
@@ -28,6 +26,9 @@ public struct Site: Sendable, Hashable {
 
     /// Every check of every service, in file order.
     public var checks: [Check] { services.flatMap(\.checks) }
+
+    /// Every statistics collector of every service, in file order.
+    public var collectors: [Collector] { services.flatMap(\.collectors) }
 
     /// The service with this name, if the site declares it.
     public func service(named name: String) -> Service? {

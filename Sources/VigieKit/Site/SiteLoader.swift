@@ -167,8 +167,9 @@ struct SiteDecoder {
 
     func decodeService(name: String, _ cursor: YAMLCursor, domain: String) throws(SiteFileError) -> Service {
         let mapping = try cursor.mapping()
-        try mapping.rejectUnknownKeys(allowed: ["unit", "checks"])
+        try mapping.rejectUnknownKeys(allowed: ["unit", "interval", "checks", "collect"])
         var service = Service(name: name)
+        let interval = try mapping["interval"]?.duration(in: SiteDecoder.intervalRange) ?? Check.defaultInterval
         if let unitCursor = mapping["unit"] {
             let unit = try unitCursor.string()
             guard SiteDecoder.isValidUnitName(unit) else {
@@ -177,18 +178,89 @@ struct SiteDecoder {
             service.unit = unit
         }
         if let checksCursor = mapping["checks"] {
+            var explicitNames: [Int: YAMLCursor] = [:]
             for checkCursor in try checksCursor.sequence() {
-                let check = try decodeCheck(checkCursor, service: name, domain: domain)
+                var check = try decodeCheck(checkCursor, service: name, domain: domain)
                 if service.checks.contains(where: { $0.id == check.id }) {
                     throw checkCursor.error("duplicate check: \(check.kind.rawValue) \(check.targetDescription) is already declared")
                 }
+                if (try checkCursor.mapping())["interval"] == nil { check.interval = interval }
+                if let nameCursor = (try checkCursor.mapping())["name"] { explicitNames[service.checks.count] = nameCursor }
                 service.checks.append(check)
+            }
+            try nameChecks(&service.checks, explicit: explicitNames)
+        }
+        if let collectCursor = mapping["collect"] {
+            for collectorCursor in try collectCursor.sequence() {
+                let collector = try decodeCollector(collectorCursor, service: name)
+                if service.collectors.contains(where: { $0.kind == collector.kind }) {
+                    throw collectorCursor.error("duplicate collector: \(collector.kind.rawValue) is already declared for \(name)")
+                }
+                service.collectors.append(collector)
             }
         }
         return service
     }
 
-    static let commonCheckKeys = ["timeout", "resolve"]
+    static let intervalRange: ClosedRange<Duration> = .seconds(1) ... .seconds(86_400)
+
+    /// Gives every check without a `name:` one: its kind, or `kind-N` when the service has several of that kind.
+    func nameChecks(_ checks: inout [Check], explicit: [Int: YAMLCursor]) throws(SiteFileError) {
+        var perKind: [Check.Kind: Int] = [:]
+        for check in checks { perKind[check.kind, default: 0] += 1 }
+        var seenOfKind: [Check.Kind: Int] = [:]
+        for index in checks.indices where explicit[index] == nil {
+            let kind = checks[index].kind
+            seenOfKind[kind, default: 0] += 1
+            checks[index].name = perKind[kind]! == 1 ? kind.rawValue : "\(kind.rawValue)-\(seenOfKind[kind]!)"
+        }
+        var used: Set<String> = []
+        for index in checks.indices where !used.insert(checks[index].name).inserted {
+            let cursor = explicit[index] ?? explicit.first { checks[$0.key].name == checks[index].name }?.value
+            let message = "check name \"\(checks[index].name)\" is used twice in this service"
+            throw cursor?.error(message)
+                ?? SiteFileError(file: file, location: checks[index].location, keyPath: "", message: message)
+        }
+    }
+
+    static let collectorKeys = ["interval", "timeout", "resolve"]
+
+    func decodeCollector(_ cursor: YAMLCursor, service: String) throws(SiteFileError) -> Collector {
+        let mapping = try cursor.mapping()
+        let kinds = mapping.entries.compactMap { entry in Collector.Kind(rawValue: entry.key).map { (entry, $0) } }
+        guard kinds.count == 1, let (kindEntry, kind) = kinds.first else {
+            let names = Collector.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+            throw cursor.error(
+                kinds.isEmpty
+                    ? "a collector needs one of: \(names)"
+                    : "a collector has exactly one kind, found \(kinds.map(\.1.rawValue).joined(separator: " and "))"
+            )
+        }
+        try mapping.rejectUnknownKeys(allowed: [kind.rawValue] + SiteDecoder.collectorKeys)
+        let urlText = try kindEntry.value.string()
+        let url: HTTPURL
+        switch HTTPURL.parse(urlText) {
+        case .success(let parsed): url = parsed
+        case .failure(let failure): throw kindEntry.value.error(failure.description)
+        }
+        var collector = Collector(service: service, kind: kind, url: url, location: kindEntry.keyLocation)
+        if let intervalCursor = mapping["interval"] {
+            collector.interval = try intervalCursor.duration(in: SiteDecoder.intervalRange)
+        }
+        if let timeoutCursor = mapping["timeout"] {
+            collector.timeout = try timeoutCursor.duration(in: .milliseconds(100) ... .seconds(120))
+        }
+        if let resolveCursor = mapping["resolve"] {
+            let text = try resolveCursor.string()
+            guard let address = IPAddress(text) else {
+                throw resolveCursor.error("resolve needs an IP address, found \"\(text)\"")
+            }
+            collector.resolve = address
+        }
+        return collector
+    }
+
+    static let commonCheckKeys = ["name", "timeout", "interval", "resolve"]
     static let optionKeys: [Check.Kind: [String]] = [
         .tcp: [],
         .udp: [],
@@ -258,6 +330,16 @@ struct SiteDecoder {
         }
 
         var check = Check(service: service, target: target, location: kindEntry.keyLocation)
+        if let nameCursor = mapping["name"] {
+            let name = try nameCursor.string()
+            guard SiteDecoder.isValidServiceName(name) else {
+                throw nameCursor.error("invalid check name \"\(name)\" (\(SiteDecoder.serviceNamePattern))")
+            }
+            check.name = name
+        }
+        if let intervalCursor = mapping["interval"] {
+            check.interval = try intervalCursor.duration(in: SiteDecoder.intervalRange)
+        }
         if let timeoutCursor = mapping["timeout"] {
             check.timeout = try timeoutCursor.duration(in: .milliseconds(100) ... .seconds(120))
         }

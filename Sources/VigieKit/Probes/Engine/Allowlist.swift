@@ -14,19 +14,26 @@ public struct Allowlist: Sendable, Hashable {
 
     private var addresses: [Key: IPAddress?] = [:]
 
-    /// The endpoints of every check of `site`.
+    /// The endpoints of every check and every collector of `site`.
     public init(site: Site) {
-        self.init(checks: site.checks)
+        self.init(checks: site.checks, collectors: site.collectors)
     }
 
-    /// The endpoints of `checks`.
-    public init(checks: [Check]) {
+    /// The endpoints of `checks` and `collectors`.
+    public init(checks: [Check], collectors: [Collector] = []) {
         for check in checks {
-            let key = Key(host: check.endpoint.host, port: check.endpoint.port, transport: check.transport)
-            // The first declaration that names an address wins, as in the file's order.
-            if addresses[key] == nil || addresses[key]! == nil {
-                addresses[key] = .some(check.resolve)
-            }
+            declare(check.endpoint, transport: check.transport, resolve: check.resolve)
+        }
+        for collector in collectors {
+            declare(collector.url.endpoint, transport: .tcp, resolve: collector.resolve)
+        }
+    }
+
+    private mutating func declare(_ endpoint: Endpoint, transport: Transport, resolve: IPAddress?) {
+        let key = Key(host: endpoint.host, port: endpoint.port, transport: transport)
+        // The first declaration that names an address wins, as in the file's order.
+        if addresses[key] == nil || addresses[key]! == nil {
+            addresses[key] = .some(resolve)
         }
     }
 

@@ -1,0 +1,42 @@
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Reloads the site file on SIGHUP: a good file is put in force, a bad one is refused and logged.
+public struct SiteReloader: ServiceLifecycle.Service {
+    public let path: String
+    public let holder: SiteHolder
+    public let store: ObservationStore
+    public let metrics: AgentMetrics
+    public let logger: Logger
+
+    public init(path: String, holder: SiteHolder, store: ObservationStore, metrics: AgentMetrics, logger: Logger) {
+        self.path = path
+        self.holder = holder
+        self.store = store
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        for await _ in signals.cancelOnGracefulShutdown() {
+            await reload()
+        }
+    }
+
+    /// Reads the site file again and puts it in force if it is valid.
+    public func reload() async {
+        do {
+            let site = try SiteLoader.load(path: path)
+            holder.update(site)
+            await store.prune(keeping: site)
+            metrics.prune(keeping: site)
+            metrics.recordReload(success: true)
+            logger.notice("site file reloaded", metadata: ["vigie.checks": "\(site.checks.count)"])
+        } catch {
+            metrics.recordReload(success: false)
+            logger.error("site file rejected, the previous one stays in force", metadata: ["vigie.error": "\(error)"])
+        }
+    }
+}

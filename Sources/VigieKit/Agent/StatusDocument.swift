@@ -1,0 +1,49 @@
+import struct Foundation.Date
+
+/// The JSON of `GET /api/v1/status`: the latest result of every check (as `vigie check --json`
+/// writes them) and the state of every collector.
+public struct StatusDocument: Sendable {
+    public var site: Site
+    public var generatedAt: Date
+    public var ready: Bool
+    public var results: [CheckResult]
+    public var collectors: [CollectorObservation]
+
+    public var json: JSONValue {
+        .object([
+            ("site", .string(site.name)),
+            ("generated_at", .string(RFC3339.format(generatedAt))),
+            ("ready", .bool(ready)),
+            (
+                "summary",
+                .object([
+                    ("checks", .integer(site.checks.count)),
+                    ("reported", .integer(results.count)),
+                    ("failed", .integer(results.filter { !$0.ok }.count)),
+                ])
+            ),
+            ("results", .array(results.map(\.json))),
+            (
+                "collectors",
+                .array(
+                    collectors.map { observation in
+                        .object([
+                            ("service", .string(observation.collector.service)),
+                            ("collector", .string(observation.collector.kind.rawValue)),
+                            ("up", .bool(observation.isUp)),
+                            ("collected_at", .string(RFC3339.format(observation.collectedAt))),
+                            ("duration_ms", .number((observation.duration.milliseconds * 1000).rounded() / 1000)),
+                            (
+                                "error",
+                                {
+                                    if case .failure(let failure) = observation.result { return .string(failure.reason) }
+                                    return .null
+                                }()
+                            ),
+                        ])
+                    }
+                )
+            ),
+        ])
+    }
+}

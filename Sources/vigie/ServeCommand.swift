@@ -1,0 +1,67 @@
+import ArgumentParser
+import Logging
+import NIOCore
+import VigieKit
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the agent: scheduled checks, Jitsi statistics, a Prometheus exporter.",
+        discussion: """
+            Serves /metrics, /-/healthy, /-/ready and /api/v1/status. SIGTERM or SIGINT stops it \
+            gracefully; SIGHUP reloads the site file (a bad file is refused and the old one kept).
+            """
+    )
+
+    @OptionGroup var siteOptions: SiteOptions
+
+    @Option(name: .long, help: ArgumentHelp("Address and port to listen on.", valueName: "host:port"))
+    var listen = "\(Agent.Configuration.defaultHost):\(Agent.Configuration.defaultPort)"
+
+    @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    @Option(name: .long, help: "How many probes and collections may run at once.")
+    var concurrency: Int = ProbeEngine.defaultConcurrency
+
+    func validate() throws {
+        guard case .success = Endpoint.parse(listen) else {
+            throw ValidationError("--listen must be host:port (e.g. 127.0.0.1:9470), got \"\(listen)\"")
+        }
+        guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1024") }
+    }
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let site = try siteOptions.load()
+        let endpoint = try Endpoint.parse(listen).get()
+        let logger = Logger(label: "vigie.agent")
+        let agent = Agent(
+            configuration: .init(
+                sitePath: siteOptions.site,
+                host: endpoint.host.bare,
+                port: endpoint.port,
+                concurrency: concurrency
+            ),
+            site: site,
+            logger: logger
+        )
+        try await agent.run { channel in
+            let address = channel.localAddress.map { "\($0.ipAddress ?? endpoint.host.bare):\($0.port ?? endpoint.port)" }
+            logger.notice(
+                "listening",
+                metadata: [
+                    "vigie.metrics": "http://\(address ?? listen)/metrics",
+                    "vigie.status": "http://\(address ?? listen)/api/v1/status",
+                ]
+            )
+        }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
