@@ -49,7 +49,7 @@ public final class AgentMetrics: Sendable {
     static let probeLastRun = descriptor("vigie_probe_last_run_timestamp_seconds", "When the check last ran, Unix time.")
     static let probeRuns = descriptor("vigie_probe_runs_total", "Runs of the check since the agent started.")
     static let probeFailures = descriptor("vigie_probe_failures_total", "Failed runs of the check since the agent started.")
-    static let tlsDaysLeft = descriptor("vigie_tls_certificate_days_left", "Whole days until the served certificate expires (negative once expired).")
+    static let tlsExpiry = descriptor("vigie_tls_certificate_expiry_seconds", "Seconds until the served certificate expires, at the last run (negative once expired).")
     static let tlsNotAfter = descriptor("vigie_tls_certificate_not_after_timestamp_seconds", "The served certificate's notAfter, Unix time.")
     static let stunRTT = descriptor("vigie_stun_rtt_seconds", "Round-trip time of the last answered STUN Binding Request.")
     static let httpStatus = descriptor("vigie_http_status_code", "HTTP status of the last answer.")
@@ -83,7 +83,7 @@ public final class AgentMetrics: Sendable {
         gauge(Self.probeDuration, duration.seconds)
         gauge(Self.probeLastRun, result.startedAt.timeIntervalSince1970)
         if let tls = result.tls {
-            gauge(Self.tlsDaysLeft, Double(tls.daysLeft))
+            gauge(Self.tlsExpiry, tls.notAfter.timeIntervalSince(result.startedAt))
             gauge(Self.tlsNotAfter, tls.notAfter.timeIntervalSince1970)
         }
         if let rtt = result.stun?.roundTrip { gauge(Self.stunRTT, rtt.seconds) }
@@ -132,7 +132,7 @@ public final class AgentMetrics: Sendable {
                     let counter = registry.makeCounter(descriptor: descriptor, labels: labels)
                     // Mirror the component's own total: a restart shows as a counter reset, as it should.
                     counter.reset()
-                    counter.increment(by: value)
+                    counter.increment(by: value * stat.exportScale)
                     tracked.withLock { $0.jitsiCounters[service, default: [:]][stat] = counter }
                 } else if let old = tracked.withLock({ $0.jitsiCounters[service]?.removeValue(forKey: stat) }) {
                     staleCounters.append(old)
@@ -140,7 +140,7 @@ public final class AgentMetrics: Sendable {
             } else {
                 if let value = stats[stat] {
                     let gauge = registry.makeGauge(descriptor: descriptor, labels: labels)
-                    gauge.set(value)
+                    gauge.set(value * stat.exportScale)
                     tracked.withLock { $0.jitsiGauges[service, default: [:]][stat] = gauge }
                 } else if let old = tracked.withLock({ $0.jitsiGauges[service]?.removeValue(forKey: stat) }) {
                     staleGauges.append(old)

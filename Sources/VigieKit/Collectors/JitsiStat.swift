@@ -48,6 +48,14 @@ public enum JitsiStat: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// The factor from the statistic's unit to the exported base unit (bits to bytes for bitrates).
+    public var exportScale: Double {
+        switch self {
+        case .bitrateIn, .bitrateOut: return 1.0 / 8
+        default: return 1
+        }
+    }
+
     public var series: Series {
         func gauge(_ name: String, _ help: String, _ label: (String, String)? = nil) -> Series {
             Series(name: "vigie_jitsi_" + name, help: help, isCounter: false, extraLabel: label)
@@ -55,7 +63,7 @@ public enum JitsiStat: String, Sendable, Hashable, CaseIterable {
         func counter(_ name: String, _ help: String) -> Series {
             Series(name: "vigie_jitsi_" + name, help: help, isCounter: true, extraLabel: nil)
         }
-        let bitrate = "Media bitrate through the bridge, bits per second."
+        let bitrate = "Media throughput of the bridge (RTP/RTCP), bytes per second."
         let packets = "RTP/RTCP packet rate through the bridge, packets per second."
         let loss = "Fraction of RTP packets lost (0-1)."
         let bridges = "Videobridges Jicofo knows, by state."
@@ -70,8 +78,8 @@ public enum JitsiStat: String, Sendable, Hashable, CaseIterable {
         case .draining: return gauge("draining", "1 when the videobridge is in drain mode (no new conferences).")
         case .gracefulShutdown: return gauge("graceful_shutdown", "1 when the videobridge is in graceful shutdown.")
         case .shuttingDown: return gauge("shutting_down", "1 when the videobridge is shutting down.")
-        case .bitrateIn: return gauge("bitrate_bits_per_second", bitrate, ("direction", "in"))
-        case .bitrateOut: return gauge("bitrate_bits_per_second", bitrate, ("direction", "out"))
+        case .bitrateIn: return gauge("throughput_bytes_per_second", bitrate, ("direction", "in"))
+        case .bitrateOut: return gauge("throughput_bytes_per_second", bitrate, ("direction", "out"))
         case .packetRateIn: return gauge("packet_rate_packets_per_second", packets, ("direction", "in"))
         case .packetRateOut: return gauge("packet_rate_packets_per_second", packets, ("direction", "out"))
         case .lossIn: return gauge("loss_ratio", loss, ("direction", "in"))

@@ -126,7 +126,9 @@ public enum JitsiStatsExtractor {
     public static func prosody(_ scrape: MetricScrape) -> JitsiStats {
         var stats = JitsiStats()
         stats[.c2sSessions] = scrape.sum("prosody_mod_c2s__connections", matching: ["type": "c2s"])
-        stats[.boshSessions] = scrape.sum("prosody_mod_bosh__active_sessions")
+        let active = scrape.sum("prosody_mod_bosh__active_sessions")
+        let inactive = scrape.sum("prosody_mod_bosh__inactive_sessions")
+        stats[.boshSessions] = active.map { $0 + (inactive ?? 0) } ?? inactive
         stats[.mucRooms] = scrape.sum("prosody_mod_muc__live_room")
         return stats
     }

@@ -16,10 +16,14 @@ public struct MetricScrape: Sendable, Hashable {
     public var samples: [MetricSample]
     /// Lines that are neither comments nor valid samples (skipped, never fatal).
     public var malformedLines: Int
+    /// Families announced by a `# TYPE` line: a declared family without samples means zero of it
+    /// (Prosody prints no `c2s__connections` sample while nobody is connected).
+    public var declaredFamilies: Set<String>
 
-    public init(samples: [MetricSample] = [], malformedLines: Int = 0) {
+    public init(samples: [MetricSample] = [], malformedLines: Int = 0, declaredFamilies: Set<String> = []) {
         self.samples = samples
         self.malformedLines = malformedLines
+        self.declaredFamilies = declaredFamilies
     }
 
     /// The first sample of `name` (any labels), if present and finite.
@@ -33,7 +37,8 @@ public struct MetricScrape: Sendable, Hashable {
         return nil
     }
 
-    /// The sum of every sample of `name` whose labels include `matching`; `nil` when there is none.
+    /// The sum of every sample of `name` whose labels include `matching`: 0 when the family is declared
+    /// without a matching sample, `nil` when it is unknown.
     ///
     /// Duplicate samples (same name and labels, a Prosody 0.12 quirk) are counted once.
     public func sum(_ name: String, matching: [String: String] = [:]) -> Double? {
@@ -45,6 +50,6 @@ public struct MetricScrape: Sendable, Hashable {
             }
             total = (total ?? 0) + sample.value
         }
-        return total
+        return total ?? (declaredFamilies.contains(name) ? 0 : nil)
     }
 }

@@ -24,6 +24,7 @@ public enum PrometheusTextParser {
             guard let first = line.first(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else { continue }
             if first == UInt8(ascii: "#") {
                 if line.elementsEqual("# EOF".utf8) { break }
+                if let family = declaredFamily(line) { scrape.declaredFamilies.insert(family) }
                 continue
             }
             if let sample = parseSample(line) {
@@ -33,6 +34,13 @@ public enum PrometheusTextParser {
             }
         }
         return scrape
+    }
+
+    /// The family a `# TYPE name type` line declares.
+    static func declaredFamily(_ line: ArraySlice<UInt8>) -> String? {
+        let words = line.split(separator: UInt8(ascii: " "), maxSplits: 3, omittingEmptySubsequences: true)
+        guard words.count >= 3, words[0].elementsEqual("#".utf8), words[1].elementsEqual("TYPE".utf8) else { return nil }
+        return String(decoding: words[2], as: UTF8.self)
     }
 
     static func parseSample(_ line: ArraySlice<UInt8>) -> MetricSample? {

@@ -172,7 +172,10 @@ private struct JSONReader {
                 default: out.append(escaped)
                 }
             default:
-                guard byte >= 0x20 else { throw error("control character in a string") }
+                guard byte >= 0x20 else {
+                    index -= 1
+                    throw error("control character in a string")
+                }
                 out.append(byte)
             }
         }

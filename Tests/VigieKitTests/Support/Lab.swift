@@ -50,7 +50,12 @@ enum Shell {
         var standardError: String
     }
 
-    static func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> Result {
+    static func run(
+        _ program: String,
+        _ arguments: [String],
+        environment: [String: String]? = nil,
+        input: String? = nil
+    ) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: program)
@@ -62,7 +67,8 @@ enum Shell {
             let errors = Pipe()
             process.standardOutput = output
             process.standardError = errors
-            process.standardInput = FileHandle.nullDevice
+            let inputPipe = Pipe()
+            process.standardInput = input == nil ? FileHandle.nullDevice : inputPipe
             let collected = OutputCollector()
             output.fileHandleForReading.readabilityHandler = { handle in collected.appendOut(handle.availableData) }
             errors.fileHandleForReading.readabilityHandler = { handle in collected.appendErr(handle.availableData) }
@@ -77,6 +83,10 @@ enum Shell {
             }
             do {
                 try process.run()
+                if let input {
+                    inputPipe.fileHandleForWriting.write(Data(input.utf8))
+                    try? inputPipe.fileHandleForWriting.close()
+                }
             } catch {
                 continuation.resume(throwing: error)
             }
