@@ -122,6 +122,40 @@ import Testing
         #expect(check.targetDescription == "https://[2001:db8::1]:8443/health?full=1")
     }
 
+    @Test func namesIntervalsAndCollectors() throws {
+        let site = try SiteBuilder.site(
+            """
+            site: {name: s, domain: meet.example.org}
+            services:
+              web:
+                interval: 10s
+                checks:
+                  - tcp: meet.example.org:443
+                  - tcp: meet.example.org:80
+                    interval: 1m
+                  - https: https://meet.example.org/
+                    name: front-page
+                  - http: http://meet.example.org/
+              videobridge-1:
+                collect:
+                  - jvb_metrics: http://127.0.0.1:8080/metrics
+                  - jvb_colibri_stats: http://127.0.0.1:8080/colibri/stats
+                    interval: 5s
+                    timeout: 2s
+            """
+        )
+        #expect(site.checks.map(\.name) == ["tcp-1", "tcp-2", "front-page", "http"])
+        #expect(site.checks.map(\.interval) == [.seconds(10), .seconds(60), .seconds(10), .seconds(10)])
+        #expect(site.collectors.map(\.kind) == [.jvbMetrics, .jvbColibriStats])
+        #expect(site.collectors.map(\.interval) == [Collector.defaultInterval, .seconds(5)])
+        #expect(site.collectors[1].timeout == .seconds(2))
+        #expect(site.collectors[0].id == "videobridge-1/jvb_metrics")
+        #expect(Allowlist(site: site).contains(Endpoint(host: .address(IPAddress("127.0.0.1")!), port: 8080), transport: .tcp))
+        #expect(site.services[0].checks.first?.interval == .seconds(10))
+        let defaults = try SiteBuilder.site(checks: "      - tcp: a.org:1")
+        #expect(defaults.checks[0].interval == Check.defaultInterval)
+    }
+
     @Test func relativeCAPathIsRelativeToTheSiteFile() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-site-\(UUID())")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("pki"), withIntermediateDirectories: true)
@@ -288,6 +322,36 @@ import Testing
             name: "status out of range",
             yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - http: http://d.org/\n        expect_status: 999\n",
             line: 6, column: 24, keyPath: "services.web.checks[0].expect_status", message: "999 is out of range (100-599)"
+        ),
+        BadFile(
+            name: "unknown collector",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  jvb:\n    collect:\n      - jvb_stats: http://127.0.0.1:8080/\n",
+            line: 5, column: 9, keyPath: "services.jvb.collect[0]", message: "a collector needs one of: jvb_metrics, jvb_colibri_stats"
+        ),
+        BadFile(
+            name: "duplicate collector",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  jvb:\n    collect:\n      - jvb_metrics: http://127.0.0.1:8080/metrics\n      - jvb_metrics: http://127.0.0.1:8081/metrics\n",
+            line: 6, column: 9, keyPath: "services.jvb.collect[1]", message: "duplicate collector: jvb_metrics"
+        ),
+        BadFile(
+            name: "collector URL",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  jvb:\n    collect:\n      - jicofo_stats: 127.0.0.1:8888/stats\n",
+            line: 5, column: 23, keyPath: "services.jvb.collect[0].jicofo_stats", message: "not an absolute URL"
+        ),
+        BadFile(
+            name: "check names collide",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n      - udp: d.org:1\n        name: tcp\n",
+            line: 7, column: 15, keyPath: "services.web.checks[1].name", message: "check name \"tcp\" is used twice"
+        ),
+        BadFile(
+            name: "invalid check name",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n        name: \"Front Page\"\n",
+            line: 6, column: 15, keyPath: "services.web.checks[0].name", message: "invalid check name"
+        ),
+        BadFile(
+            name: "interval too short",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    interval: 100ms\n",
+            line: 4, column: 15, keyPath: "services.web.interval", message: "100ms is out of range (1s-1d)"
         ),
         BadFile(
             name: "top level is a list",

@@ -1,0 +1,145 @@
+import NIOCore
+import NIOPosix
+import ServiceLifecycleTestKit
+import Synchronization
+import Testing
+
+@testable import VigieKit
+
+@Suite struct SchedulerTests {
+    static func scheduler(_ site: Site, concurrency: Int = 4) -> (Scheduler, SiteHolder, ObservationStore, AgentMetrics) {
+        let holder = SiteHolder(site: site)
+        let store = ObservationStore()
+        let metrics = AgentMetrics()
+        let scheduler = Scheduler(holder: holder, store: store, metrics: metrics, concurrency: concurrency, random: { 0.5 })
+        return (scheduler, holder, store, metrics)
+    }
+
+    static func runs(_ metrics: AgentMetrics, _ key: String) -> Double? {
+        AgentMetricsTests.samples(metrics)["vigie_probe_runs_total{\(key)}"]
+    }
+
+    @Test func runsChecksRepeatedlyAndStopsOnGracefulShutdown() async throws {
+        try await Lab.ready()
+        let site = try SiteBuilder.site(
+            checks: """
+                      - tcp: 127.0.0.1:\(Lab.httpsOK)
+                        interval: 1s
+                      - stun: 127.0.0.1:\(Lab.stun)
+                        interval: 1s
+            """
+        )
+        let (scheduler, _, store, metrics) = Self.scheduler(site)
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await scheduler.run() }
+                let ran = await LoopbackHTTP.eventually(timeout: .seconds(10)) {
+                    (Self.runs(metrics, "check=tcp,kind=tcp,service=svc") ?? 0) >= 3
+                }
+                #expect(ran, "three runs in a few seconds at a 1 s interval")
+                #expect(await store.isReady(for: site))
+                let stopping = ContinuousClock.now
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+                #expect(ContinuousClock.now - stopping < .seconds(3), "shutdown is prompt")
+            }
+        }
+        let results = await store.results(for: site)
+        #expect(results.map(\.verdict) == [.pass, .pass])
+    }
+
+    /// A slow check (1.5 s against a silent server) at a 1 s interval never runs twice at once.
+    @Test func aCheckNeverOverlapsItself() async throws {
+        let tracker = ConnectionTracker()
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(tracker) }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { server.close(promise: nil) }
+        let site = try SiteBuilder.site(
+            checks: """
+                      - http: http://127.0.0.1:\(server.localAddress!.port!)/
+                        interval: 1s
+                        timeout: 1500ms
+            """
+        )
+        let (scheduler, _, _, metrics) = Self.scheduler(site)
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await scheduler.run() }
+                _ = await LoopbackHTTP.eventually(timeout: .seconds(10)) {
+                    (Self.runs(metrics, "check=http,kind=http,service=svc") ?? 0) >= 3
+                }
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+        #expect(tracker.maximum.withLock { $0 } == 1)
+        #expect((Self.runs(metrics, "check=http,kind=http,service=svc") ?? 0) >= 3)
+    }
+
+    @Test func aReloadReplacesTheChecks() async throws {
+        try await Lab.ready()
+        let first = try SiteBuilder.site(checks: "      - tcp: 127.0.0.1:\(Lab.httpsOK)\n        interval: 1s")
+        let second = try SiteBuilder.site(checks: "      - tcp: 127.0.0.1:\(Lab.xmppC2S)\n        interval: 1s\n        name: xmpp-port")
+        let (scheduler, holder, store, metrics) = Self.scheduler(first)
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await scheduler.run() }
+                #expect(await LoopbackHTTP.eventually(timeout: .seconds(10)) { await store.results(for: first).count == 1 })
+                holder.update(second)
+                await store.prune(keeping: second)
+                metrics.prune(keeping: second)
+                #expect(await LoopbackHTTP.eventually(timeout: .seconds(10)) { await store.results(for: second).count == 1 })
+                let before = Self.runs(metrics, "check=tcp,kind=tcp,service=svc")
+                #expect(before == nil, "the old check's series are gone")
+                try await Task.sleep(for: .milliseconds(1500))
+                #expect(Self.runs(metrics, "check=tcp,kind=tcp,service=svc") == nil, "and it no longer runs")
+                #expect((Self.runs(metrics, "check=xmpp-port,kind=tcp,service=svc") ?? 0) >= 1)
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    @Test func collectorsRunAndFeedTheExporter() async throws {
+        try await Lab.ready()
+        let site = try SiteBuilder.site(
+            "site: {name: s, domain: meet.vigie.test}\nservices:\n  xmpp:\n    collect:\n      - prosody_openmetrics: http://127.0.0.1:\(Lab.xmppHTTP)/metrics\n        interval: 1s\n"
+        )
+        let (scheduler, _, store, metrics) = Self.scheduler(site)
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await scheduler.run() }
+                #expect(await LoopbackHTTP.eventually(timeout: .seconds(10)) { await !store.observations(for: site).isEmpty })
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+        let samples = AgentMetricsTests.samples(metrics)
+        #expect(samples["vigie_jitsi_collector_up{collector=prosody_openmetrics,service=xmpp}"] == 1)
+        #expect(samples["vigie_jitsi_muc_rooms{service=xmpp}"] != nil)
+    }
+}
+
+/// Counts open connections to a server, and the most open at once.
+final class ConnectionTracker: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    let open = Mutex(0)
+    let maximum = Mutex(0)
+
+    func channelActive(context: ChannelHandlerContext) {
+        let now = open.withLock { value -> Int in
+            value += 1
+            return value
+        }
+        maximum.withLock { $0 = max($0, now) }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        open.withLock { $0 -= 1 }
+        context.fireChannelInactive()
+    }
+}
