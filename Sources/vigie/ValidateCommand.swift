@@ -11,9 +11,9 @@ struct ValidateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let site = try siteOptions.load()
-        let checks = site.checks.count
         writeStandardOutput(
-            "\(siteOptions.site): ok (site \(site.name), \(site.services.count) services, \(checks) checks)\n"
+            "\(siteOptions.site): ok (site \(site.name), \(site.services.count) services, "
+                + "\(site.checks.count) checks, \(site.collectors.count) collectors)\n"
         )
     }
 }

@@ -202,7 +202,7 @@ struct SiteDecoder {
         return service
     }
 
-    static let intervalRange: ClosedRange<Duration> = .seconds(1) ... .seconds(86_400)
+    static let intervalRange: ClosedRange<Duration> = .milliseconds(100) ... .seconds(86_400)
 
     /// Gives every check without a `name:` one: its kind, or `kind-N` when the service has several of that kind.
     func nameChecks(_ checks: inout [Check], explicit: [Int: YAMLCursor]) throws(SiteFileError) {

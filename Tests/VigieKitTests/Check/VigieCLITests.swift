@@ -27,7 +27,7 @@ import Testing
     @Test func validateAcceptsTheExample() async throws {
         let result = try await Self.vigie("validate", "--site", Lab.packageRoot.appendingPathComponent("Examples/vigie.yml").path)
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(result.output.contains("ok (site visio-pme, 5 services, 11 checks)"))
+        #expect(result.output.contains("ok (site visio-pme, 5 services, 11 checks, 4 collectors)"))
     }
 
     @Test func validateRefusesABadFileWithExitTwo() async throws {

@@ -350,8 +350,8 @@ import Testing
         ),
         BadFile(
             name: "interval too short",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    interval: 100ms\n",
-            line: 4, column: 15, keyPath: "services.web.interval", message: "100ms is out of range (1s-1d)"
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    interval: 50ms\n",
+            line: 4, column: 15, keyPath: "services.web.interval", message: "50ms is out of range (100ms-1d)"
         ),
         BadFile(
             name: "top level is a list",
