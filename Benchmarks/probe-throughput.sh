@@ -42,13 +42,13 @@ cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     sleep 0.5
     for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
+    [ -n "${KEEP:-}" ] && echo "kept $WORK" >&2 || rm -rf "$WORK"
 }
 trap cleanup EXIT
 ulimit -n 65536 2>/dev/null || true
 
 HTTP_PORT=${HTTP_PORT:-28080}
-TCP_BASE=${TCP_BASE:-29000}
+TCP_BASE=${TCP_BASE:-30000}
 BLACKBOX_PORT=${BLACKBOX_PORT:-29115}
 VIGIE_PORT=${VIGIE_PORT:-29470}
 TICK=$(getconf CLK_TCK)
@@ -66,7 +66,6 @@ start_nginx() { # N
     mkdir -p "$dir"
     {
         echo "worker_processes 1; daemon off; pid $dir/nginx.pid; error_log $dir/error.log;"
-        echo "worker_rlimit_nofile 65536;"
         echo "events { worker_connections 16384; }"
         echo "http { access_log off; client_body_temp_path $dir/b; proxy_temp_path $dir/p; fastcgi_temp_path $dir/f; uwsgi_temp_path $dir/u; scgi_temp_path $dir/s;"
         echo "  server { listen 127.0.0.1:$HTTP_PORT; location / { return 200 \"ok\n\"; } }"
@@ -123,53 +122,71 @@ LUA
     BB_RATE=$(calc "$requests / $SECONDS_PER_RUN" 0)
     BB_CPU1000=$(calc "($cpu1 - $cpu0) / $requests * 1000" 3)
     BB_RSS=$(peak_rss_mb "$pid")
-    kill "$pid"
+    kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-run_vigie() { # N -> sets V_RATE V_CPU1000 V_RSS V_P50 V_P99
-    local n=$1 site=$WORK/vigie.yml
+write_site() { # N INTERVAL FILE
+    local n=$1 interval=$2
     {
         echo "site: {name: bench, domain: bench.vigie.test}"
         echo "services:"
         echo "  web:"
-        echo "    interval: $INTERVAL"
+        echo "    interval: $interval"
         echo "    checks:"
         for i in $(seq 1 "$n"); do echo "      - http: http://127.0.0.1:$HTTP_PORT/t/$i"; done
         echo "  ports:"
-        echo "    interval: $INTERVAL"
+        echo "    interval: $interval"
         echo "    checks:"
         for i in $(seq 0 $((n - 1))); do echo "      - tcp: 127.0.0.1:$((TCP_BASE + i))"; done
-    } > "$site"
-    "$VIGIE" serve --site "$site" --listen "127.0.0.1:$VIGIE_PORT" --concurrency "$CONCURRENCY" --log-level error \
+    } > "$3"
+}
+
+start_vigie() { # SITE -> sets VIGIE_PID
+    "$VIGIE" serve --site "$1" --listen "127.0.0.1:$VIGIE_PORT" --concurrency "$CONCURRENCY" --log-level error \
         </dev/null >"$WORK/vigie.log" 2>&1 &
-    local pid=$!
-    PIDS+=("$pid")
+    VIGIE_PID=$!
+    PIDS+=("$VIGIE_PID")
     wait_port "$VIGIE_PORT"
+}
+
+metrics_latency() { # -> "p50 p99" of GET /metrics, one connection, 5 s
+    wrk -t1 -c1 -d5s --latency "http://127.0.0.1:$VIGIE_PORT/metrics" | awk '$1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 } END { print p50, p99 }'
+}
+
+run_vigie() { # N -> sets V_RATE V_CPU1000 V_RSS V_SAT_P99, V_IDLE_RSS V_P50 V_P99
+    local n=$1
+    # 1. Saturation: every check every $INTERVAL; what the agent sustains, and its cost.
+    write_site "$n" "$INTERVAL" "$WORK/fast.yml"
+    start_vigie "$WORK/fast.yml"
     sleep 2   # let the first round spread out
     local cpu0 cpu1 runs0 runs1 start end
-    runs0=$(vigie_runs); cpu0=$(cpu_seconds "$pid"); start=$(date +%s.%N)
+    runs0=$(vigie_runs); cpu0=$(cpu_seconds "$VIGIE_PID"); start=$(date +%s.%N)
     sleep "$SECONDS_PER_RUN"
-    runs1=$(vigie_runs); cpu1=$(cpu_seconds "$pid"); end=$(date +%s.%N)
+    runs1=$(vigie_runs); cpu1=$(cpu_seconds "$VIGIE_PID"); end=$(date +%s.%N)
     V_RATE=$(calc "($runs1 - $runs0) / ($end - $start)" 0)
     V_CPU1000=$(calc "($cpu1 - $cpu0) / ($runs1 - $runs0) * 1000" 3)
-    local latency
-    latency=$(wrk -t1 -c1 -d5s --latency "http://127.0.0.1:$VIGIE_PORT/metrics")
-    V_P50=$(echo "$latency" | awk '$1 == "50%" { print $2 }')
-    V_P99=$(echo "$latency" | awk '$1 == "99%" { print $2 }')
-    V_RSS=$(peak_rss_mb "$pid")
-    kill "$pid"
+    V_SAT_P99=$(metrics_latency | awk '{ print $2 }')
+    V_RSS=$(peak_rss_mb "$VIGIE_PID")
+    kill "$VIGIE_PID"; wait "$VIGIE_PID" 2>/dev/null || true
+    # 2. Production schedule (every 30 s): memory and /metrics latency at N checks.
+    write_site "$n" 30s "$WORK/slow.yml"
+    start_vigie "$WORK/slow.yml"
+    sleep 4   # every check has run once
+    read -r V_P50 V_P99 <<<"$(metrics_latency)"
+    V_IDLE_RSS=$(peak_rss_mb "$VIGIE_PID")
+    kill "$VIGIE_PID"; wait "$VIGIE_PID" 2>/dev/null || true
 }
 
 printf '%s\n' "Vigie $("$VIGIE" --version) vs blackbox_exporter $(prometheus-blackbox-exporter --version 2>&1 | awk 'NR==1 { print $3 }'); $(nproc) cores; window ${SECONDS_PER_RUN}s; vigie interval $INTERVAL, concurrency $CONCURRENCY; wrk $CONNECTIONS connections"
-printf '%-6s | %-26s | %-28s | %-22s | %s\n' "N" "probes/s vigie/bb (ratio)" "CPU s/1000 probes v/bb (ratio)" "peak RSS MB v/bb" "vigie /metrics p50 / p99"
+printf '%-5s | %-24s | %-26s | %-27s | %-24s | %s\n' "N" "probes/s vigie/bb" "CPU s/1000 probes v/bb" "peak RSS MB v(30s) v(sat)/bb" "/metrics p50/p99 (30s)" "/metrics p99 (sat)"
 for n in "${NS[@]}"; do
     start_nginx "$n"
     run_blackbox "$n"
     sleep 1
     run_vigie "$n"
-    kill "$NGINX_PID"; sleep 0.5
-    printf '%-6s | %6s / %-6s (%5sx)    | %6s / %-6s (%5sx)       | %5s / %-5s            | %s / %s\n' \
+    kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true
+    printf '%-5s | %5s / %-5s = %5sx | %5s / %-5s = %5sx   | %5s  %5s / %-5s          | %8s / %-8s      | %s\n' \
         "$n" "$V_RATE" "$BB_RATE" "$(calc "$V_RATE / $BB_RATE")" \
         "$V_CPU1000" "$BB_CPU1000" "$(calc "$V_CPU1000 / $BB_CPU1000")" \
-        "$V_RSS" "$BB_RSS" "$V_P50" "$V_P99"
+        "$V_IDLE_RSS" "$V_RSS" "$BB_RSS" "$V_P50" "$V_P99" "$V_SAT_P99"
 done

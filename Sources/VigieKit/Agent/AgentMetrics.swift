@@ -13,11 +13,12 @@ import struct Foundation.Date
 public final class AgentMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let tracked = Mutex<Tracked>(Tracked())
+    private let inFlight: Gauge
+    private let scrapeDurationGauge: Gauge
 
     private struct Tracked {
-        /// Gauges per check key (`service/check/kind`), so a dropped check loses its series.
-        var checkGauges: [String: [Gauge]] = [:]
-        var checkCounters: [String: [Counter]] = [:]
+        /// Series per check key (`service/check/kind`), so a dropped check loses its series.
+        var checkSeries: [String: CheckSeries] = [:]
         /// Jitsi series per service, keyed by series identity.
         var jitsiGauges: [String: [JitsiStat: Gauge]] = [:]
         var jitsiCounters: [String: [JitsiStat: Counter]] = [:]
@@ -27,6 +28,8 @@ public final class AgentMetrics: Sendable {
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         registry.makeGauge(descriptor: Self.buildInfo.descriptor, labels: [("version", Vigie.version)]).set(1.0)
+        inFlight = registry.makeGauge(descriptor: Self.probesInFlight.descriptor)
+        scrapeDurationGauge = registry.makeGauge(descriptor: Self.scrapeDuration.descriptor)
     }
 
     // MARK: descriptors
@@ -69,37 +72,64 @@ public final class AgentMetrics: Sendable {
 
     static func key(_ check: Check) -> String { "\(check.service)/\(check.name)/\(check.kind.rawValue)" }
 
+    /// The series of one check, made once and reused on every run (no label hashing per run).
+    final class CheckSeries: Sendable {
+        let success: Gauge
+        let warning: Gauge
+        let duration: Gauge
+        let lastRun: Gauge
+        let runs: Counter
+        let failures: Counter
+        /// Series that exist only when the last run produced the fact (a certificate, an answer).
+        let optional: Mutex<[String: Gauge]> = Mutex([:])
+
+        init(registry: PrometheusCollectorRegistry, labels: [(String, String)]) {
+            success = registry.makeGauge(descriptor: AgentMetrics.probeSuccess.descriptor, labels: labels)
+            warning = registry.makeGauge(descriptor: AgentMetrics.probeWarning.descriptor, labels: labels)
+            duration = registry.makeGauge(descriptor: AgentMetrics.probeDuration.descriptor, labels: labels)
+            lastRun = registry.makeGauge(descriptor: AgentMetrics.probeLastRun.descriptor, labels: labels)
+            runs = registry.makeCounter(descriptor: AgentMetrics.probeRuns.descriptor, labels: labels)
+            failures = registry.makeCounter(descriptor: AgentMetrics.probeFailures.descriptor, labels: labels)
+        }
+
+        var gauges: [Gauge] { [success, warning, duration, lastRun] + optional.withLock { Array($0.values) } }
+        var counters: [Counter] { [runs, failures] }
+    }
+
     /// Records one run of a check.
     public func record(_ result: CheckResult, duration: Duration) {
-        let labels = Self.labels(result.check)
-        var gauges: [Gauge] = []
-        func gauge(_ family: Family, _ value: Double) {
-            let gauge = registry.makeGauge(descriptor: family.descriptor, labels: labels)
-            gauge.set(value)
-            gauges.append(gauge)
-        }
-        gauge(Self.probeSuccess, result.ok ? 1 : 0)
-        gauge(Self.probeWarning, result.verdict == .warn ? 1 : 0)
-        gauge(Self.probeDuration, duration.seconds)
-        gauge(Self.probeLastRun, result.startedAt.timeIntervalSince1970)
-        if let tls = result.tls {
-            gauge(Self.tlsExpiry, tls.notAfter.timeIntervalSince(result.startedAt))
-            gauge(Self.tlsNotAfter, tls.notAfter.timeIntervalSince1970)
-        }
-        if let rtt = result.stun?.roundTrip { gauge(Self.stunRTT, rtt.seconds) }
-        if let status = result.http?.status { gauge(Self.httpStatus, Double(status)) }
-        let runs = registry.makeCounter(descriptor: Self.probeRuns.descriptor, labels: labels)
-        let failures = registry.makeCounter(descriptor: Self.probeFailures.descriptor, labels: labels)
-        runs.increment()
-        if !result.ok { failures.increment() }
-
         let key = Self.key(result.check)
-        let stale = tracked.withLock { tracked -> [Gauge] in
-            let previous = tracked.checkGauges[key] ?? []
-            tracked.checkGauges[key] = gauges
-            tracked.checkCounters[key] = [runs, failures]
-            // A series the last run did not set (no certificate this time) is dropped, not left stale.
-            return previous.filter { old in !gauges.contains { $0 === old } }
+        let series = tracked.withLock { tracked -> CheckSeries in
+            if let existing = tracked.checkSeries[key] { return existing }
+            let made = CheckSeries(registry: registry, labels: Self.labels(result.check))
+            tracked.checkSeries[key] = made
+            return made
+        }
+        series.success.set(result.ok ? 1.0 : 0.0)
+        series.warning.set(result.verdict == .warn ? 1.0 : 0.0)
+        series.duration.set(duration.seconds)
+        series.lastRun.set(result.startedAt.timeIntervalSince1970)
+        series.runs.increment()
+        if !result.ok { series.failures.increment() }
+
+        var facts: [(Family, Double)] = []
+        if let tls = result.tls {
+            facts.append((Self.tlsExpiry, tls.notAfter.timeIntervalSince(result.startedAt)))
+            facts.append((Self.tlsNotAfter, tls.notAfter.timeIntervalSince1970))
+        }
+        if let rtt = result.stun?.roundTrip { facts.append((Self.stunRTT, rtt.seconds)) }
+        if let status = result.http?.status { facts.append((Self.httpStatus, Double(status))) }
+        // A fact the last run did not produce (no certificate this time) loses its series, not left stale.
+        let stale = series.optional.withLock { optional -> [Gauge] in
+            for (family, value) in facts {
+                let gauge = optional[family.name] ?? registry.makeGauge(descriptor: family.descriptor, labels: Self.labels(result.check))
+                gauge.set(value)
+                optional[family.name] = gauge
+            }
+            let present = Set(facts.map(\.0.name))
+            let gone = optional.filter { !present.contains($0.key) }
+            for name in gone.keys { optional.removeValue(forKey: name) }
+            return Array(gone.values)
         }
         stale.forEach(registry.unregisterGauge)
     }
@@ -161,9 +191,11 @@ public final class AgentMetrics: Sendable {
         let (gauges, counters) = tracked.withLock { tracked -> ([Gauge], [Counter]) in
             var gauges: [Gauge] = []
             var counters: [Counter] = []
-            for key in tracked.checkGauges.keys where !checkKeys.contains(key) {
-                gauges += tracked.checkGauges.removeValue(forKey: key) ?? []
-                counters += tracked.checkCounters.removeValue(forKey: key) ?? []
+            for key in tracked.checkSeries.keys where !checkKeys.contains(key) {
+                if let series = tracked.checkSeries.removeValue(forKey: key) {
+                    gauges += series.gauges
+                    counters += series.counters
+                }
             }
             for id in tracked.collectorGauges.keys where !collectorIDs.contains(id) {
                 gauges += tracked.collectorGauges.removeValue(forKey: id) ?? []
@@ -188,14 +220,14 @@ public final class AgentMetrics: Sendable {
     }
 
     public func setInFlight(_ count: Int) {
-        registry.makeGauge(descriptor: Self.probesInFlight.descriptor).set(Double(count))
+        inFlight.set(Double(count))
     }
 
     /// The exposition, in the Prometheus text format 0.0.4.
     public func render() -> [UInt8] {
         let start = ContinuousClock.now
         let bytes = registry.emitToBuffer()
-        registry.makeGauge(descriptor: Self.scrapeDuration.descriptor).set((ContinuousClock.now - start).seconds)
+        scrapeDurationGauge.set((ContinuousClock.now - start).seconds)
         return bytes
     }
 }

@@ -1,14 +1,18 @@
+import HeapModule
 import Logging
 import ServiceLifecycle
-import Synchronization
 
 import struct Foundation.Date
 
-// Every check and every collector runs in its own loop: a random start within the first interval
-// (or the first two seconds, whichever is shorter) so that a site's probes do not fire together,
-// then every `interval` ±5 %. A loop runs its job to completion before sleeping, so one check
-// never overlaps itself, and a semaphore bounds how many jobs run at once across the agent.
-// A site reload ends the current loops (in-flight probes are cancelled) and starts the new ones.
+// One loop schedules every job of the site (checks and collectors) from a queue ordered by due
+// time, and runs each due job in a short-lived child task. Why not a long-lived task per check:
+// such a task keeps its async stack slabs for its whole life, tens of kilobytes per check, which a
+// site of a thousand checks pays for ever. Here a waiting job costs one queue entry.
+//
+// Rules: a job's first run falls at a random moment within its first interval (at most 2 s), so a
+// site's probes do not fire together; the next run is queued only when the current one ends (a job
+// never overlaps itself), `interval` ±5 % after it started; at most `concurrency` jobs run at once.
+// A site reload ends the generation: running probes are cancelled and the new site's jobs start.
 
 /// Runs the site's checks and collectors on their schedules and records what they observe.
 public struct Scheduler: ServiceLifecycle.Service {
@@ -31,14 +35,12 @@ public struct Scheduler: ServiceLifecycle.Service {
         self.holder = holder
         self.store = store
         self.metrics = metrics
-        self.concurrency = concurrency
+        self.concurrency = max(1, concurrency)
         self.logger = logger
         self.random = random
     }
 
     public func run() async throws {
-        let limiter = AsyncSemaphore(permits: concurrency)
-        let inFlight = InFlightCounter(metrics: metrics)
         await withGracefulShutdownHandler {
             while !holder.isShutDown, !Task.isCancelled {
                 let (generation, site) = holder.current
@@ -46,29 +48,125 @@ public struct Scheduler: ServiceLifecycle.Service {
                     "scheduling the site's checks",
                     metadata: ["vigie.checks": "\(site.checks.count)", "vigie.collectors": "\(site.collectors.count)"]
                 )
-                let context = ProbeContext(allowlist: Allowlist(site: site))
-                let engine = ProbeEngine(context: context, concurrency: 1)
-                let runner = CollectorRunner(context: context)
-                await withTaskGroup(of: Void.self) { group in
-                    for check in site.checks {
-                        group.addTask { await loop(check, engine: engine, limiter: limiter, inFlight: inFlight) }
-                    }
-                    for collector in site.collectors {
-                        guard let service = site.service(named: collector.service) else { continue }
-                        group.addTask {
-                            await loop(collector, service: service, runner: runner, limiter: limiter, inFlight: inFlight)
-                        }
-                    }
-                    group.addTask { await holder.waitForChange(after: generation) }
-                    // Loops only end when cancelled: the first child to finish is the change (or shutdown) watcher.
-                    await group.next()
-                    group.cancelAll()
-                }
+                await runGeneration(site, generation: generation)
             }
         } onGracefulShutdown: {
             holder.shutDown()
         }
+        metrics.setInFlight(0)
         logger.info("scheduler stopped")
+    }
+
+    /// A job of the site: one check, or one collector with the service it describes.
+    enum Job: Sendable {
+        case check(Check)
+        case collector(Collector, Service)
+
+        var interval: Duration {
+            switch self {
+            case .check(let check): check.interval
+            case .collector(let collector, _): collector.interval
+            }
+        }
+    }
+
+    /// What a finished job tells the loop (for transition logs).
+    enum Outcome: Sendable {
+        case check(Verdict, reason: String?)
+        case collector(up: Bool, reason: String?)
+        case cancelled
+    }
+
+    enum Event: Sendable {
+        case finished(index: Int, started: ContinuousClock.Instant, outcome: Outcome)
+        case tick
+        case siteChanged
+    }
+
+    struct Due: Comparable {
+        var at: ContinuousClock.Instant
+        var index: Int
+
+        static func < (lhs: Due, rhs: Due) -> Bool { (lhs.at, lhs.index) < (rhs.at, rhs.index) }
+    }
+
+    func runGeneration(_ site: Site, generation: Int) async {
+        var jobs: [Job] = site.checks.map { .check($0) }
+        for collector in site.collectors {
+            if let service = site.service(named: collector.service) { jobs.append(.collector(collector, service)) }
+        }
+        let context = ProbeContext(allowlist: Allowlist(site: site))
+        let engine = ProbeEngine(context: context, concurrency: 1)
+        let runner = CollectorRunner(context: context)
+
+        var queue = Heap<Due>()
+        let start = ContinuousClock.now
+        for (index, job) in jobs.enumerated() { queue.insert(Due(at: start + firstDelay(job.interval), index: index)) }
+        var previous = [Outcome?](repeating: nil, count: jobs.count)
+
+        await withTaskGroup(of: Event.self) { group in
+            group.addTask {
+                await holder.waitForChange(after: generation)
+                return .siteChanged
+            }
+            var running = 0
+            var timer: ContinuousClock.Instant?
+            while true {
+                let now = ContinuousClock.now
+                while running < concurrency, let next = queue.min, next.at <= now {
+                    _ = queue.removeMin()
+                    running += 1
+                    let job = jobs[next.index]
+                    group.addTask {
+                        let started = ContinuousClock.now
+                        let outcome = await execute(job, engine: engine, runner: runner)
+                        return .finished(index: next.index, started: started, outcome: outcome)
+                    }
+                }
+                metrics.setInFlight(running)
+                // One timer for the earliest waiting job (when a slot is free to run it).
+                if running < concurrency, let next = queue.min, timer.map({ next.at < $0 }) ?? true {
+                    timer = next.at
+                    group.addTask {
+                        try? await Task.sleep(until: next.at, clock: .continuous)
+                        return .tick
+                    }
+                }
+                guard let event = await group.next() else { return }
+                switch event {
+                case .siteChanged:
+                    group.cancelAll()
+                    return
+                case .tick:
+                    timer = nil
+                case .finished(let index, let started, let outcome):
+                    running -= 1
+                    if case .cancelled = outcome { continue }
+                    logTransition(jobs[index], outcome, previous: previous[index])
+                    previous[index] = outcome
+                    queue.insert(Due(at: started + jittered(jobs[index].interval), index: index))
+                }
+            }
+        }
+    }
+
+    /// Runs one job and records what it observed.
+    func execute(_ job: Job, engine: ProbeEngine, runner: CollectorRunner) async -> Outcome {
+        let started = ContinuousClock.now
+        switch job {
+        case .check(let check):
+            // Undeclared is impossible here: the engine's allowlist is made from this very site.
+            guard let result = try? await engine.run(check), !Task.isCancelled else { return .cancelled }
+            metrics.record(result, duration: .now - started)
+            await store.record(result)
+            return .check(result.verdict, reason: result.error ?? result.warning)
+        case .collector(let collector, let service):
+            guard let observation = try? await runner.collect(collector), !Task.isCancelled else { return .cancelled }
+            await store.record(observation)
+            metrics.record(observation, serviceStats: await store.stats(forService: service))
+            if case .failure(let failure) = observation.result { return .collector(up: false, reason: failure.reason) }
+            return .collector(up: true, reason: nil)
+        }
     }
 
     func firstDelay(_ interval: Duration) -> Duration {
@@ -79,96 +177,29 @@ public struct Scheduler: ServiceLifecycle.Service {
         interval * (0.95 + 0.1 * random())
     }
 
-    func loop(_ check: Check, engine: ProbeEngine, limiter: AsyncSemaphore, inFlight: InFlightCounter) async {
-        var lastVerdict: Verdict?
-        do {
-            try await Task.sleep(for: firstDelay(check.interval))
-            while !Task.isCancelled {
-                try await limiter.acquire()
-                let started = ContinuousClock.now
-                inFlight.add(1)
-                let result = try? await engine.run(check)
-                inFlight.add(-1)
-                limiter.release()
-                // A probe cut short by a reload or shutdown says nothing about the service.
-                guard !Task.isCancelled, let result else { return }
-                let duration = ContinuousClock.now - started
-                metrics.record(result, duration: duration)
-                await store.record(result)
-                logTransition(result, from: lastVerdict)
-                lastVerdict = result.verdict
-                try await Task.sleep(until: started + jittered(check.interval), clock: .continuous)
+    /// Logs a job only when its state changes: the first failure, and the recovery.
+    func logTransition(_ job: Job, _ outcome: Outcome, previous: Outcome?) {
+        switch (job, outcome) {
+        case (.check(let check), .check(let verdict, let reason)):
+            if case .check(let before, _)? = previous, before == verdict { return }
+            let metadata: Logger.Metadata = ["vigie.check": "\(check.service)/\(check.name)"]
+            switch verdict {
+            case .fail:
+                logger.warning("check failed", metadata: metadata.merging(["vigie.reason": "\(reason ?? "")"]) { $1 })
+            case .warn:
+                logger.notice("check passed with a warning", metadata: metadata.merging(["vigie.reason": "\(reason ?? "")"]) { $1 })
+            case .pass:
+                if previous != nil { logger.notice("check recovered", metadata: metadata) }
             }
-        } catch {
+        case (.collector(let collector, _), .collector(let up, let reason)):
+            if case .collector(let before, _)? = previous, before == up { return }
+            if up {
+                if previous != nil { logger.notice("collector recovered", metadata: ["vigie.collector": "\(collector.id)"]) }
+            } else {
+                logger.warning("collector failed", metadata: ["vigie.collector": "\(collector.id)", "vigie.reason": "\(reason ?? "")"])
+            }
+        default:
             return
         }
-    }
-
-    func loop(
-        _ collector: Collector,
-        service: Service,
-        runner: CollectorRunner,
-        limiter: AsyncSemaphore,
-        inFlight: InFlightCounter
-    ) async {
-        var wasUp: Bool?
-        do {
-            try await Task.sleep(for: firstDelay(collector.interval))
-            while !Task.isCancelled {
-                try await limiter.acquire()
-                let started = ContinuousClock.now
-                inFlight.add(1)
-                let observation = try? await runner.collect(collector)
-                inFlight.add(-1)
-                limiter.release()
-                guard !Task.isCancelled, let observation else { return }
-                await store.record(observation)
-                metrics.record(observation, serviceStats: await store.stats(forService: service))
-                if case .failure(let failure) = observation.result, wasUp != false {
-                    logger.warning(
-                        "collector failed",
-                        metadata: ["vigie.collector": "\(collector.id)", "vigie.reason": "\(failure.reason)"]
-                    )
-                } else if observation.isUp, wasUp == false {
-                    logger.info("collector recovered", metadata: ["vigie.collector": "\(collector.id)"])
-                }
-                wasUp = observation.isUp
-                try await Task.sleep(until: started + jittered(collector.interval), clock: .continuous)
-            }
-        } catch {
-            return
-        }
-    }
-
-    /// Logs a check only when its verdict changes: the first failure, and the recovery.
-    func logTransition(_ result: CheckResult, from previous: Verdict?) {
-        guard result.verdict != previous else { return }
-        let metadata: Logger.Metadata = ["vigie.check": "\(result.check.service)/\(result.check.name)"]
-        switch result.verdict {
-        case .fail:
-            logger.warning("check failed", metadata: metadata.merging(["vigie.reason": "\(result.error ?? "")"]) { $1 })
-        case .warn:
-            logger.notice("check passed with a warning", metadata: metadata.merging(["vigie.reason": "\(result.warning ?? "")"]) { $1 })
-        case .pass:
-            if previous != nil { logger.notice("check recovered", metadata: metadata) }
-        }
-    }
-}
-
-/// Counts running jobs for `vigie_probes_in_flight`.
-final class InFlightCounter: Sendable {
-    private let count = Mutex(0)
-    let metrics: AgentMetrics
-
-    init(metrics: AgentMetrics) {
-        self.metrics = metrics
-    }
-
-    func add(_ delta: Int) {
-        let now = count.withLock { value -> Int in
-            value += delta
-            return value
-        }
-        metrics.setInFlight(now)
     }
 }

@@ -11,15 +11,9 @@ struct HTTPProbe: Sendable {
         let start = ContinuousClock.now
         let deadline = start + check.timeout
 
+        // The trust store is loaded only when an https answer has to be judged: plain http checks
+        // never pay for parsing the system's roots.
         var roots: X509.CertificateStore?
-        if http.url.scheme == .https || !http.expectRedirectToHTTPS {
-            switch TrustAnchors.store(caFile: http.caFile) {
-            case .success(let store): roots = store
-            case .failure(let failure):
-                result.fail(failure.description)
-                return result
-            }
-        }
 
         var url = http.url
         var admitted = target
@@ -40,11 +34,19 @@ struct HTTPProbe: Sendable {
             hops.append(.init(url: url.description, status: exchange.status, location: location))
             last = exchange
 
-            if url.scheme == .https, let roots {
+            if url.scheme == .https {
+                if roots == nil {
+                    switch TrustAnchors.store(caFile: http.caFile) {
+                    case .success(let store): roots = store
+                    case .failure(let failure):
+                        result.fail(failure.description)
+                        return finish(result, hops: hops, last: last, start: start, answered: true)
+                    }
+                }
                 let report = await CertificateInspector.inspect(
                     chain: exchange.peerChain,
                     host: url.host,
-                    roots: roots,
+                    roots: roots!,
                     now: context.now(),
                     protocolVersion: exchange.tlsVersion
                 )

@@ -79,6 +79,30 @@ import Testing
         #expect((Self.runs(metrics, "check=http,kind=http,service=svc") ?? 0) >= 3)
     }
 
+    /// Ten slow checks with a concurrency of 3: never more than three connections at once.
+    @Test func concurrencyIsBoundedAcrossChecks() async throws {
+        let tracker = ConnectionTracker()
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(tracker) }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { server.close(promise: nil) }
+        let port = server.localAddress!.port!
+        let checks = (1...10).map { "      - http: http://127.0.0.1:\(port)/\($0)\n        interval: 1s\n        timeout: 600ms" }
+        let site = try SiteBuilder.site(checks: checks.joined(separator: "\n"))
+        let (scheduler, _, store, _) = Self.scheduler(site, concurrency: 3)
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await scheduler.run() }
+                #expect(await LoopbackHTTP.eventually(timeout: .seconds(15)) { await store.results(for: site).count == 10 })
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+        #expect(tracker.maximum.withLock { $0 } == 3)
+    }
+
     @Test func aReloadReplacesTheChecks() async throws {
         try await Lab.ready()
         let first = try SiteBuilder.site(checks: "      - tcp: 127.0.0.1:\(Lab.httpsOK)\n        interval: 1s")
