@@ -112,8 +112,9 @@ public struct Scheduler: ServiceLifecycle.Service {
             var running = 0
             var timer: ContinuousClock.Instant?
             while true {
-                let now = ContinuousClock.now
-                while running < concurrency, let next = queue.min, next.at <= now {
+                // Jobs due within the next few milliseconds start together: one wake-up, not one each.
+                let horizon = ContinuousClock.now + Scheduler.coalescing
+                while running < concurrency, let next = queue.min, next.at <= horizon {
                     _ = queue.removeMin()
                     running += 1
                     let job = jobs[next.index]
@@ -168,6 +169,9 @@ public struct Scheduler: ServiceLifecycle.Service {
             return .collector(up: true, reason: nil)
         }
     }
+
+    /// How early a job may start to share a wake-up with others (well inside the ±5 % jitter).
+    static let coalescing: Duration = .milliseconds(5)
 
     func firstDelay(_ interval: Duration) -> Duration {
         min(interval, .seconds(2)) * random()
