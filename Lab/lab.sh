@@ -20,6 +20,7 @@ HTTPS_EXPIRED=18444 HTTPS_WRONG_HOST=18445 HTTPS_NO_HSTS=18446 HTTPS_SELF_SIGNED
 XMPP_C2S=18222 XMPP_HTTP=18280
 STUN=18478
 UDP_SILENT=18000
+POSTGRES=18432
 
 log() { printf 'lab: %s\n' "$*" >&2; }
 
@@ -31,6 +32,7 @@ install_packages() {
     command -v socat >/dev/null || missing+=(socat)
     command -v openssl >/dev/null || missing+=(openssl)
     command -v setpriv >/dev/null || missing+=(util-linux)
+    ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
     [ -f /etc/ssl/certs/ca-certificates.crt ] || missing+=(ca-certificates)
     if [ ${#missing[@]} -gt 0 ]; then
         log "installing ${missing[*]}"
@@ -268,6 +270,24 @@ start_silent_udp() {
     wait_udp "$UDP_SILENT" silent-udp
 }
 
+start_postgres() {
+    pid_alive postgres && return 0
+    local dir=$LAB_DIR/postgres bin
+    bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+    mkdir -p "$dir"
+    chown postgres:postgres "$dir"
+    if [ ! -f "$dir/data/PG_VERSION" ]; then
+        # Trust on loopback only: a throw-away lab server for the register's tests.
+        setpriv --reuid=postgres --regid=postgres --init-groups \
+            "$bin/initdb" -D "$dir/data" -U vigie -A trust >"$dir/initdb.log" 2>&1
+    fi
+    setpriv --reuid=postgres --regid=postgres --init-groups \
+        "$bin/postgres" -D "$dir/data" -p "$POSTGRES" -k "$dir" -c listen_addresses=127.0.0.1 \
+        </dev/null >"$dir/postgres.log" 2>&1 &
+    echo $! > "$LAB_DIR/pids/postgres"
+    wait_tcp "$POSTGRES" postgres
+}
+
 up() {
     install_packages
     mkdir -p "$LAB_DIR/pids"
@@ -277,9 +297,10 @@ up() {
     start_prosody
     start_coturn
     start_silent_udp
+    start_postgres
     sed "s#/tmp/vigie-lab#$LAB_DIR#g" "$HERE/vigie-lab.yml" > "$LAB_DIR/vigie-lab.yml"
     sed "s#/tmp/vigie-lab#$LAB_DIR#g" "$HERE/vigie-lab-broken.yml" > "$LAB_DIR/vigie-lab-broken.yml"
-    log "up: nginx, prosody, coturn and a silent UDP port on 127.0.0.1 (state in $LAB_DIR)"
+    log "up: nginx, prosody, coturn, a silent UDP port and postgresql on 127.0.0.1 (state in $LAB_DIR)"
 }
 
 stop_one() {
@@ -297,12 +318,12 @@ stop_one() {
 }
 
 down() {
-    for name in silent-udp coturn prosody nginx; do stop_one "$name"; done
+    for name in postgres silent-udp coturn prosody nginx; do stop_one "$name"; done
 }
 
 status() {
     local code=0
-    for name in nginx prosody coturn silent-udp; do
+    for name in nginx prosody coturn silent-udp postgres; do
         if pid_alive "$name"; then
             printf '%-11s running (pid %s)\n' "$name" "$(cat "$LAB_DIR/pids/$name")"
         else

@@ -2,9 +2,15 @@ import Foundation
 
 /// The recorded payloads and logs of ../shared/fixtures (see its SOURCES.md). Read-only.
 enum Fixtures {
+    /// `$VIGIE_FIXTURES`, else `../shared/fixtures` next to the clone, else the workspace's `/work/shared/fixtures`.
     static let directory: URL = {
         if let override = ProcessInfo.processInfo.environment["VIGIE_FIXTURES"] { return URL(fileURLWithPath: override) }
-        return Lab.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+        let candidates = [
+            Lab.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures"),
+            URL(fileURLWithPath: "/work/shared/fixtures"),
+        ]
+        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("SOURCES.md").path) }
+            ?? candidates[0]
     }()
 
     static func bytes(_ name: String) throws -> [UInt8] {

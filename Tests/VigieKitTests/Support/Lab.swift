@@ -18,6 +18,7 @@ enum Lab {
     static let xmppHTTP = 18280
     static let stun = 18478
     static let udpSilent = 18000
+    static let postgres = 18432
 
     static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

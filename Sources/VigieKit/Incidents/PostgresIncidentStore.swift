@@ -1,0 +1,348 @@
+import Logging
+import NIOCore
+import PostgresNIO
+import ServiceLifecycle
+
+import struct Foundation.Date
+
+/// The incident register in PostgreSQL, for several agents sharing one register.
+///
+/// The client is a ServiceLifecycle service: run it (``run()``) for as long as the store is used;
+/// ``withStore(_:logger:_:)`` does that for a command.
+public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Service {
+    let client: PostgresClient
+    let logger: Logger
+    let endpoint: String
+    /// The pool waits for a connection as long as it takes; the register does not.
+    let operationTimeout: Duration
+
+    public init(configuration: DatabaseConfiguration, logger: Logger = Logger(label: "vigie.incidents")) {
+        var config = PostgresClient.Configuration(
+            host: configuration.host,
+            port: configuration.port,
+            username: configuration.username,
+            password: configuration.password,
+            database: configuration.database,
+            tls: configuration.tls
+        )
+        config.options.connectTimeout = .seconds(10)
+        config.options.maximumConnections = 8
+        self.client = PostgresClient(configuration: config, backgroundLogger: logger)
+        self.logger = logger
+        self.endpoint = "\(configuration.host):\(configuration.port)"
+        self.operationTimeout = configuration.timeout
+    }
+
+    public func run() async {
+        await client.run()
+    }
+
+    /// Runs the client around `body` and stops it afterwards (for one-shot commands).
+    public static func withStore<T: Sendable>(
+        _ configuration: DatabaseConfiguration,
+        logger: Logger = Logger(label: "vigie.incidents"),
+        _ body: @Sendable (PostgresIncidentStore) async throws -> T
+    ) async throws -> T {
+        let store = PostgresIncidentStore(configuration: configuration, logger: logger)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await store.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            try await store.migrate()
+            return try await body(store)
+        }
+    }
+
+    /// Creates or upgrades the schema; an advisory lock keeps two agents from doing it at once.
+    public func migrate() async throws {
+        let logger = self.logger
+        do {
+            try await transaction { connection in
+                try await connection.query("SELECT pg_advisory_xact_lock(84770001)", logger: logger)
+                try await connection.query("CREATE TABLE IF NOT EXISTS vigie_schema (version INTEGER NOT NULL)", logger: logger)
+                var version = 0
+                for try await row in try await connection.query("SELECT version FROM vigie_schema", logger: logger) {
+                    version = max(version, try row.makeRandomAccess()["version"].decode(Int.self))
+                }
+                if version < 1 {
+                    for statement in IncidentSchema.version1(.postgres) {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
+                    try await connection.query("DELETE FROM vigie_schema", logger: logger)
+                    try await connection.query("INSERT INTO vigie_schema (version) VALUES (1)", logger: logger)
+                }
+            }
+        } catch let error as IncidentStoreError {
+            throw IncidentStoreError("cannot prepare the PostgreSQL incident register: \(error)")
+        }
+    }
+
+    public func open(_ draft: Incident, event: IncidentEvent.Kind, message: String, at: Date) async throws -> (Incident, created: Bool) {
+        try await transaction { connection in
+            // Serialises opens of one cause across agents; the unique index is the last guard.
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(draft.key)))", logger: self.logger)
+            if let existing = try await self.fetchIncident(connection, "WHERE key = \(draft.key) AND resolved_at IS NULL") {
+                try await self.insertEvent(connection, incidentID: existing.id, kind: event, message: message, at: at)
+                return (existing, false)
+            }
+            var incident = draft
+            let rows = try await connection.query(
+                """
+                INSERT INTO incident (key, service, severity, title, source, detected_at, acknowledged_at, resolved_at,
+                    significant_at, personal_data_breach_at, notified_at, impact, cause, remediation)
+                VALUES (\(draft.key), \(draft.service), \(draft.severity.rawValue), \(draft.title), \(draft.source.rawValue),
+                    \(draft.detectedAt.timeIntervalSince1970), \(draft.acknowledgedAt?.timeIntervalSince1970),
+                    \(draft.resolvedAt?.timeIntervalSince1970), \(draft.significantAt?.timeIntervalSince1970),
+                    \(draft.personalDataBreachAt?.timeIntervalSince1970), \(draft.notifiedAt?.timeIntervalSince1970),
+                    \(draft.impact), \(draft.cause), \(draft.remediation))
+                RETURNING id
+                """,
+                logger: self.logger
+            )
+            for try await row in rows { incident.id = try row.makeRandomAccess()["id"].decode(Int64.self) }
+            try await self.insertEvent(connection, incidentID: incident.id, kind: .opened, message: message, at: at)
+            return (incident, true)
+        }
+    }
+
+    public func update(
+        id: Int64,
+        at: Date,
+        event: IncidentEvent.Kind,
+        message: String,
+        _ change: @Sendable (inout Incident) -> Void
+    ) async throws -> Incident {
+        // The transaction runs under a deadline in a child task that ends before this call returns.
+        try await withoutActuallyEscaping(change) { change in try await update(id: id, at: at, event: event, message: message, escaping: change) }
+    }
+
+    private func update(
+        id: Int64,
+        at: Date,
+        event: IncidentEvent.Kind,
+        message: String,
+        escaping change: @escaping @Sendable (inout Incident) -> Void
+    ) async throws -> Incident {
+        try await transaction { connection in
+            guard var incident = try await self.fetchIncident(connection, "WHERE id = \(id) FOR UPDATE") else {
+                throw IncidentStoreError.noSuchIncident(id)
+            }
+            change(&incident)
+            try await connection.query(
+                """
+                UPDATE incident SET key = \(incident.key), service = \(incident.service),
+                    severity = \(incident.severity.rawValue), title = \(incident.title), source = \(incident.source.rawValue),
+                    detected_at = \(incident.detectedAt.timeIntervalSince1970),
+                    acknowledged_at = \(incident.acknowledgedAt?.timeIntervalSince1970),
+                    resolved_at = \(incident.resolvedAt?.timeIntervalSince1970),
+                    significant_at = \(incident.significantAt?.timeIntervalSince1970),
+                    personal_data_breach_at = \(incident.personalDataBreachAt?.timeIntervalSince1970),
+                    notified_at = \(incident.notifiedAt?.timeIntervalSince1970),
+                    impact = \(incident.impact), cause = \(incident.cause), remediation = \(incident.remediation)
+                WHERE id = \(id)
+                """,
+                logger: self.logger
+            )
+            try await self.insertEvent(connection, incidentID: id, kind: event, message: message, at: at)
+            return incident
+        }
+    }
+
+    public func addEvent(incidentID: Int64, kind: IncidentEvent.Kind, message: String, at: Date) async throws {
+        try await transaction { connection in
+            guard try await self.fetchIncident(connection, "WHERE id = \(incidentID)") != nil else {
+                throw IncidentStoreError.noSuchIncident(incidentID)
+            }
+            try await self.insertEvent(connection, incidentID: incidentID, kind: kind, message: message, at: at)
+        }
+    }
+
+    public func incident(id: Int64) async throws -> Incident? {
+        try await transaction { connection in try await self.fetchIncident(connection, "WHERE id = \(id)") }
+    }
+
+    public func openIncident(key: String) async throws -> Incident? {
+        try await transaction { connection in
+            try await self.fetchIncident(connection, "WHERE key = \(key) AND resolved_at IS NULL")
+        }
+    }
+
+    public func incidents(includeResolved: Bool, limit: Int) async throws -> [Incident] {
+        try await transaction { connection in
+            let query: PostgresQuery =
+                includeResolved
+                ? "SELECT \(unescaped: IncidentSchema.incidentColumns) FROM incident ORDER BY id DESC LIMIT \(limit)"
+                : "SELECT \(unescaped: IncidentSchema.incidentColumns) FROM incident WHERE resolved_at IS NULL ORDER BY id DESC LIMIT \(limit)"
+            var incidents: [Incident] = []
+            for try await row in try await connection.query(query, logger: self.logger) {
+                incidents.append(try Self.incident(row.makeRandomAccess()))
+            }
+            return incidents
+        }
+    }
+
+    public func events(incidentID: Int64) async throws -> [IncidentEvent] {
+        try await transaction { connection in
+            var events: [IncidentEvent] = []
+            let rows = try await connection.query(
+                "SELECT id, incident_id, at, kind, message FROM incident_event WHERE incident_id = \(incidentID) ORDER BY at, id",
+                logger: self.logger
+            )
+            for try await row in rows {
+                let cells = row.makeRandomAccess()
+                events.append(
+                    IncidentEvent(
+                        id: try cells["id"].decode(Int64.self),
+                        incidentID: try cells["incident_id"].decode(Int64.self),
+                        at: Date(timeIntervalSince1970: try cells["at"].decode(Double.self)),
+                        kind: IncidentEvent.Kind(rawValue: try cells["kind"].decode(String.self)) ?? .note,
+                        message: try cells["message"].decode(String.self)
+                    )
+                )
+            }
+            return events
+        }
+    }
+
+    public func appendAudit(_ entry: AuditEntry) async throws {
+        try await transaction { connection in
+            try await connection.query(
+                """
+                INSERT INTO audit (at, actor, action, target, result)
+                VALUES (\(entry.at.timeIntervalSince1970), \(entry.actor), \(entry.action), \(entry.target), \(entry.result))
+                """,
+                logger: self.logger
+            )
+        }
+    }
+
+    public func auditEntries(limit: Int) async throws -> [AuditEntry] {
+        try await transaction { connection in
+            var entries: [AuditEntry] = []
+            let rows = try await connection.query(
+                "SELECT id, at, actor, action, target, result FROM audit ORDER BY id DESC LIMIT \(limit)",
+                logger: self.logger
+            )
+            for try await row in rows {
+                let cells = row.makeRandomAccess()
+                entries.append(
+                    AuditEntry(
+                        id: try cells["id"].decode(Int64.self),
+                        at: Date(timeIntervalSince1970: try cells["at"].decode(Double.self)),
+                        actor: try cells["actor"].decode(String.self),
+                        action: try cells["action"].decode(String.self),
+                        target: try cells["target"].decode(String.self),
+                        result: try cells["result"].decode(String.self)
+                    )
+                )
+            }
+            return entries
+        }
+    }
+
+    public func setHold(service: String, held: Bool, at: Date, by actor: String) async throws {
+        try await transaction { connection in
+            if held {
+                try await connection.query(
+                    """
+                    INSERT INTO watchdog_hold (service, at, actor) VALUES (\(service), \(at.timeIntervalSince1970), \(actor))
+                    ON CONFLICT (service) DO NOTHING
+                    """,
+                    logger: self.logger
+                )
+            } else {
+                try await connection.query("DELETE FROM watchdog_hold WHERE service = \(service)", logger: self.logger)
+            }
+        }
+    }
+
+    public func holds() async throws -> Set<String> {
+        try await transaction { connection in
+            var services: Set<String> = []
+            for try await row in try await connection.query("SELECT service FROM watchdog_hold", logger: self.logger) {
+                services.insert(try row.makeRandomAccess()["service"].decode(String.self))
+            }
+            return services
+        }
+    }
+
+    // MARK: helpers
+
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            let client = self.client
+            let logger = self.logger
+            guard
+                let value = try await Deadline.run(until: .now + operationTimeout, {
+                    try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+                })
+            else {
+                throw IncidentStoreError("PostgreSQL at \(endpoint) did not answer in \(DurationText.format(operationTimeout))")
+            }
+            return value
+        } catch let error as IncidentStoreError {
+            throw error
+        } catch let error as PostgresTransactionError {
+            if let inner = error.closureError as? IncidentStoreError { throw inner }
+            throw IncidentStoreError("PostgreSQL at \(endpoint): \(Self.describe(error))")
+        } catch {
+            throw IncidentStoreError("PostgreSQL at \(endpoint): \(Self.describe(error))")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let transaction = error as? PostgresTransactionError {
+            return describe(transaction.closureError ?? transaction.beginError ?? transaction.commitError ?? transaction.rollbackError ?? error)
+        }
+        if let psql = error as? PSQLError {
+            if let message = psql.serverInfo?[.message] { return message }
+            return "\(psql.code)"
+        }
+        return "\(error)"
+    }
+
+    func insertEvent(_ connection: PostgresConnection, incidentID: Int64, kind: IncidentEvent.Kind, message: String, at: Date) async throws {
+        try await connection.query(
+            """
+            INSERT INTO incident_event (incident_id, at, kind, message)
+            VALUES (\(incidentID), \(at.timeIntervalSince1970), \(kind.rawValue), \(message))
+            """,
+            logger: logger
+        )
+    }
+
+    func fetchIncident(_ connection: PostgresConnection, _ filter: PostgresQuery) async throws -> Incident? {
+        // The fragment carries its own binds ($1…); the prefix has none, so it is prepended as is.
+        var query = filter
+        query.sql = "SELECT \(IncidentSchema.incidentColumns) FROM incident " + filter.sql
+        for try await row in try await connection.query(query, logger: logger) {
+            return try Self.incident(row.makeRandomAccess())
+        }
+        return nil
+    }
+
+    static func incident(_ cells: PostgresRandomAccessRow) throws -> Incident {
+        func date(_ column: String) throws -> Date? {
+            try cells[column].decode(Double?.self).map(Date.init(timeIntervalSince1970:))
+        }
+        return Incident(
+            id: try cells["id"].decode(Int64.self),
+            key: try cells["key"].decode(String.self),
+            service: try cells["service"].decode(String.self),
+            severity: Incident.Severity(rawValue: try cells["severity"].decode(String.self)) ?? .major,
+            title: try cells["title"].decode(String.self),
+            source: Incident.Source(rawValue: try cells["source"].decode(String.self)) ?? .manual,
+            detectedAt: try date("detected_at") ?? Date(timeIntervalSince1970: 0),
+            acknowledgedAt: try date("acknowledged_at"),
+            resolvedAt: try date("resolved_at"),
+            significantAt: try date("significant_at"),
+            personalDataBreachAt: try date("personal_data_breach_at"),
+            notifiedAt: try date("notified_at"),
+            impact: try cells["impact"].decode(String?.self),
+            cause: try cells["cause"].decode(String?.self),
+            remediation: try cells["remediation"].decode(String?.self)
+        )
+    }
+}
