@@ -24,6 +24,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "How many probes and collections may run at once.")
     var concurrency: Int = ProbeEngine.defaultConcurrency
 
+    @Option(name: .long, help: ArgumentHelp("Where the incident register lives (SQLite).", valueName: "dir"))
+    var dataDir: String = Agent.Configuration.defaultDataDirectory
+
+    @Flag(name: .long, help: "Log the restarts the watchdog would make instead of making them.")
+    var dryRun = false
+
     func validate() throws {
         guard case .success = Endpoint.parse(listen) else {
             throw ValidationError("--listen must be host:port (e.g. 127.0.0.1:9470), got \"\(listen)\"")
@@ -41,16 +47,24 @@ struct ServeCommand: AsyncParsableCommand {
         let site = try siteOptions.load()
         let endpoint = try Endpoint.parse(listen).get()
         let logger = Logger(label: "vigie.agent")
-        let agent = Agent(
-            configuration: .init(
-                sitePath: siteOptions.site,
-                host: endpoint.host.bare,
-                port: endpoint.port,
-                concurrency: concurrency
-            ),
-            site: site,
-            logger: logger
-        )
+        let agent: Agent
+        do {
+            agent = try Agent(
+                configuration: .init(
+                    sitePath: siteOptions.site,
+                    host: endpoint.host.bare,
+                    port: endpoint.port,
+                    concurrency: concurrency,
+                    dataDirectory: dataDir,
+                    dryRun: dryRun
+                ),
+                site: site,
+                logger: logger
+            )
+        } catch {
+            writeStandardError("error: \(error)\n")
+            throw ExitCode(2)
+        }
         try await agent.run { channel in
             let address = channel.localAddress.map { "\($0.ipAddress ?? endpoint.host.bare):\($0.port ?? endpoint.port)" }
             logger.notice(

@@ -15,20 +15,29 @@ public struct Agent: Sendable {
         public var host: String
         public var port: Int
         public var concurrency: Int
+        /// Where the SQLite incident register lives (unless the site names a PostgreSQL one).
+        public var dataDirectory: String
+        /// Log the watchdog's restarts instead of running them.
+        public var dryRun: Bool
 
         public static let defaultHost = "127.0.0.1"
         public static let defaultPort = 9470
+        public static let defaultDataDirectory = "/var/lib/vigie"
 
         public init(
             sitePath: String,
             host: String = Configuration.defaultHost,
             port: Int = Configuration.defaultPort,
-            concurrency: Int = ProbeEngine.defaultConcurrency
+            concurrency: Int = ProbeEngine.defaultConcurrency,
+            dataDirectory: String = Configuration.defaultDataDirectory,
+            dryRun: Bool = false
         ) {
             self.sitePath = sitePath
             self.host = host
             self.port = port
             self.concurrency = concurrency
+            self.dataDirectory = dataDirectory
+            self.dryRun = dryRun
         }
     }
 
@@ -36,21 +45,44 @@ public struct Agent: Sendable {
     public let holder: SiteHolder
     public let store: ObservationStore
     public let metrics: AgentMetrics
+    public let incidents: IncidentManager
+    /// Set when the register is PostgreSQL: its client runs in the service group.
+    let postgres: PostgresIncidentStore?
     public let logger: Logger
 
-    /// Prepares an agent for an already loaded site.
-    public init(configuration: Configuration, site: Site, logger: Logger) {
+    /// Prepares an agent for an already loaded site and opens its incident register.
+    ///
+    /// - Throws: ``IncidentStoreError`` when the SQLite register cannot be opened.
+    public init(configuration: Configuration, site: Site, logger: Logger) throws {
         self.configuration = configuration
-        self.holder = SiteHolder(site: site)
-        self.store = ObservationStore()
+        let holder = SiteHolder(site: site)
+        let store = ObservationStore()
+        self.holder = holder
+        self.store = store
         self.metrics = AgentMetrics()
         self.logger = logger
+        let register: any IncidentStore
+        if let database = site.incidents.database {
+            let postgres = PostgresIncidentStore(configuration: database)
+            self.postgres = postgres
+            register = postgres
+        } else {
+            self.postgres = nil
+            register = try SQLiteIncidentStore(dataDirectory: configuration.dataDirectory)
+        }
+        self.incidents = IncidentManager(
+            store: register,
+            site: site,
+            executor: RestartExecutor(dryRun: configuration.dryRun, context: ProbeContext(allowlist: Allowlist(site: site))),
+            metrics: metrics,
+            impact: { await store.loadSummary(for: holder.current.site) }
+        )
         metrics.prune(keeping: site)
     }
 
     /// The services of the group, in start order (graceful shutdown runs in reverse: HTTP first).
     public func makeServices(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> [any ServiceLifecycle.Service] {
-        let router = AgentAPI.makeRouter(holder: holder, store: store, metrics: metrics)
+        let router = AgentAPI.makeRouter(holder: holder, store: store, metrics: metrics, incidents: incidents)
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vigie"),
@@ -62,6 +94,7 @@ public struct Agent: Sendable {
             store: store,
             metrics: metrics,
             concurrency: configuration.concurrency,
+            incidents: incidents,
             logger: Logger(label: "vigie.scheduler")
         )
         let reloader = SiteReloader(
@@ -69,9 +102,13 @@ public struct Agent: Sendable {
             holder: holder,
             store: store,
             metrics: metrics,
+            incidents: incidents,
             logger: Logger(label: "vigie.site")
         )
-        return [scheduler, reloader, app]
+        let maintenance = MaintenanceService(incidents: incidents, postgres: postgres)
+        var services: [any ServiceLifecycle.Service] = []
+        if let postgres { services.append(postgres) }
+        return services + [maintenance, scheduler, reloader, app]
     }
 
     /// Runs until SIGTERM or SIGINT.

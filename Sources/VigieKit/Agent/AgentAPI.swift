@@ -9,6 +9,7 @@ public enum AgentAPI {
         holder: SiteHolder,
         store: ObservationStore,
         metrics: AgentMetrics,
+        incidents: IncidentManager? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) -> Router<BasicRequestContext> {
         let router = Router()
@@ -30,18 +31,26 @@ public enum AgentAPI {
         }
         router.get("/api/v1/status") { _, _ -> Response in
             let site = holder.current.site
+            var open: [Incident]?
+            if let incidents { open = try? await incidents.store.incidents(includeResolved: false, limit: 1000) }
             let document = StatusDocument(
                 site: site,
                 generatedAt: now(),
                 ready: await store.isReady(for: site),
                 results: await store.results(for: site),
-                collectors: await store.observations(for: site)
+                collectors: await store.observations(for: site),
+                incidents: open
             )
             return Response(
                 status: .ok,
                 headers: [.contentType: "application/json; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: document.json.serialized() + "\n"))
             )
+        }
+        if let incidents {
+            router.post("/api/v1/alerts") { request, context -> Response in
+                try await WebhookEndpoint.handle(request, context: context, site: holder.current.site, incidents: incidents)
+            }
         }
         return router
     }

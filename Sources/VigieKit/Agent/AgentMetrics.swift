@@ -23,6 +23,7 @@ public final class AgentMetrics: Sendable {
         var jitsiGauges: [String: [JitsiStat: Gauge]] = [:]
         var jitsiCounters: [String: [JitsiStat: Counter]] = [:]
         var collectorGauges: [String: [Gauge]] = [:]
+        var incidentGauges: [Gauge] = []
     }
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -62,6 +63,11 @@ public final class AgentMetrics: Sendable {
     static let collectorUp = descriptor("vigie_jitsi_collector_up", "1 when the last collection from this Jitsi source succeeded.")
     static let collectorDuration = descriptor("vigie_jitsi_collector_duration_seconds", "How long the last collection from this Jitsi source took.")
     static let probesInFlight = descriptor("vigie_probes_in_flight", "Probes and collections running now.")
+    static let incidentsOpen = descriptor("vigie_incidents_open", "Open incidents in the register, by severity.")
+    static let incidentDeadline = descriptor(
+        "vigie_incident_deadline_timestamp_seconds",
+        "NIS2 / RGPD deadline of an open incident, Unix time (stage: early_warning, notification, final_report, rgpd_notification)."
+    )
     static let scrapeDuration = descriptor("vigie_exporter_scrape_duration_seconds", "How long rendering the previous /metrics answer took.")
 
     // MARK: checks
@@ -217,6 +223,31 @@ public final class AgentMetrics: Sendable {
     public func recordReload(success: Bool) {
         registry.makeCounter(descriptor: Self.reloads.descriptor, labels: [("result", success ? "success" : "failure")]).increment()
         registry.makeGauge(descriptor: Self.reloadSuccess.descriptor).set(success ? 1.0 : 0.0)
+    }
+
+    /// Replaces the incident series with those of the open incidents.
+    public func setIncidents(_ open: [Incident]) {
+        var gauges: [Gauge] = []
+        for severity in Incident.Severity.allCases {
+            let gauge = registry.makeGauge(descriptor: Self.incidentsOpen.descriptor, labels: [("severity", severity.rawValue)])
+            gauge.set(Double(open.filter { $0.severity == severity }.count))
+        }
+        for incident in open {
+            for (stage, date) in incident.deadlines?.stages ?? [] {
+                let gauge = registry.makeGauge(
+                    descriptor: Self.incidentDeadline.descriptor,
+                    labels: [("incident", String(incident.id)), ("stage", stage)]
+                )
+                gauge.set(date.timeIntervalSince1970)
+                gauges.append(gauge)
+            }
+        }
+        let stale = tracked.withLock { tracked -> [Gauge] in
+            let old = tracked.incidentGauges.filter { previous in !gauges.contains { $0 === previous } }
+            tracked.incidentGauges = gauges
+            return old
+        }
+        stale.forEach(registry.unregisterGauge)
     }
 
     public func setInFlight(_ count: Int) {

@@ -39,6 +39,19 @@ public actor ObservationStore {
             .reduce(JitsiStats()) { $0.merging($1) }
     }
 
+    /// The load at this moment, for an incident's impact: counts per service, no names.
+    public func loadSummary(for site: Site) -> String? {
+        var parts: [String] = []
+        for service in site.services where !service.collectors.isEmpty {
+            let stats = self.stats(forService: service)
+            var figures: [String] = []
+            if let conferences = stats[.conferences] { figures.append("\(Int(conferences)) conferences") }
+            if let participants = stats[.participants] { figures.append("\(Int(participants)) participants") }
+            if !figures.isEmpty { parts.append("\(service.name): \(figures.joined(separator: ", "))") }
+        }
+        return parts.isEmpty ? nil : "at detection: " + parts.joined(separator: "; ")
+    }
+
     /// True once every check of the site has run at least once; it stays true across reloads.
     public func isReady(for site: Site) -> Bool {
         if !ready, site.checks.allSatisfy({ results[$0.id] != nil }) { ready = true }

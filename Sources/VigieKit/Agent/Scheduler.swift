@@ -21,6 +21,8 @@ public struct Scheduler: ServiceLifecycle.Service {
     public let metrics: AgentMetrics
     public let concurrency: Int
     public let logger: Logger
+    /// Opens and closes incidents and drives the watchdog; `nil` in tests that need neither.
+    public let incidents: IncidentManager?
     /// A uniform random number in [0, 1), injectable for tests.
     let random: @Sendable () -> Double
 
@@ -29,9 +31,11 @@ public struct Scheduler: ServiceLifecycle.Service {
         store: ObservationStore,
         metrics: AgentMetrics,
         concurrency: Int = ProbeEngine.defaultConcurrency,
+        incidents: IncidentManager? = nil,
         logger: Logger = Logger(label: "vigie.scheduler"),
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
+        self.incidents = incidents
         self.holder = holder
         self.store = store
         self.metrics = metrics
@@ -160,6 +164,7 @@ public struct Scheduler: ServiceLifecycle.Service {
             guard let result = try? await engine.run(check), !Task.isCancelled else { return .cancelled }
             metrics.record(result, duration: .now - started)
             await store.record(result)
+            await incidents?.observe(result)
             return .check(result.verdict, reason: result.error ?? result.warning)
         case .collector(let collector, let service):
             guard let observation = try? await runner.collect(collector), !Task.isCancelled else { return .cancelled }

@@ -8,10 +8,19 @@ public struct SiteReloader: ServiceLifecycle.Service {
     public let holder: SiteHolder
     public let store: ObservationStore
     public let metrics: AgentMetrics
+    public let incidents: IncidentManager?
     public let logger: Logger
 
-    public init(path: String, holder: SiteHolder, store: ObservationStore, metrics: AgentMetrics, logger: Logger) {
+    public init(
+        path: String,
+        holder: SiteHolder,
+        store: ObservationStore,
+        metrics: AgentMetrics,
+        incidents: IncidentManager? = nil,
+        logger: Logger
+    ) {
         self.path = path
+        self.incidents = incidents
         self.holder = holder
         self.store = store
         self.metrics = metrics
@@ -30,6 +39,7 @@ public struct SiteReloader: ServiceLifecycle.Service {
         do {
             let site = try SiteLoader.load(path: path)
             holder.update(site)
+            await incidents?.siteChanged(site)
             await store.prune(keeping: site)
             metrics.prune(keeping: site)
             metrics.recordReload(success: true)

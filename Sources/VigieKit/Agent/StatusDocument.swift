@@ -8,6 +8,24 @@ public struct StatusDocument: Sendable {
     public var ready: Bool
     public var results: [CheckResult]
     public var collectors: [CollectorObservation]
+    /// The open incidents; `nil` when the register could not be read.
+    public var incidents: [Incident]?
+
+    public init(
+        site: Site,
+        generatedAt: Date,
+        ready: Bool,
+        results: [CheckResult],
+        collectors: [CollectorObservation],
+        incidents: [Incident]? = nil
+    ) {
+        self.site = site
+        self.generatedAt = generatedAt
+        self.ready = ready
+        self.results = results
+        self.collectors = collectors
+        self.incidents = incidents
+    }
 
     public var json: JSONValue {
         .object([
@@ -44,6 +62,7 @@ public struct StatusDocument: Sendable {
                     }
                 )
             ),
+            ("incidents", .optional(incidents) { .array($0.map(\.json)) }),
         ])
     }
 }

@@ -54,7 +54,8 @@ enum HTTPFetcher {
         target: AdmittedEndpoint,
         deadline: ContinuousClock.Instant,
         keepBody: Bool = false,
-        accept: String = "*/*"
+        accept: String = "*/*",
+        method: HTTPMethod = .GET
     ) async -> Result<HTTPExchange, HTTPExchangeFailure> {
         let chainBox = NIOLockedValueBox<[NIOSSLCertificate]>([])
         let versionBox = NIOLockedValueBox<TLSVersion?>(nil)
@@ -96,7 +97,8 @@ enum HTTPFetcher {
         case .failure(let failure): return .failure(.connect(failure))
         }
 
-        var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: url.requestTarget)
+        var head = HTTPRequestHead(version: .http1_1, method: method, uri: url.requestTarget)
+        if method == .POST { head.headers.add(name: "Content-Length", value: "0") }
         head.headers.add(name: "Host", value: url.hostHeader)
         head.headers.add(name: "User-Agent", value: userAgent)
         head.headers.add(name: "Accept", value: accept)

@@ -8,6 +8,8 @@ public struct Service: Sendable, Hashable {
     public var checks: [Check]
     /// The Jitsi statistics sources of this service (`vigie serve` collects them).
     public var collectors: [Collector]
+    /// How the watchdog may restart it; `nil`: it never does.
+    public var remediation: RemediationPolicy?
 
     public init(name: String, unit: String? = nil, checks: [Check] = [], collectors: [Collector] = []) {
         self.name = name

@@ -1,5 +1,5 @@
 /// A Jitsi Meet deployment as its site file (`vigie.yml`) describes it.
-public struct Site: Sendable, Hashable {
+public struct Site: Sendable {
     /// A short name for the deployment (`visio-pme`).
     public var name: String
     /// The public domain of the Jitsi Meet service (`meet.example.org`).
@@ -9,6 +9,10 @@ public struct Site: Sendable, Hashable {
     public var hosting: Hosting
     /// The services, in the order of the site file.
     public var services: [Service]
+    /// Where incidents are kept and when they open, close and become significant.
+    public var incidents: IncidentSettings = IncidentSettings()
+    /// The Alertmanager webhook; `nil`: the endpoint is disabled.
+    public var webhook: WebhookSettings?
 
     public init(
         name: String,
@@ -29,6 +33,9 @@ public struct Site: Sendable, Hashable {
 
     /// Every statistics collector of every service, in file order.
     public var collectors: [Collector] { services.flatMap(\.collectors) }
+
+    /// Every endpoint the watchdog may call to drain a videobridge.
+    public var drainURLs: [HTTPURL] { services.compactMap { $0.remediation?.drain?.url } }
 
     /// The service with this name, if the site declares it.
     public func service(named name: String) -> Service? {

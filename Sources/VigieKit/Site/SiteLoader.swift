@@ -7,7 +7,7 @@ import Yams
 /// `vigie validate` and every other command can print one line the user can act on.
 public enum SiteLoader {
     /// Top-level keys this version understands.
-    static let topLevelKeys = ["site", "hosting", "services"]
+    static let topLevelKeys = ["site", "hosting", "services", "incidents", "webhook"]
 
     /// Loads the site file at `path`.
     ///
@@ -132,7 +132,92 @@ struct SiteDecoder {
             }
             services.append(try decodeService(name: entry.key, entry.value, domain: domain))
         }
-        return Site(name: name, domain: domain, language: language, hosting: hosting, services: services)
+        var site = Site(name: name, domain: domain, language: language, hosting: hosting, services: services)
+        if let incidentsCursor = top["incidents"] { site.incidents = try decodeIncidents(incidentsCursor) }
+        if let webhookCursor = top["webhook"] { site.webhook = try decodeWebhook(webhookCursor) }
+        return site
+    }
+
+    func path(_ text: String) -> String {
+        text.hasPrefix("/") ? text : URL(fileURLWithPath: baseDirectory).appendingPathComponent(text).path
+    }
+
+    /// A secret read from a file: trimmed, non-empty.
+    func secret(_ cursor: YAMLCursor, what: String) throws(SiteFileError) -> (String, String) {
+        let file = path(try cursor.string())
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw cursor.error("cannot read the \(what) file \(file)")
+        }
+        let value = String(decoding: data, as: UTF8.self).trimmingWhitespace()
+        guard !value.isEmpty else { throw cursor.error("the \(what) file \(file) is empty") }
+        return (file, value)
+    }
+
+    func decodeWebhook(_ cursor: YAMLCursor) throws(SiteFileError) -> WebhookSettings {
+        let mapping = try cursor.mapping()
+        try mapping.rejectUnknownKeys(allowed: ["token_file"])
+        let (file, token) = try secret(try mapping.required("token_file"), what: "webhook token")
+        guard token.count >= 16 else {
+            throw mapping.cursor.error("the webhook token in \(file) is shorter than 16 characters")
+        }
+        return WebhookSettings(tokenFile: file, token: token)
+    }
+
+    func decodeIncidents(_ cursor: YAMLCursor) throws(SiteFileError) -> IncidentSettings {
+        let mapping = try cursor.mapping()
+        try mapping.rejectUnknownKeys(allowed: ["database", "password_file", "open_after", "close_after", "significant_after"])
+        var settings = IncidentSettings()
+        if let databaseCursor = mapping["database"] {
+            var database = try DatabaseURL.parse(try databaseCursor.string()).mapError { databaseCursor.error($0.description) }.get()
+            if let passwordCursor = mapping["password_file"] {
+                database.password = try secret(passwordCursor, what: "database password").1
+            } else if let password = ProcessInfo.processInfo.environment["VIGIE_DATABASE_PASSWORD"], !password.isEmpty {
+                database.password = password
+            }
+            settings.database = database
+        } else if let passwordCursor = mapping["password_file"] {
+            throw passwordCursor.error("password_file needs a database")
+        }
+        if let cursor = mapping["open_after"] { settings.openAfter = try cursor.int(in: 1...1000) }
+        if let cursor = mapping["close_after"] { settings.closeAfter = try cursor.int(in: 1...1000) }
+        if let cursor = mapping["significant_after"] {
+            settings.significantAfter = try cursor.duration(in: .seconds(60) ... .seconds(30 * 86_400))
+        }
+        return settings
+    }
+
+    func decodeRemediation(_ cursor: YAMLCursor, service: String, unit: String?) throws(SiteFileError) -> RemediationPolicy {
+        let mapping = try cursor.mapping()
+        try mapping.rejectUnknownKeys(
+            allowed: ["restart_after", "cooldown", "max_restarts", "window", "command", "timeout", "drain"]
+        )
+        guard let unit else { throw cursor.error("remediation needs the service's unit (unit: …) to know what to restart") }
+        var policy = RemediationPolicy(command: RemediationPolicy.systemctlRestart(unit))
+        if let c = mapping["restart_after"] { policy.restartAfter = try c.int(in: 1...1000) }
+        if let c = mapping["cooldown"] { policy.cooldown = try c.duration(in: .seconds(0) ... .seconds(86_400)) }
+        if let c = mapping["max_restarts"] { policy.maxRestarts = try c.int(in: 0...1000) }
+        if let c = mapping["window"] { policy.window = try c.duration(in: .seconds(60) ... .seconds(7 * 86_400)) }
+        if let c = mapping["timeout"] { policy.commandTimeout = try c.duration(in: .seconds(1) ... .seconds(3600)) }
+        if let commandCursor = mapping["command"] {
+            let command = try commandCursor.sequence().map { (item) throws(SiteFileError) in try item.string() }
+            guard let program = command.first, !program.isEmpty else { throw commandCursor.error("the command is empty") }
+            guard command.dropFirst().contains(unit) || command.dropFirst().contains("\(unit).service") else {
+                throw commandCursor.error(
+                    "the command must name the service's unit \"\(unit)\": only that unit may be restarted"
+                )
+            }
+            guard !command.contains(where: { $0.contains("\0") }) else { throw commandCursor.error("NUL byte in the command") }
+            policy.command = command
+        }
+        if let drainCursor = mapping["drain"] {
+            let drain = try drainCursor.mapping()
+            try drain.rejectUnknownKeys(allowed: ["url", "deadline"])
+            let urlCursor = try drain.required("url")
+            let url = try HTTPURL.parse(try urlCursor.string()).mapError { urlCursor.error($0.description) }.get()
+            let deadline = try drain["deadline"]?.duration(in: .seconds(0) ... .seconds(86_400)) ?? .seconds(600)
+            policy.drain = .init(url: url, deadline: deadline)
+        }
+        return policy
     }
 
     static func isValidServiceName(_ name: String) -> Bool {
@@ -167,7 +252,7 @@ struct SiteDecoder {
 
     func decodeService(name: String, _ cursor: YAMLCursor, domain: String) throws(SiteFileError) -> Service {
         let mapping = try cursor.mapping()
-        try mapping.rejectUnknownKeys(allowed: ["unit", "interval", "checks", "collect"])
+        try mapping.rejectUnknownKeys(allowed: ["unit", "interval", "checks", "collect", "remediation"])
         var service = Service(name: name)
         let interval = try mapping["interval"]?.duration(in: SiteDecoder.intervalRange) ?? Check.defaultInterval
         if let unitCursor = mapping["unit"] {
@@ -198,6 +283,9 @@ struct SiteDecoder {
                 }
                 service.collectors.append(collector)
             }
+        }
+        if let remediationCursor = mapping["remediation"] {
+            service.remediation = try decodeRemediation(remediationCursor, service: name, unit: service.unit)
         }
         return service
     }

@@ -14,9 +14,10 @@ public struct Allowlist: Sendable, Hashable {
 
     private var addresses: [Key: IPAddress?] = [:]
 
-    /// The endpoints of every check and every collector of `site`.
+    /// The endpoints of every check, collector and drain API of `site`.
     public init(site: Site) {
         self.init(checks: site.checks, collectors: site.collectors)
+        for url in site.drainURLs { declare(url.endpoint, transport: .tcp, resolve: nil) }
     }
 
     /// The endpoints of `checks` and `collectors`.

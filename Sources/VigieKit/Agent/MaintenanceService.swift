@@ -1,0 +1,36 @@
+import Logging
+import ServiceLifecycle
+
+/// Prepares the register, then runs the incident manager's periodic work every `interval`.
+public struct MaintenanceService: ServiceLifecycle.Service {
+    public let incidents: IncidentManager
+    public let postgres: PostgresIncidentStore?
+    public let interval: Duration
+    public let logger: Logger
+
+    public init(incidents: IncidentManager, postgres: PostgresIncidentStore?, interval: Duration = .seconds(15), logger: Logger = Logger(label: "vigie.incidents")) {
+        self.incidents = incidents
+        self.postgres = postgres
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        if let postgres {
+            // Keep trying: the agent's checks go on while the shared register is unreachable.
+            while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                do {
+                    try await postgres.migrate()
+                    break
+                } catch {
+                    logger.error("incident register unavailable", metadata: ["vigie.error": "\(error)"])
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(10)) }
+                }
+            }
+        }
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            await incidents.maintain()
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Crypto
+import Hummingbird
+import NIOCore
+
+import struct Foundation.Data
+
+/// `POST /api/v1/alerts`: Alertmanager's webhook, behind a bearer token.
+///
+/// 401 without the right token, 413 over 1 MiB, 400 with the reason for a body that is not a
+/// version-4 payload, 200 with what was done otherwise. The token is compared in constant time.
+enum WebhookEndpoint {
+    static let bodyLimit = 1 << 20
+
+    static func handle(_ request: Request, context: some RequestContext, site: Site, incidents: IncidentManager) async throws -> Response {
+        guard let webhook = site.webhook else {
+            return AgentAPI.text(.notFound, "the Alertmanager webhook is disabled (no webhook.token_file in the site file)\n")
+        }
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+            constantTimeEqual(String(header.dropFirst("Bearer ".count)), webhook.token)
+        else {
+            var response = AgentAPI.text(.unauthorized, "missing or wrong bearer token\n")
+            response.headers[.wwwAuthenticate] = "Bearer"
+            return response
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: bodyLimit)
+        } catch {
+            return AgentAPI.text(.contentTooLarge, "the body is larger than 1 MiB\n")
+        }
+        let payload: AlertmanagerPayload
+        do {
+            payload = try AlertmanagerPayload.decode(Array(body.readableBytesView))
+        } catch {
+            return AgentAPI.text(.badRequest, "\(error)\n")
+        }
+        do {
+            let (opened, resolved) = try await incidents.apply(payload)
+            return AgentAPI.text(.ok, "\(payload.alerts.count) alerts: \(opened) incidents opened, \(resolved) resolved\n")
+        } catch {
+            return AgentAPI.text(.serviceUnavailable, "incident register unavailable: \(error)\n")
+        }
+    }
+
+    /// Compares secrets by their SHA-256, so the time taken says nothing about the token.
+    static func constantTimeEqual(_ given: String, _ expected: String) -> Bool {
+        let a = SHA256.hash(data: Data(given.utf8))
+        let b = SHA256.hash(data: Data(expected.utf8))
+        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

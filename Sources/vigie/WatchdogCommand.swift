@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import VigieKit
+
+struct WatchdogCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watchdog",
+        abstract: "Suspend or resume the watchdog's restarts of a service (for maintenance).",
+        subcommands: [Hold.self, Release.self, Status.self]
+    )
+
+    struct Hold: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop restarting this service until released.")
+        @OptionGroup var register: RegisterOptions
+        @Argument(help: "The service name in the site file.") var service: String
+
+        func run() async throws {
+            try await WatchdogCommand.set(service, held: true, register)
+            writeStandardOutput("watchdog holds \(service): no restarts until `vigie watchdog release \(service)`\n")
+        }
+    }
+
+    struct Release: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Let the watchdog restart this service again.")
+        @OptionGroup var register: RegisterOptions
+        @Argument(help: "The service name in the site file.") var service: String
+
+        func run() async throws {
+            try await WatchdogCommand.set(service, held: false, register)
+            writeStandardOutput("watchdog released \(service)\n")
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the services on hold.")
+        @OptionGroup var register: RegisterOptions
+
+        func run() async throws {
+            let holds = try await register.withStore { try await $0.holds() }
+            writeStandardOutput(holds.isEmpty ? "no service on hold\n" : holds.sorted().map { "\($0): on hold\n" }.joined())
+        }
+    }
+
+    static func set(_ service: String, held: Bool, _ register: RegisterOptions) async throws {
+        let actor = register.actor
+        try await register.withStore { store in
+            try await store.setHold(service: service, held: held, at: Date(), by: actor)
+            try await store.appendAudit(AuditEntry(at: Date(), actor: actor, action: held ? "hold" : "release", target: service, result: "ok"))
+        }
+    }
+}
