@@ -205,11 +205,17 @@ public actor IncidentManager {
                 )
                 let (_, created) = try await store.open(draft, event: .alertFiring, message: "\(alert.name) firing", at: at)
                 if created { opened += 1 }
-            } else if try await store.resolve(key: key, at: alert.endsAt ?? at, message: "\(alert.name) resolved") != nil {
+            } else if try await store.resolve(key: key, at: Self.resolutionTime(alert, now: at), message: "\(alert.name) resolved") != nil {
                 resolved += 1
             }
         }
         return (opened, resolved)
+    }
+
+    /// Alertmanager's `endsAt` when it is a real past time (it sends `0001-01-01` for "unknown").
+    static func resolutionTime(_ alert: AlertmanagerPayload.Alert, now: Date) -> Date {
+        guard let ends = alert.endsAt, ends > Date(timeIntervalSince1970: 946_684_800), ends <= now else { return now }
+        return ends
     }
 
     // MARK: maintenance

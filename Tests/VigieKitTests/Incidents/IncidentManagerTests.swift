@@ -1,0 +1,199 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import VigieKit
+
+/// The manager against a real SQLite register, with check results made in the test and a fixed clock.
+@Suite struct IncidentManagerTests {
+    final class Clock: Sendable {
+        let now = Mutex(Date(timeIntervalSince1970: 1_795_000_000))
+        func advance(_ seconds: TimeInterval) { now.withLock { $0 += seconds } }
+        var current: Date { now.withLock { $0 } }
+    }
+
+    static func site(remediation: String = "", incidents: String = "") throws -> Site {
+        try SiteBuilder.site(
+            """
+            site: {name: s, domain: meet.example.org}
+            \(incidents)
+            services:
+              xmpp:
+                unit: prosody
+                checks:
+                  - tcp: 127.0.0.1:5222
+                  - http: http://127.0.0.1:5280/http-bind
+            \(remediation)
+            """
+        )
+    }
+
+    static func make(_ site: Site, directory: URL, dryRun: Bool = false) throws -> (IncidentManager, SQLiteIncidentStore, Clock) {
+        let clock = Clock()
+        let store = try SQLiteIncidentStore(dataDirectory: directory.path)
+        let manager = IncidentManager(
+            store: store,
+            site: site,
+            executor: RestartExecutor(dryRun: dryRun, context: ProbeContext(allowlist: Allowlist(site: site))),
+            now: { clock.current },
+            impact: { "at detection: videobridge: 2 conferences, 9 participants" }
+        )
+        return (manager, store, clock)
+    }
+
+    static func result(_ check: Check, ok: Bool, reason: String = "connection refused") -> CheckResult {
+        var result = CheckResult(check: check, verdict: .pass, startedAt: Date())
+        if !ok { result.fail(reason) }
+        return result
+    }
+
+    static func withDirectory(_ body: (URL) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-manager-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await body(directory)
+    }
+
+    @Test func opensAfterThresholdAndClosesWithHysteresis() async throws {
+        try await Self.withDirectory { directory in
+            let site = try Self.site()
+            let (manager, store, clock) = try Self.make(site, directory: directory)
+            let tcp = site.checks[0]
+            for _ in 0..<2 {
+                await manager.observe(Self.result(tcp, ok: false))
+                clock.advance(30)
+            }
+            #expect(try await store.incidents(includeResolved: true, limit: 10).isEmpty, "two failures are not an incident")
+            await manager.observe(Self.result(tcp, ok: false))
+            let open = try #require(try await store.openIncident(key: "check:xmpp/tcp"))
+            #expect(open.title == "xmpp/tcp failing: connection refused")
+            #expect(open.impact == "at detection: videobridge: 2 conferences, 9 participants")
+            #expect(open.detectedAt == clock.current)
+
+            await manager.observe(Self.result(tcp, ok: false))  // same reason: no new line
+            await manager.observe(Self.result(tcp, ok: false, reason: "no answer in 5s"))
+            await manager.observe(Self.result(tcp, ok: true))  // one pass is not a recovery (close_after 2)
+            await manager.observe(Self.result(tcp, ok: false, reason: "no answer in 5s"))
+            #expect(try await store.openIncident(key: "check:xmpp/tcp")?.id == open.id)
+            await manager.observe(Self.result(tcp, ok: true))
+            clock.advance(30)
+            await manager.observe(Self.result(tcp, ok: true))
+            let resolved = try #require(try await store.incident(id: open.id))
+            #expect(resolved.resolvedAt == clock.current)
+            let timeline = try await store.events(incidentID: open.id)
+            #expect(timeline.map(\.kind) == [.opened, .checkFailed, .resolved])
+            #expect(timeline[1].message == "no answer in 5s")
+            #expect(timeline[2].message == "recovered: 2 passing runs")
+        }
+    }
+
+    @Test func significanceRuleStartsTheNIS2Clocks() async throws {
+        try await Self.withDirectory { directory in
+            let site = try Self.site(incidents: "incidents: {open_after: 1, significant_after: 30m}")
+            let metrics = AgentMetrics()
+            let clock = Clock()
+            let store = try SQLiteIncidentStore(dataDirectory: directory.path)
+            let manager = IncidentManager(
+                store: store, site: site, executor: RestartExecutor(dryRun: true, context: ProbeContext(allowlist: Allowlist(site: site))),
+                metrics: metrics, now: { clock.current }
+            )
+            await manager.observe(Self.result(site.checks[0], ok: false))
+            let detected = clock.current
+            clock.advance(29 * 60)
+            await manager.maintain()
+            #expect(try await store.openIncident(key: "check:xmpp/tcp")?.significantAt == nil)
+            clock.advance(120)
+            await manager.maintain()
+            let incident = try #require(try await store.openIncident(key: "check:xmpp/tcp"))
+            #expect(incident.significantAt == detected + 1800, "aware when it crossed the rule, not when it was noticed")
+            #expect(incident.deadlines?.earlyWarning == detected + 1800 + 86_400)
+            let samples = AgentMetricsTests.samples(metrics)
+            #expect(samples["vigie_incident_deadline_timestamp_seconds{incident=\(incident.id),stage=early_warning}"] == (detected + 1800 + 86_400).timeIntervalSince1970)
+            #expect(samples["vigie_incidents_open{severity=major}"] == 1)
+            _ = try await store.resolve(id: incident.id, at: clock.current, message: "done")
+            await manager.maintain()
+            let after = AgentMetricsTests.samples(metrics)
+            #expect(after["vigie_incident_deadline_timestamp_seconds{incident=\(incident.id),stage=early_warning}"] == nil)
+            #expect(after["vigie_incidents_open{severity=major}"] == 0)
+        }
+    }
+
+    @Test func watchdogRestartsRecordsAndEscalates() async throws {
+        try await Self.withDirectory { directory in
+            // `true` stands for a restart that "works" without fixing anything: the service keeps failing.
+            let site = try Self.site(
+                remediation: "    remediation: {restart_after: 2, cooldown: 0s, max_restarts: 2, window: 1h, command: [/usr/bin/true, prosody]}",
+                incidents: "incidents: {open_after: 1}"
+            )
+            let (manager, store, clock) = try Self.make(site, directory: directory)
+            let tcp = site.checks[0]
+            for _ in 0..<12 {
+                await manager.observe(Self.result(tcp, ok: false))
+                clock.advance(10)
+                // Let a background restart report back before the next run.
+                for _ in 0..<50 where await manager.watchdog(for: "xmpp")?.restarting == true {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+            let audit = try await store.auditEntries(limit: 100)
+            #expect(audit.filter { $0.action == "restart" }.count == 2)
+            #expect(audit.filter { $0.action == "restart" }.allSatisfy { $0.result == "exit 0" && $0.actor == "vigie-watchdog" })
+            #expect(audit.filter { $0.action == "escalate" }.count == 1)
+            let escalation = try #require(try await store.openIncident(key: "watchdog:xmpp"))
+            #expect(escalation.severity == .critical)
+            let checkIncident = try #require(try await store.openIncident(key: "check:xmpp/tcp"))
+            let restarts = try await store.events(incidentID: checkIncident.id).filter { $0.kind == .restart }
+            #expect(restarts.count == 2)
+            #expect(restarts.first?.message == "restart #1 (/usr/bin/true prosody): exit 0")
+
+            // Recovery resolves the escalation.
+            await manager.observe(Self.result(tcp, ok: true))
+            #expect(try await store.openIncident(key: "watchdog:xmpp") == nil)
+            #expect(try await store.auditEntries(limit: 1).first?.action == "recovered")
+        }
+    }
+
+    @Test func dryRunRunsNothing() async throws {
+        try await Self.withDirectory { directory in
+            let marker = directory.appendingPathComponent("ran")
+            let site = try Self.site(
+                remediation: "    remediation: {restart_after: 1, command: [/usr/bin/touch, \(marker.path), prosody]}"
+            )
+            let (manager, store, _) = try Self.make(site, directory: directory, dryRun: true)
+            await manager.observe(Self.result(site.checks[0], ok: false))
+            for _ in 0..<50 where try await store.auditEntries(limit: 1).isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+            let entry = try #require(try await store.auditEntries(limit: 1).first)
+            #expect(entry.actor == "vigie-watchdog (dry run)")
+            #expect(entry.result == "dry run: would run /usr/bin/touch \(marker.path) prosody")
+            #expect(!FileManager.default.fileExists(atPath: marker.path))
+        }
+    }
+
+    @Test func holdsFromTheRegisterSuspendRestarts() async throws {
+        try await Self.withDirectory { directory in
+            let site = try Self.site(remediation: "    remediation: {restart_after: 1, command: [/usr/bin/true, prosody]}")
+            let (manager, store, _) = try Self.make(site, directory: directory)
+            try await store.setHold(service: "xmpp", held: true, at: Date(), by: "alice")
+            await manager.maintain()
+            await manager.observe(Self.result(site.checks[0], ok: false))
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await store.auditEntries(limit: 10).isEmpty, "no restart while on hold")
+            try await store.setHold(service: "xmpp", held: false, at: Date(), by: "alice")
+            await manager.maintain()
+            for _ in 0..<50 where try await store.auditEntries(limit: 1).isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(try await store.auditEntries(limit: 1).first?.action == "restart", "the release acts at once")
+        }
+    }
+
+    @Test func failingAndSlowCommandsAreReported() async throws {
+        let executor = RestartExecutor(dryRun: false, context: ProbeContext(allowlist: Allowlist(checks: [])))
+        let failing = await executor.run(["/bin/sh", "-c", "echo 'Job for prosody.service failed' >&2; exit 1", "prosody"], timeout: .seconds(5))
+        #expect(failing == RestartOutcome(succeeded: false, detail: "exit 1: Job for prosody.service failed"))
+        let start = ContinuousClock.now
+        let slow = await executor.run(["/bin/sleep", "30"], timeout: .milliseconds(500))
+        #expect(slow == RestartOutcome(succeeded: false, detail: "timed out after 500ms"))
+        #expect(ContinuousClock.now - start < .seconds(8))
+        let missing = await executor.run(["/nonexistent/restart", "prosody"], timeout: .seconds(5))
+        #expect(!missing.succeeded)
+        #expect(missing.detail.hasPrefix("cannot run /nonexistent/restart"))
+    }
+}
