@@ -38,7 +38,8 @@ import Testing
                 #expect(response.headers[.contentType] == "application/json; charset=utf-8")
                 let document = try #require(try JSONValue.parse(Array(response.body.readableBytesView)).objectPairs)
                 let keys = document.map(\.0)
-                #expect(keys == ["site", "generated_at", "ready", "summary", "results", "collectors"])
+                #expect(keys == ["site", "generated_at", "ready", "summary", "results", "collectors", "incidents"])
+                #expect(try JSONValue.parse(Array(response.body.readableBytesView))["incidents"] == .null, "no register here")
                 let json = try JSONValue.parse(Array(response.body.readableBytesView))
                 #expect(json["ready"] == .bool(true))
                 guard case .array(let results) = json["results"] else {

@@ -12,18 +12,20 @@ import Testing
 
         var base: String { "http://127.0.0.1:\(port)" }
 
-        static func start(site: String) async throws -> Serve {
+        static func start(site: String, extraArguments: [String] = [], waitForReady: Bool = true) async throws -> Serve {
             let port = try await TestServers.freePort(udp: false)
             let siteFile = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-serve-\(UUID()).yml")
             try site.write(to: siteFile, atomically: true, encoding: .utf8)
-            let daemon = try Daemon(
-                VigieCLITests.binary,
-                ["serve", "--site", siteFile.path, "--listen", "127.0.0.1:\(port)", "--log-level", "info"],
-                name: "serve"
-            )
+            var arguments = ["serve", "--site", siteFile.path, "--listen", "127.0.0.1:\(port)", "--log-level", "info"]
+            if !extraArguments.contains("--data-dir") {
+                arguments += ["--data-dir", FileManager.default.temporaryDirectory.appendingPathComponent("vigie-data-\(UUID())").path]
+            }
+            let daemon = try Daemon(VigieCLITests.binary, arguments + extraArguments, name: "serve")
             let serve = Serve(daemon: daemon, port: port, siteFile: siteFile)
-            let ready = await LoopbackHTTP.eventually { try await LoopbackHTTP.get(serve.base + "/-/ready").status == 200 }
-            if !ready { Issue.record("vigie serve did not become ready:\n\(daemon.log)") }
+            let up = await LoopbackHTTP.eventually {
+                try await LoopbackHTTP.get(serve.base + (waitForReady ? "/-/ready" : "/-/healthy")).status == 200
+            }
+            if !up { Issue.record("vigie serve did not start:\n\(daemon.log)") }
             return serve
         }
 
@@ -166,7 +168,7 @@ import Testing
             try await query(#"vigie_probe_success{service="web",check="tcp"}"#) == 0
         }
         #expect(down, "after nginx stops, the series goes to 0")
-        #expect(try await query(#"vigie_probe_success{service="web",check="http"}"#) == 0)
+        #expect(await LoopbackHTTP.eventually { try await query(#"vigie_probe_success{service="web",check="http"}"#) == 0 })
         #expect((try await query(#"vigie_probe_failures_total{service="web",check="tcp"}"#) ?? 0) >= 1)
         await prometheus.stop()
         await serve.stop()
