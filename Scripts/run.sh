@@ -18,8 +18,9 @@ echo
 echo "== vigie check --site $lab/vigie-lab-broken.yml   (every line is expected to FAIL)"
 .build/debug/vigie check --site "$lab/vigie-lab-broken.yml" || true
 echo
-echo "== vigie serve --site $lab/vigie-lab.yml --listen $listen"
+echo "== vigie serve --site $lab/vigie-lab.yml --listen $listen --data-dir $lab/data"
+echo "   incidents:  .build/debug/vigie incident list --data-dir $lab/data"
 echo "   metrics:    http://$listen/metrics"
 echo "   status API: http://$listen/api/v1/status"
 echo "   readiness:  http://$listen/-/ready      (Ctrl-C stops it; kill -HUP reloads the site file)"
-exec .build/debug/vigie serve --site "$lab/vigie-lab.yml" --listen "$listen"
+exec .build/debug/vigie serve --site "$lab/vigie-lab.yml" --listen "$listen" --data-dir "$lab/data"
