@@ -156,6 +156,52 @@ import Testing
         #expect(defaults.checks[0].interval == Check.defaultInterval)
     }
 
+    @Test func remediationIncidentsAndWebhook() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-site-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "a-token-of-more-than-16-characters\n".write(to: directory.appendingPathComponent("webhook.token"), atomically: true, encoding: .utf8)
+        try "s3cret\n".write(to: directory.appendingPathComponent("db.password"), atomically: true, encoding: .utf8)
+        let site = try SiteBuilder.site(
+            """
+            site: {name: s, domain: meet.example.org}
+            incidents:
+              database: postgresql://vigie@db.internal:5433/register?sslmode=require
+              password_file: db.password
+              open_after: 5
+              close_after: 3
+              significant_after: 1h
+            webhook: {token_file: webhook.token}
+            services:
+              xmpp:
+                unit: prosody
+                remediation: {restart_after: 2, cooldown: 30s, max_restarts: 4, window: 2h, timeout: 20s}
+              videobridge:
+                unit: jitsi-videobridge2
+                remediation:
+                  command: [/usr/local/bin/restart-jvb, jitsi-videobridge2, --graceful]
+                  drain: {url: http://127.0.0.1:8080, deadline: 5m}
+            """,
+            baseDirectory: directory.path
+        )
+        let xmpp = try #require(site.services[0].remediation)
+        #expect(xmpp == RemediationPolicy(restartAfter: 2, cooldown: .seconds(30), maxRestarts: 4, window: .seconds(7200), command: ["systemctl", "restart", "prosody"], commandTimeout: .seconds(20)))
+        let jvb = try #require(site.services[1].remediation)
+        #expect(jvb.command == ["/usr/local/bin/restart-jvb", "jitsi-videobridge2", "--graceful"])
+        #expect(jvb.drain?.deadline == .seconds(300))
+        #expect(Allowlist(site: site).contains(Endpoint(host: .address(IPAddress("127.0.0.1")!), port: 8080), transport: .tcp))
+        let database = try #require(site.incidents.database)
+        #expect(database.host == "db.internal")
+        #expect(database.port == 5433)
+        #expect(database.username == "vigie")
+        #expect(database.database == "register")
+        #expect(database.password == "s3cret")
+        #expect(site.incidents.openAfter == 5)
+        #expect(site.incidents.closeAfter == 3)
+        #expect(site.incidents.significantAfter == .seconds(3600))
+        #expect(site.webhook?.token == "a-token-of-more-than-16-characters")
+    }
+
     @Test func relativeCAPathIsRelativeToTheSiteFile() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-site-\(UUID())")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("pki"), withIntermediateDirectories: true)
@@ -352,6 +398,31 @@ import Testing
             name: "interval too short",
             yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    interval: 50ms\n",
             line: 4, column: 15, keyPath: "services.web.interval", message: "50ms is out of range (100ms-1d)"
+        ),
+        BadFile(
+            name: "remediation without a unit",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    remediation: {restart_after: 2}\n",
+            line: 4, column: 18, keyPath: "services.web.remediation", message: "remediation needs the service's unit"
+        ),
+        BadFile(
+            name: "a restart command for another unit",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [systemctl, restart, sshd]\n",
+            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "the command must name the service's unit \"nginx\""
+        ),
+        BadFile(
+            name: "a password in the database URL",
+            yaml: "site: {name: s, domain: d.org}\nincidents: {database: \"postgresql://vigie:pw@db/vigie\"}\nservices: {web: {}}\n",
+            line: 2, column: 23, keyPath: "incidents.database", message: "do not put the password in the URL"
+        ),
+        BadFile(
+            name: "not a PostgreSQL URL",
+            yaml: "site: {name: s, domain: d.org}\nincidents: {database: mysql://db/vigie}\nservices: {web: {}}\n",
+            line: 2, column: 23, keyPath: "incidents.database", message: "expected a postgresql:// URL"
+        ),
+        BadFile(
+            name: "missing webhook token file",
+            yaml: "site: {name: s, domain: d.org}\nwebhook: {token_file: /nonexistent/token}\nservices: {web: {}}\n",
+            line: 2, column: 23, keyPath: "webhook.token_file", message: "cannot read the webhook token file /nonexistent/token"
         ),
         BadFile(
             name: "top level is a list",
