@@ -13,6 +13,8 @@ public struct Site: Sendable {
     public var incidents: IncidentSettings = IncidentSettings()
     /// The Alertmanager webhook; `nil`: the endpoint is disabled.
     public var webhook: WebhookSettings?
+    /// The host's logs: retention, directories, pseudonymisation.
+    public var logs: LogSettings = LogSettings()
 
     public init(
         name: String,

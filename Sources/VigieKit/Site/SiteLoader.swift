@@ -7,7 +7,7 @@ import Yams
 /// `vigie validate` and every other command can print one line the user can act on.
 public enum SiteLoader {
     /// Top-level keys this version understands.
-    static let topLevelKeys = ["site", "hosting", "services", "incidents", "webhook"]
+    static let topLevelKeys = ["site", "hosting", "services", "incidents", "webhook", "logs"]
 
     /// Loads the site file at `path`.
     ///
@@ -135,7 +135,27 @@ struct SiteDecoder {
         var site = Site(name: name, domain: domain, language: language, hosting: hosting, services: services)
         if let incidentsCursor = top["incidents"] { site.incidents = try decodeIncidents(incidentsCursor) }
         if let webhookCursor = top["webhook"] { site.webhook = try decodeWebhook(webhookCursor) }
+        if let logsCursor = top["logs"] { site.logs = try decodeLogs(logsCursor) }
         return site
+    }
+
+    func decodeLogs(_ cursor: YAMLCursor) throws(SiteFileError) -> LogSettings {
+        let mapping = try cursor.mapping()
+        try mapping.rejectUnknownKeys(allowed: ["retention_days", "directories", "key_directory", "keep_network_prefix"])
+        var settings = LogSettings()
+        if let c = mapping["retention_days"] { settings.retentionDays = try c.int(in: 1...3650) }
+        if let c = mapping["directories"] {
+            for item in try c.sequence() {
+                let directory = try item.string()
+                guard directory.hasPrefix("/"), !directory.split(separator: "/").contains(".."), directory != "/" else {
+                    throw item.error("\"\(directory)\" must be an absolute directory, not / and without ..")
+                }
+                settings.directories.append(directory)
+            }
+        }
+        if let c = mapping["key_directory"] { settings.keyDirectory = path(try c.string()) }
+        if let c = mapping["keep_network_prefix"] { settings.keepNetworkPrefix = try c.bool() }
+        return settings
     }
 
     func path(_ text: String) -> String {

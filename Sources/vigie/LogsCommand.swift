@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import VigieKit
+
+struct LogsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logs",
+        abstract: "Pseudonymise and purge the Jitsi host's logs (RGPD).",
+        subcommands: [Anonymize.self, Purge.self]
+    )
+
+    struct Anonymize: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replace addresses, e-mails, JIDs, rooms, names, ICE credentials and tokens by keyed pseudonyms.",
+            discussion: """
+                Reads the files (standard input when none) and writes standard output, or rewrites each \
+                file atomically with --in-place. Pseudonyms are HMAC-SHA256 with the day's key from the \
+                key directory (logs.key_directory, --key-dir), so they are stable within a day and cannot \
+                be linked across days; without a key directory, a random key for this run.
+                """
+        )
+
+        @Option(name: .long, help: ArgumentHelp("A site file (its logs: section).", valueName: "file")) var site: String?
+        @Option(name: .long, help: ArgumentHelp("Directory of the daily keys.", valueName: "dir")) var keyDir: String?
+        @Flag(name: .long, help: "Keep the /24 and /48 network prefix of addresses.") var keepNetworkPrefix = false
+        @Flag(name: .long, help: "Rewrite each file in place (atomically).") var inPlace = false
+        @Argument(help: "Log files; standard input when none.") var files: [String] = []
+
+        func validate() throws {
+            if inPlace, files.isEmpty { throw ValidationError("--in-place needs files") }
+        }
+
+        func run() async throws {
+            var settings = LogSettings()
+            if let site {
+                do {
+                    settings = try SiteLoader.load(path: site).logs
+                } catch {
+                    writeStandardError("error: \(error)\n")
+                    throw ExitCode(2)
+                }
+            }
+            var pseudonymizer: Pseudonymizer
+            if let directory = keyDir ?? settings.keyDirectory {
+                do {
+                    pseudonymizer = Pseudonymizer(key: try LogKeyStore(directory: directory).key(for: Date()), keepNetworkPrefix: keepNetworkPrefix || settings.keepNetworkPrefix)
+                } catch {
+                    writeStandardError("error: \(error)\n")
+                    throw ExitCode(2)
+                }
+            } else {
+                pseudonymizer = .random(keepNetworkPrefix: keepNetworkPrefix || settings.keepNetworkPrefix)
+            }
+            var anonymizer = LogAnonymizer(pseudonymizer: pseudonymizer)
+            do {
+                if files.isEmpty {
+                    try LogStream.anonymize(&anonymizer, input: STDIN_FILENO, output: STDOUT_FILENO, name: "standard input")
+                }
+                for file in files {
+                    if inPlace {
+                        try LogFiles.anonymizeInPlace(file, with: &anonymizer)
+                    } else {
+                        try LogFiles.withOpenFile(file) { fd throws(LogStream.Failure) in
+                            try LogStream.anonymize(&anonymizer, input: fd, output: STDOUT_FILENO, name: file)
+                        }
+                    }
+                }
+            } catch {
+                writeStandardError("error: \(error)\n")
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Purge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete rotated logs older than logs.retention_days in logs.directories (never elsewhere).",
+            discussion: "Symlinks are never followed and '..' is refused; every deletion is logged to the audit log."
+        )
+        @OptionGroup var siteOptions: SiteOptions
+        @Flag(name: .long, help: "List what would be deleted, delete nothing.") var dryRun = false
+        @Option(name: .long, help: ArgumentHelp("The audit log's register.", valueName: "dir")) var dataDir: String = Agent.Configuration.defaultDataDirectory
+
+        func run() async throws {
+            let site = try siteOptions.load()
+            guard !site.logs.directories.isEmpty else {
+                writeStandardError("error: \(siteOptions.site): logs.directories is empty: nothing may be purged\n")
+                throw ExitCode(2)
+            }
+            let plan = LogPurge(settings: site.logs).plan(now: Date())
+            for skipped in plan.refused { writeStandardError("skipped \(skipped.path): \(skipped.reason)\n") }
+            if dryRun {
+                for file in plan.deletions { writeStandardOutput("would delete \(file.path) (\(file.ageDays) days old)\n") }
+                writeStandardOutput("\(plan.deletions.count) files would be deleted (retention \(site.logs.retentionDays) days)\n")
+                return
+            }
+            let store: SQLiteIncidentStore
+            do {
+                store = try SQLiteIncidentStore(dataDirectory: dataDir)
+            } catch {
+                writeStandardError("error: \(error)\n")
+                throw ExitCode(2)
+            }
+            let actor = ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "admin"
+            var failures = 0
+            for file in plan.deletions {
+                let result = LogPurge.delete(file)
+                try await store.appendAudit(AuditEntry(at: Date(), actor: actor, action: "purge-log", target: file.path, result: result ?? "deleted"))
+                if let result {
+                    failures += 1
+                    writeStandardError("cannot delete \(file.path): \(result)\n")
+                } else {
+                    writeStandardOutput("deleted \(file.path) (\(file.ageDays) days old)\n")
+                }
+            }
+            writeStandardOutput("\(plan.deletions.count - failures) files deleted (retention \(site.logs.retentionDays) days)\n")
+            if failures > 0 { throw ExitCode(1) }
+        }
+    }
+}
