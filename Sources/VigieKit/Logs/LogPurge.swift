@@ -75,7 +75,7 @@ public struct LogPurge: Sendable {
             case .typeRegular?:
                 guard Self.isRotated(name), let modified = attributes[.modificationDate] as? Date else { continue }
                 if modified < limit {
-                    plan.deletions.append(File(path: path, directory: root, ageDays: Int(now.timeIntervalSince(modified) / 86_400)))
+                    plan.deletions.append(File(path: path, directory: root, ageDays: Int((now.timeIntervalSince(modified) / 86_400).rounded())))
                 }
             default:
                 continue

@@ -15,7 +15,13 @@ public enum LogStream {
     }
 
     /// Anonymises everything from `input` to `output`.
-    public static func anonymize(_ anonymizer: inout LogAnonymizer, input: Int32, output: Int32, name: String) throws(Failure) {
+    public static func anonymize(
+        _ anonymizer: inout LogAnonymizer,
+        input: Int32,
+        output: Int32,
+        name: String,
+        blockSize: Int = LogStream.blockSize
+    ) throws(Failure) {
         var buffer = [UInt8](repeating: 0, count: blockSize)
         var pending = 0
         var out: [UInt8] = []
