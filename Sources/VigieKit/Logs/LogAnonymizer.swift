@@ -41,6 +41,26 @@ public struct LogAnonymizer: Sendable {
         return Dictionary(uniqueKeysWithValues: keys.map { (Array($0.key.utf8), $0.value) })
     }()
 
+    /// FNV-1a hash of a key → its kind; a hit is confirmed byte for byte.
+    static let sensitiveByHash: [UInt64: (key: [UInt8], kind: Pseudonymizer.Kind)] = {
+        var table: [UInt64: ([UInt8], Pseudonymizer.Kind)] = [:]
+        for (key, kind) in sensitiveKeys { table[fnv(key[...])] = (key, kind) }
+        return table
+    }()
+
+    @inline(__always) static func fnv<C: Collection<UInt8>>(_ bytes: C) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return hash
+    }
+
+    /// The static segments grouped by length.
+    static let staticByLength: [[[UInt8]]] = {
+        var groups = [[[UInt8]]](repeating: [], count: 32)
+        for segment in staticSegments where segment.count < groups.count { groups[segment.count].append(segment) }
+        return groups
+    }()
+
     /// First URL path segments that are Jitsi Meet's own resources, not rooms.
     static let staticSegments: Set<[UInt8]> = Set(
         [
@@ -52,6 +72,8 @@ public struct LogAnonymizer: Sendable {
 
     /// Domains that are XMPP components of a Jitsi deployment: an address there is a JID, not an e-mail.
     static let xmppPrefixes: [[UInt8]] = ["auth.", "conference.", "guest.", "internal.", "internal-muc.", "muc.", "focus.", "recorder.", "lobby.", "breakout.", "visitors.", "meet.jitsi"].map { Array($0.utf8) }
+
+    static let colibriWS = Array("colibri-ws".utf8)
 
     static let httpMethods: [[UInt8]] = ["GET", "POST", "PUT", "HEAD", "DELETE", "OPTIONS", "PATCH", "CONNECT"].map { Array($0.utf8) }
 
@@ -69,6 +91,14 @@ public struct LogAnonymizer: Sendable {
         for byte in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(byte)] |= stop }
         return table
     }()
+    /// The class table at a fixed address, read in the hot loop without the lazy-initialisation check
+    /// of a `static let` array. Made once, never freed, never written after.
+    nonisolated(unsafe) static let classPointer: UnsafePointer<UInt8> = {
+        let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        for index in 0..<256 { pointer[index] = classes[index] }
+        return UnsafePointer(pointer)
+    }()
+
     static let digit: UInt8 = 1
     static let hex: UInt8 = 2
     static let word: UInt8 = 4
@@ -78,9 +108,12 @@ public struct LogAnonymizer: Sendable {
     /// Anonymises a buffer of whole lines (or any bytes: a line boundary is just a byte here),
     /// appending the result to `out`.
     public mutating func anonymize(_ input: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        var scanner = Scanner(input: input, pseudonymizer: pseudonymizer)
-        scanner.run(into: &out)
-        pseudonymizer = scanner.pseudonymizer
+        // The scanner works on the pseudonymizer in place: a copy would duplicate its cache
+        // (copy-on-write) at every block.
+        withUnsafeMutablePointer(to: &pseudonymizer) { pseudonymizer in
+            var scanner = Scanner(input: input, pseudonymizer: pseudonymizer)
+            scanner.run(into: &out)
+        }
     }
 
     /// Convenience for tests and small inputs.
@@ -94,24 +127,42 @@ public struct LogAnonymizer: Sendable {
 
     struct Scanner {
         let b: UnsafeBufferPointer<UInt8>
-        var pseudonymizer: Pseudonymizer
+        let table: UnsafePointer<UInt8>
+        /// Valid for the scan only (see `anonymize`).
+        let pseudonymizer: UnsafeMutablePointer<Pseudonymizer>
         var copied = 0
+        // The static tables, fetched once per block rather than once per use.
+        let sensitiveByHash = LogAnonymizer.sensitiveByHash
+        let staticByLength = LogAnonymizer.staticByLength
+        let httpMethods = LogAnonymizer.httpMethods
+        let xmppPrefixes = LogAnonymizer.xmppPrefixes
+        let colibriWS = LogAnonymizer.colibriWS
 
-        init(input: UnsafeBufferPointer<UInt8>, pseudonymizer: Pseudonymizer) {
+        init(input: UnsafeBufferPointer<UInt8>, pseudonymizer: UnsafeMutablePointer<Pseudonymizer>) {
             self.b = input
+            self.table = LogAnonymizer.classPointer
             self.pseudonymizer = pseudonymizer
         }
 
-        @inline(__always) func cls(_ index: Int) -> UInt8 { LogAnonymizer.classes[Int(b[index])] }
+        /// Whether `b[start..<end]` equals `bytes`, compared in place.
+        @inline(__always) func equals(_ start: Int, _ end: Int, _ bytes: [UInt8]) -> Bool {
+            guard end - start == bytes.count, start >= 0, end <= b.count else { return false }
+            var index = 0
+            while index < bytes.count {
+                if b[start + index] != bytes[index] { return false }
+                index += 1
+            }
+            return true
+        }
         @inline(__always) func isClass(_ index: Int, _ mask: UInt8) -> Bool {
-            index >= 0 && index < b.count && LogAnonymizer.classes[Int(b[index])] & mask != 0
+            index >= 0 && index < b.count && table[Int(b[index])] & mask != 0
         }
 
         /// Replaces `b[start..<end]` by its pseudonym.
         mutating func replace(_ start: Int, _ end: Int, _ kind: Pseudonymizer.Kind, into out: inout [UInt8]) {
             guard end > start, start >= copied else { return }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<start]))
-            pseudonymizer.append(kind, UnsafeBufferPointer(rebasing: b[start..<end]), to: &out)
+            pseudonymizer.pointee.append(kind, UnsafeBufferPointer(rebasing: b[start..<end]), to: &out)
             copied = end
         }
 
@@ -119,13 +170,13 @@ public struct LogAnonymizer: Sendable {
             out.reserveCapacity(out.count + b.count + b.count / 8)
             var i = 0
             let n = b.count
+            let stopMask = LogAnonymizer.stop
             while i < n {
+                // Most bytes stop nothing: skip them in a tight loop.
+                while i < n, table[Int(b[i])] & stopMask == 0 { i += 1 }
+                guard i < n else { break }
                 let c = b[i]
-                let k = LogAnonymizer.classes[Int(c)]
-                if k & LogAnonymizer.stop == 0 {
-                    i += 1
-                    continue
-                }
+                let k = table[Int(c)]
                 if k & LogAnonymizer.digit != 0 {
                     // A number starts here only after a boundary; otherwise skip the whole word.
                     if i > 0, isClass(i - 1, LogAnonymizer.word) {
@@ -274,8 +325,8 @@ public struct LogAnonymizer: Sendable {
             guard end > i + 1 else { return nil }
             // `ChatRoomImpl@43946807`: a Java object's identity hash, not an address.
             if dots == 0, (i + 1..<end).allSatisfy({ isClass($0, LogAnonymizer.hex) }) { return nil }
-            var isJID = LogAnonymizer.xmppPrefixes.contains { prefix in
-                end - (i + 1) > prefix.count && Array(b[(i + 1)..<(i + 1 + prefix.count)]) == prefix
+            var isJID = xmppPrefixes.contains { prefix in
+                end - (i + 1) > prefix.count && equals(i + 1, i + 1 + prefix.count, prefix)
             }
             if end < b.count, b[end] == UInt8(ascii: "/") {
                 isJID = true
@@ -326,7 +377,10 @@ public struct LogAnonymizer: Sendable {
             while keyStart > 0, i - keyStart < 24, isClass(keyStart - 1, LogAnonymizer.word), b[keyStart - 1] != UInt8(ascii: "-") {
                 keyStart -= 1
             }
-            guard keyStart < i, let kind = LogAnonymizer.sensitiveKeys[Array(b[keyStart..<i])] else { return nil }
+            guard keyStart < i, let entry = sensitiveByHash[LogAnonymizer.fnv(UnsafeBufferPointer(rebasing: b[keyStart..<i]))],
+                equals(keyStart, i, entry.key)
+            else { return nil }
+            let kind = entry.kind
             var end = i + 1
             // A bracketed value (`conf_name=[OBFUSCATED]`) ends at its bracket.
             let bracketed = end < b.count && b[end] == UInt8(ascii: "[")
@@ -367,17 +421,19 @@ public struct LogAnonymizer: Sendable {
             guard i >= 2, b[i - 1] == UInt8(ascii: " ") else { return nil }
             var methodStart = i - 1
             while methodStart > 0, b[methodStart - 1] >= UInt8(ascii: "A"), b[methodStart - 1] <= UInt8(ascii: "Z") { methodStart -= 1 }
-            let method = Array(b[methodStart..<(i - 1)])
-            guard LogAnonymizer.httpMethods.contains(method) else { return nil }
+            guard httpMethods.contains(where: { equals(methodStart, i - 1, $0) }) else { return nil }
             return pathSegments(from: i, into: &out)
         }
 
         /// From the path's first '/': the first segment when it is a room, the conference and endpoint
         /// of `/colibri-ws/…`; the query string is left to the key=value rule.
         mutating func pathSegments(from slash: Int, into out: inout [UInt8]) -> Int {
-            var segments: [(Int, Int)] = []
+            // Up to four segments, kept in locals (no allocation per request line).
+            var starts = (0, 0, 0, 0)
+            var ends = (0, 0, 0, 0)
+            var count = 0
             var index = slash
-            while index < b.count, b[index] == UInt8(ascii: "/"), segments.count < 4 {
+            while index < b.count, b[index] == UInt8(ascii: "/"), count < 4 {
                 let start = index + 1
                 var end = start
                 while end < b.count {
@@ -389,21 +445,34 @@ public struct LogAnonymizer: Sendable {
                     }
                     end += 1
                 }
-                segments.append((start, end))
+                switch count {
+                case 0: (starts.0, ends.0) = (start, end)
+                case 1: (starts.1, ends.1) = (start, end)
+                case 2: (starts.2, ends.2) = (start, end)
+                default: (starts.3, ends.3) = (start, end)
+                }
+                count += 1
                 index = end
             }
-            guard let first = segments.first else { return slash + 1 }
-            let firstBytes = Array(b[first.0..<first.1])
-            if firstBytes.elementsEqual("colibri-ws".utf8) {
-                for segment in segments.dropFirst(2).prefix(2) where segment.1 > segment.0 {
-                    replace(segment.0, segment.1, .id, into: &out)
-                }
-            } else if !LogAnonymizer.staticSegments.contains(firstBytes), !firstBytes.contains(UInt8(ascii: ".")),
-                first.1 > first.0
+            guard count > 0 else { return slash + 1 }
+            let length = ends.0 - starts.0
+            if equals(starts.0, ends.0, colibriWS) {
+                // /colibri-ws/<bridge>/<conference>/<endpoint>
+                if count > 2, ends.2 > starts.2 { replace(starts.2, ends.2, .id, into: &out) }
+                if count > 3, ends.3 > starts.3 { replace(starts.3, ends.3, .id, into: &out) }
+            } else if length > 0, !(length < staticByLength.count && staticByLength[length].contains { equals(starts.0, ends.0, $0) }),
+                !(starts.0..<ends.0).contains(where: { b[$0] == UInt8(ascii: ".") })
             {
-                replace(first.0, first.1, .room, into: &out)
+                replace(starts.0, ends.0, .room, into: &out)
             }
-            return max(segments.last!.1, slash + 1)
+            let last =
+                switch count {
+                case 1: ends.0
+                case 2: ends.1
+                case 3: ends.2
+                default: ends.3
+                }
+            return max(last, slash + 1)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 
@@ -187,5 +188,35 @@ import Testing
         #expect(missing.status == 1)
         #expect(missing.standardError.contains("cannot open /nonexistent.log"))
         #expect(try await Shell.run(VigieCLITests.binary, ["logs", "anonymize", "--in-place"]).status == 2)
+    }
+}
+
+@Suite struct PseudonymizerTests {
+    /// The primed HMAC is plain HMAC-SHA256: compared with swift-crypto's on random keys and messages.
+    @Test func primedHMACIsHMACSHA256() {
+        var generator = SeededGenerator(seed: 2104)
+        for keyLength in [16, 32, 64, 65, 100] {
+            let key = (0..<keyLength).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let primed = PrefixedHMAC(key: key)
+            for messageLength in [0, 1, 20, 55, 56, 63, 64, 65, 200] {
+                let message = (0..<messageLength).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                let prefix: [UInt8] = Array("ip4".utf8) + [0]
+                let expected = Array(HMAC<SHA256>.authenticationCode(for: prefix + message, using: SymmetricKey(data: key)))
+                let actual = message.withUnsafeBufferPointer { primed.authenticationCode(prefix: prefix, message: $0) }
+                #expect(actual == expected, "key \(keyLength), message \(messageLength)")
+            }
+        }
+    }
+
+    @Test func cacheHitsAndMissesGiveTheSameCodes() {
+        var pseudonymizer = Pseudonymizer(key: Array("a fixed test key, 32 bytes long!".utf8))
+        var first: [UInt8] = []
+        var second: [UInt8] = []
+        let values = (0..<40_000).map { "198.51.\($0 / 256).\($0 % 256)" }
+        for value in values { Array(value.utf8).withUnsafeBufferPointer { pseudonymizer.append(.ip4, $0, to: &first) } }
+        for value in values { Array(value.utf8).withUnsafeBufferPointer { pseudonymizer.append(.ip4, $0, to: &second) } }
+        #expect(first == second, "evicted and cached values agree")
+        let direct = Array("198.51.0.7".utf8).withUnsafeBufferPointer { pseudonymizer.code(.ip4, $0) }
+        #expect(String(decoding: first[(7 * 12)..<(7 * 12 + 12)], as: UTF8.self) == "ip4-" + String(decoding: direct, as: UTF8.self))
     }
 }
