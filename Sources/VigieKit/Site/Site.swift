@@ -15,6 +15,8 @@ public struct Site: Sendable {
     public var webhook: WebhookSettings?
     /// The host's logs: retention, directories, pseudonymisation.
     public var logs: LogSettings = LogSettings()
+    /// Capacity and thresholds of the daily report.
+    public var report: ReportSettings = ReportSettings()
 
     public init(
         name: String,

@@ -7,7 +7,7 @@ import Yams
 /// `vigie validate` and every other command can print one line the user can act on.
 public enum SiteLoader {
     /// Top-level keys this version understands.
-    static let topLevelKeys = ["site", "hosting", "services", "incidents", "webhook", "logs"]
+    static let topLevelKeys = ["site", "hosting", "services", "incidents", "webhook", "logs", "report"]
 
     /// Loads the site file at `path`.
     ///
@@ -136,7 +136,28 @@ struct SiteDecoder {
         if let incidentsCursor = top["incidents"] { site.incidents = try decodeIncidents(incidentsCursor) }
         if let webhookCursor = top["webhook"] { site.webhook = try decodeWebhook(webhookCursor) }
         if let logsCursor = top["logs"] { site.logs = try decodeLogs(logsCursor) }
+        if let reportCursor = top["report"] { site.report = try decodeReport(reportCursor) }
         return site
+    }
+
+    func decodeReport(_ cursor: YAMLCursor) throws(SiteFileError) -> ReportSettings {
+        let mapping = try cursor.mapping()
+        try mapping.rejectUnknownKeys(allowed: ["capacity_per_bridge", "thresholds"])
+        var settings = ReportSettings()
+        if let c = mapping["capacity_per_bridge"] { settings.capacityPerBridge = try c.int(in: 1...100_000) }
+        if let thresholdsCursor = mapping["thresholds"] {
+            let thresholds = try thresholdsCursor.mapping()
+            try thresholds.rejectUnknownKeys(allowed: ["participants", "stress", "probe_latency", "certificate_days"])
+            if let c = thresholds["participants"] { settings.participantsThreshold = Double(try c.int(in: 1...1_000_000)) }
+            if let c = thresholds["stress"] {
+                let text = try c.string()
+                guard let value = Double(text), value > 0, value <= 10 else { throw c.error("stress must be a number like 0.8") }
+                settings.stressThreshold = value
+            }
+            if let c = thresholds["probe_latency"] { settings.probeLatencyThreshold = try c.duration(in: .milliseconds(1) ... .seconds(120)) }
+            if let c = thresholds["certificate_days"] { settings.certificateDaysThreshold = try c.int(in: 0...1000) }
+        }
+        return settings
     }
 
     func decodeLogs(_ cursor: YAMLCursor) throws(SiteFileError) -> LogSettings {

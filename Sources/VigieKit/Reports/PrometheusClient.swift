@@ -1,0 +1,65 @@
+import struct Foundation.Date
+
+/// Range queries against the Prometheus HTTP API (`/api/v1/query_range`).
+public struct PrometheusClient: Sendable {
+    public let base: HTTPURL
+    let context: ProbeContext
+    public var timeout: Duration
+
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// A client for the Prometheus at `url` (the one endpoint it may contact).
+    public init(url: HTTPURL, timeout: Duration = .seconds(30)) {
+        self.base = url
+        self.timeout = timeout
+        let check = Check(service: "prometheus", target: .tcp(url.endpoint))
+        self.context = ProbeContext(allowlist: Allowlist(checks: [check]))
+    }
+
+    /// The series of `query` from `start` to `end` every `step`.
+    public func queryRange(_ query: String, start: Date, end: Date, step: Duration) async throws(Failure) -> [TimeSeries] {
+        var url = base
+        let prefix = base.requestTarget.hasSuffix("/") ? String(base.requestTarget.dropLast()) : base.requestTarget
+        url.requestTarget = (prefix == "/" ? "" : prefix) + "/api/v1/query_range?query=" + Self.percentEncode(query)
+            + "&start=\(Int(start.timeIntervalSince1970))&end=\(Int(end.timeIntervalSince1970))&step=\(Int(step.seconds))"
+        let target: AdmittedEndpoint
+        do {
+            target = try context.allowlist.admit(url.endpoint, transport: .tcp)
+        } catch {
+            throw Failure(description: "\(error)")
+        }
+        switch await HTTPFetcher.fetch(url, target: target, deadline: .now + timeout, keepBody: true, accept: "application/json") {
+        case .success(let exchange):
+            guard exchange.status == 200 || exchange.status == 400 || exchange.status == 422 else {
+                throw Failure(description: "Prometheus at \(base) answered HTTP \(exchange.status)")
+            }
+            return try TimeSeries.decodeMatrix(exchange.body)
+        case .failure(let failure):
+            switch failure {
+            case .connect(let connect): throw Failure(description: "cannot reach Prometheus at \(base): \(connect.reason)")
+            case .timeout: throw Failure(description: "Prometheus at \(base) did not answer in \(DurationText.format(timeout))")
+            case .tls(let reason), .protocolError(let reason): throw Failure(description: "Prometheus at \(base): \(reason)")
+            }
+        }
+    }
+
+    static func percentEncode(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+}

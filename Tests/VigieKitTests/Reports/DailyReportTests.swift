@@ -1,0 +1,199 @@
+import Foundation
+import Testing
+
+@testable import VigieKit
+
+/// The daily report against a real Prometheus loaded with known data (`promtool tsdb
+/// create-blocks-from openmetrics`): every number is asserted against what was loaded.
+@Suite(.serialized) struct DailyReportTests {
+    static let day = RFC3339.parse("2026-11-20T00:00:00Z")!
+
+    /// Participants on the bridge: 0 at 08:00, rising to 42 at 14:00, back to 0 at 20:00.
+    static func participants(minute: Int) -> Int {
+        let fromPeak = abs(minute - 14 * 60)
+        return fromPeak >= 360 ? 0 : Int((42 * Double(360 - fromPeak) / 360).rounded())
+    }
+
+    static let site = """
+        site: {name: visio-test, domain: meet.example.org, lang: en}
+        services:
+          web:
+            checks:
+              - https: https://meet.example.org/
+              - tcp: meet.example.org:443
+          xmpp:
+            checks:
+              - xmpp: 127.0.0.1:5222
+          videobridge:
+            collect:
+              - jvb_metrics: http://127.0.0.1:8080/metrics
+          focus:
+            collect:
+              - jicofo_stats: http://127.0.0.1:8888/stats
+        report:
+          capacity_per_bridge: 50
+          thresholds: {participants: 40, stress: 0.8, probe_latency: 1s, certificate_days: 14}
+        """
+
+    /// The day in OpenMetrics, one sample a minute per series.
+    static func openMetrics() -> String {
+        var families: [String: [String]] = [:]
+        func add(_ name: String, _ labels: String, _ value: (Int) -> Double?) {
+            for minute in 0..<1440 {
+                guard let number = value(minute) else { continue }
+                let time = Int(day.timeIntervalSince1970) + minute * 60
+                families[name, default: []].append("\(name){\(labels)} \(number) \(time)")
+            }
+        }
+        add("vigie_probe_success", #"service="web",check="https",kind="https""#) { (600..<630).contains($0) ? 0 : 1 }
+        add("vigie_probe_success", #"service="web",check="tcp",kind="tcp""#) { _ in 1 }
+        add("vigie_probe_success", #"service="xmpp",check="xmpp",kind="xmpp""#) { (1320..<1325).contains($0) ? 0 : 1 }
+        add("vigie_probe_duration_seconds", #"service="web",check="https",kind="https""#) { $0 == 720 ? 1.5 : 0.05 }
+        add("vigie_probe_duration_seconds", #"service="xmpp",check="xmpp",kind="xmpp""#) { _ in 0.01 }
+        add("vigie_tls_certificate_expiry_seconds", #"service="web",check="https",kind="https""#) { _ in 10 * 86_400 + 3600 }
+        add("vigie_jitsi_participants", #"service="videobridge""#) { Double(participants(minute: $0)) }
+        add("vigie_jitsi_participants", #"service="focus""#) { Double(participants(minute: $0)) }
+        add("vigie_jitsi_conferences", #"service="videobridge""#) { Double((participants(minute: $0) + 6) / 7) }
+        add("vigie_jitsi_throughput_bytes_per_second", #"service="videobridge",direction="in""#) { $0 == 840 ? 250_000 : 125_000 }
+        add("vigie_jitsi_stress_level", #"service="videobridge""#) { (840..<850).contains($0) ? 0.9 : 0.2 }
+        var text = ""
+        for name in families.keys.sorted() {
+            text += "# TYPE \(name) gauge\n" + families[name]!.joined(separator: "\n") + "\n"
+        }
+        return text + "# EOF\n"
+    }
+
+    /// Runs `body` with a Prometheus serving the loaded day.
+    static func withLoadedPrometheus(_ body: (String) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-daily-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("day.om")
+        try openMetrics().write(to: input, atomically: true, encoding: .utf8)
+        let created = try await Shell.run("/usr/bin/promtool", ["tsdb", "create-blocks-from", "openmetrics", input.path, directory.appendingPathComponent("tsdb").path])
+        try #require(created.status == 0, "\(created.output)\(created.standardError)")
+        try "global: {}\n".write(to: directory.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
+        let port = try await TestServers.freePort(udp: false)
+        let prometheus = try Daemon(
+            "/usr/bin/prometheus",
+            [
+                "--config.file=\(directory.path)/prometheus.yml", "--storage.tsdb.path=\(directory.path)/tsdb",
+                "--storage.tsdb.retention.time=3650d", "--web.listen-address=127.0.0.1:\(port)",
+            ],
+            name: "prometheus"
+        )
+        defer { prometheus.signal(SIGKILL) }
+        let url = "http://127.0.0.1:\(port)"
+        let ready = await LoopbackHTTP.eventually(timeout: .seconds(30)) { try await LoopbackHTTP.get(url + "/-/ready").status == 200 }
+        try #require(ready, "\(prometheus.log)")
+        try await body(url)
+        await prometheus.stop()
+    }
+
+    @Test func everyNumberMatchesTheLoadedDay() async throws {
+        let site = try SiteBuilder.site(Self.site)
+        try await Self.withLoadedPrometheus { url in
+            let builder = DailyReportBuilder(site: site, prometheus: PrometheusClient(url: try HTTPURL.parse(url).get()), logsDirectory: nil)
+            let analysis = try await builder.analyse(dayStart: Self.day)
+            let at = { (minute: Int) in Self.day.addingTimeInterval(Double(minute) * 60) }
+
+            let web = try #require(analysis.availability.first { $0.service == "web" })
+            #expect(web.samples == 1440)
+            #expect(abs((web.percent ?? 0) - 1410.0 / 1440 * 100) < 1e-9)
+            #expect(web.outages == [DailyAnalysis.Outage(start: at(600), end: at(630))])
+            let xmpp = try #require(analysis.availability.first { $0.service == "xmpp" })
+            #expect(abs((xmpp.percent ?? 0) - 1435.0 / 1440 * 100) < 1e-9)
+            #expect(xmpp.outages.map(\.duration) == [300])
+
+            let webLatency = try #require(analysis.latency.first { $0.service == "web" })
+            #expect(webLatency.p50 == 0.05)
+            #expect(webLatency.p95 == 0.05)
+            #expect(webLatency.max == 1.5)
+            #expect(analysis.latency.first { $0.service == "xmpp" }?.p95 == 0.01)
+
+            #expect(analysis.certificates == [DailyAnalysis.Certificate(service: "web", check: "https", daysLeft: 10)])
+            // The first minute at the top (rounding makes a short plateau around 14:00).
+            let firstAt42 = (0..<1440).first { Self.participants(minute: $0) == 42 }!
+            let firstAt6 = (0..<1440).first { (Self.participants(minute: $0) + 6) / 7 == 6 }!
+            #expect(analysis.participantsPeak == DailyAnalysis.Peak(value: 42, at: at(firstAt42)), "bridges only: Jicofo's count is not added")
+            #expect(analysis.conferencesPeak == DailyAnalysis.Peak(value: 6, at: at(firstAt6)))
+            #expect(analysis.bitrateInPeak == DailyAnalysis.Peak(value: 2_000_000, at: at(840)))
+            #expect(analysis.cpuPeak == nil, "no node_exporter data loaded")
+
+            let above40 = (0..<1440).filter { Self.participants(minute: $0) > 40 }
+            let crossings = Dictionary(grouping: analysis.crossings, by: \.metric)
+            #expect(crossings[.participants]?.first?.minutesBeyond == above40.count)
+            #expect(crossings[.participants]?.first?.firstAt == at(above40.first!))
+            #expect(crossings[.stress]?.first == DailyAnalysis.Crossing(metric: .stress, subject: "videobridge", threshold: 0.8, worst: 0.9, firstAt: at(840), minutesBeyond: 10))
+            #expect(crossings[.probeLatency]?.first == DailyAnalysis.Crossing(metric: .probeLatency, subject: "web", threshold: 1, worst: 1.5, firstAt: at(720), minutesBeyond: 1))
+            #expect(crossings[.certificateDays]?.first?.worst == 10)
+            #expect(analysis.capacity.map(\.service) == ["videobridge"])
+            #expect(analysis.capacity.first?.ratio == 42.0 / 50)
+
+            // The document says the same.
+            let document = DailyReport.document(analysis, site: site, source: url, generatedAt: Self.day.addingTimeInterval(86_400))
+            let markdown = document.markdown
+            #expect(markdown.contains("| web | 97.92 % | 1 | 30m |"))
+            #expect(markdown.contains("| xmpp | 99.65 % | 1 | 5m |"))
+            #expect(markdown.contains("- web: 10:00 UTC → 10:30 UTC (30m)"))
+            let peakTime = String(format: "%02d:%02d UTC", firstAt42 / 60, firstAt42 % 60)
+            #expect(markdown.contains("- **Participants**: 42 at \(peakTime)"))
+            #expect(markdown.contains("- **Bitrate in**: 2.0 Mbit/s at 14:00 UTC"))
+            #expect(markdown.contains("| bridge stress | videobridge | 0.80 | 0.90 | 14:00 UTC | 10 |"))
+            #expect(markdown.contains("videobridge: peak of 42 participants at \(peakTime), 84 % of the 50 planned — above 80 %: plan another bridge"))
+            #expect(document.html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+            #expect(document.html.contains("<polyline"))
+        }
+    }
+
+    @Test func theCommandWritesMarkdownHTMLAndPNGInFrench() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-daily-cli-\(UUID())")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("logs"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let siteFile = directory.appendingPathComponent("vigie.yml")
+        try Self.site.replacingOccurrences(of: "lang: en", with: "lang: fr").write(to: siteFile, atomically: true, encoding: .utf8)
+        try """
+        JVB 2026-11-20 10:01:00.000 WARNING: [51] Conference.expire#12: something
+        JVB 2026-11-20 10:02:00.000 SEVERE: [51] Conference.expire#13: broken
+        JVB 2026-11-19 10:02:00.000 SEVERE: [51] Conference.expire#13: another day
+        JVB 2026-11-20 10:03:00.000 INFO: [51] Conference.expire#14: fine
+        """.write(to: directory.appendingPathComponent("logs/jvb.log"), atomically: true, encoding: .utf8)
+        try "Nov 20 10:00:01 mod_bosh\twarn\tsession filters\nNov 20 10:00:02 c2s1\terror\tstream error\n"
+            .write(to: directory.appendingPathComponent("logs/prosody.log"), atomically: true, encoding: .utf8)
+        try await Self.withLoadedPrometheus { url in
+            let out = directory.appendingPathComponent("out").path
+            let result = try await Shell.run(
+                VigieCLITests.binary,
+                ["report", "daily", "--site", siteFile.path, "--date", "2026-11-20", "--prometheus", url, "--logs", directory.appendingPathComponent("logs").path, "--out", out]
+            )
+            #expect(result.status == 0, "\(result.standardError)")
+            let markdown = try String(contentsOfFile: out + "/daily-2026-11-20.md", encoding: .utf8)
+            #expect(markdown.hasPrefix("# Rapport journalier — visio-test — 2026-11-20"))
+            #expect(markdown.contains("| web | 97.92 % | 1 | 30m |"))
+            #expect(markdown.contains("| jitsi-videobridge | 1 | 1 |"), "the other day's line is not counted")
+            #expect(markdown.contains("| prosody | 1 | 1 |"))
+            let html = try String(contentsOfFile: out + "/daily-2026-11-20.html", encoding: .utf8)
+            #expect(html.contains("<html lang=\"fr\">"))
+            let png = try Data(contentsOf: URL(fileURLWithPath: out + "/load-2026-11-20.png"))
+            #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "a real PNG, rendered by rsvg-convert")
+        }
+        let unreachable = try await Shell.run(
+            VigieCLITests.binary,
+            ["report", "daily", "--site", siteFile.path, "--date", "2026-11-20", "--prometheus", "http://127.0.0.1:\(try await TestServers.freePort(udp: false))", "--out", directory.path]
+        )
+        #expect(unreachable.status == 1)
+        #expect(unreachable.standardError.contains("cannot reach Prometheus"))
+        #expect(try await Shell.run(VigieCLITests.binary, ["report", "daily", "--site", siteFile.path, "--out", directory.path]).status == 2, "no data source")
+    }
+
+    @Test func matrixDecoding() throws {
+        let series = try TimeSeries.decodeMatrix(
+            Array(#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"service":"web"},"values":[[1795392000,"1"],[1795392060,"0"]]}]}}"#.utf8)
+        )
+        #expect(series.first?.labels == ["service": "web"])
+        #expect(series.first?.samples.map(\.value) == [1, 0])
+        #expect(throws: PrometheusClient.Failure.self) {
+            try TimeSeries.decodeMatrix(Array(#"{"status":"error","errorType":"bad_data","error":"parse error"}"#.utf8))
+        }
+    }
+}
