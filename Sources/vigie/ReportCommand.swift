@@ -40,7 +40,7 @@ struct ReportCommand: AsyncParsableCommand {
             do {
                 let analysis = try await builder.analyse(dayStart: dayStart)
                 let source = [prometheus.map { "Prometheus \($0)" }, logs.map { "logs \($0)" }].compactMap { $0 }.joined(separator: ", ")
-                let written = try builder.write(analysis, to: out, source: source, now: now)
+                let written = try await builder.write(analysis, to: out, source: source, now: now)
                 var text = "wrote \(written.markdown)\nwrote \(written.html)\nwrote \(written.svg)\n"
                 if let png = written.png { text += "wrote \(png)\n" }
                 writeStandardOutput(text)

@@ -1,4 +1,11 @@
 import Foundation
+import Subprocess
+
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
 
 /// Gathers the day's series from Prometheus (and counts from the logs) and writes the report files.
 public struct DailyReportBuilder: Sendable {
@@ -49,7 +56,7 @@ public struct DailyReportBuilder: Sendable {
     }
 
     /// Writes `daily-<day>.md`, `.html`, `load-<day>.svg` and `load-<day>.png` into `directory`.
-    public func write(_ analysis: DailyAnalysis, to directory: String, source: String, now: Date) throws(WriteFailure) -> Written {
+    public func write(_ analysis: DailyAnalysis, to directory: String, source: String, now: Date) async throws(WriteFailure) -> Written {
         let day = analysis.dayStart.formatted(.iso8601.year().month().day())
         let document = DailyReport.document(analysis, site: site, source: source, generatedAt: now)
         let base = URL(fileURLWithPath: directory)
@@ -69,17 +76,24 @@ public struct DailyReportBuilder: Sendable {
         }
         let png = base.appendingPathComponent("load-\(day).png").path
         if let converter = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first(where: FileManager.default.isExecutableFile(atPath:)) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: converter)
-            process.arguments = ["--format=png", "--output=\(png)", written.svg]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
             do {
-                try process.run()
-                process.waitUntilExit()
-                if process.terminationStatus == 0 { result.png = png } else { result.pngSkipped = "rsvg-convert failed (exit \(process.terminationStatus))" }
+                let outcome = try await Subprocess.run(
+                    .path(FilePath(converter)),
+                    arguments: ["--format=png", "--output=\(png)", written.svg],
+                    output: .discarded,
+                    error: .string(limit: 4096)
+                )
+                switch outcome.terminationStatus {
+                case .exited(0):
+                    result.png = png
+                case .exited(let code):
+                    let reason = outcome.standardError.split(separator: "\n").first.map(String.init) ?? ""
+                    result.pngSkipped = "rsvg-convert failed (exit \(code))" + (reason.isEmpty ? "" : ": \(reason)")
+                case .signaled(let signal):
+                    result.pngSkipped = "rsvg-convert was killed by signal \(signal)"
+                }
             } catch {
-                result.pngSkipped = "cannot run rsvg-convert: \(error.localizedDescription)"
+                result.pngSkipped = "cannot run rsvg-convert: \(error)"
             }
         } else {
             result.pngSkipped = "rsvg-convert is not installed (Debian package librsvg2-bin)"

@@ -58,11 +58,11 @@ import Testing
             }
             """
         try config.write(to: directory.appendingPathComponent("nginx.conf"), atomically: true, encoding: .utf8)
-        let nginx = Process()
-        nginx.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
-        nginx.arguments = ["-p", directory.path, "-e", "\(directory.path)/error.log", "-c", "\(directory.path)/nginx.conf"]
-        try nginx.run()
-        defer { if nginx.isRunning { kill(nginx.processIdentifier, SIGKILL) } }
+        let nginx = try Daemon(
+            "/usr/sbin/nginx", ["-p", directory.path, "-e", "\(directory.path)/error.log", "-c", "\(directory.path)/nginx.conf"],
+            name: "tcp-nginx"
+        )
+        defer { nginx.signal(SIGKILL) }
 
         let site = try SiteBuilder.site(checks: "      - tcp: 127.0.0.1:\(port)")
         let engine = ProbeEngine(site: site)
@@ -74,8 +74,8 @@ import Testing
         }
         #expect(open?.tcp?.state == .open)
 
-        kill(nginx.processIdentifier, SIGTERM)
-        nginx.waitUntilExit()
+        nginx.signal(SIGTERM)
+        #expect(await nginx.waitForExit(timeout: .seconds(10)) != nil)
         let stopped = try await engine.run(site.checks[0])
         #expect(stopped.verdict == .fail)
         #expect(stopped.tcp?.state == .refused)

@@ -6,48 +6,34 @@ import FoundationNetworking
 
 /// A program the test starts in the background and stops by PID (there is no systemd here).
 final class Daemon: @unchecked Sendable {
-    let process = Process()
+    let child: ChildProcess
     let logURL: URL
     let name: String
 
     /// Starts `program`; its output goes to a log file that failures print.
-    init(_ program: String, _ arguments: [String], name: String) throws {
+    init(_ program: String, _ arguments: [String], name: String, environment: [String: String]? = nil) throws {
         self.name = name
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-\(name)-\(UUID()).log")
         FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        let log = try FileHandle(forWritingTo: logURL)
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        child = try ChildProcess(program, arguments, environment: environment, stdout: logURL.path, stderr: logURL.path)
     }
 
-    var pid: Int32 { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
+    var pid: Int32 { child.pid }
+    var isRunning: Bool { child.isRunning }
     var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
     func signal(_ signal: Int32) {
-        if process.isRunning { kill(pid, signal) }
+        child.signal(signal)
     }
 
-    /// Waits for the process to end, up to `timeout`; returns its exit status, or nil if it is still running.
+    /// Waits for the process to end, up to `timeout`; returns its exit code, or nil if it is still running.
     func waitForExit(timeout: Duration) async -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return process.isRunning ? nil : process.terminationStatus
+        await child.waitForExit(timeout: timeout)
     }
 
     /// Stops the process: SIGTERM, then SIGKILL after five seconds.
     func stop() async {
-        signal(SIGTERM)
-        if await waitForExit(timeout: .seconds(5)) == nil {
-            signal(SIGKILL)
-            _ = await waitForExit(timeout: .seconds(5))
-        }
+        await child.terminate()
         try? FileManager.default.removeItem(at: logURL)
     }
 }

@@ -57,51 +57,24 @@ enum Shell {
         environment: [String: String]? = nil,
         input: String? = nil
     ) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: program)
-            process.arguments = arguments
-            if let environment {
-                process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            }
-            let output = Pipe()
-            let errors = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            let inputPipe = Pipe()
-            process.standardInput = input == nil ? FileHandle.nullDevice : inputPipe
-            let collected = OutputCollector()
-            output.fileHandleForReading.readabilityHandler = { handle in collected.appendOut(handle.availableData) }
-            errors.fileHandleForReading.readabilityHandler = { handle in collected.appendErr(handle.availableData) }
-            process.terminationHandler = { process in
-                output.fileHandleForReading.readabilityHandler = nil
-                errors.fileHandleForReading.readabilityHandler = nil
-                collected.appendOut(output.fileHandleForReading.readDataToEndOfFile())
-                collected.appendErr(errors.fileHandleForReading.readDataToEndOfFile())
-                continuation.resume(
-                    returning: Result(status: process.terminationStatus, output: collected.out, standardError: collected.err)
-                )
-            }
-            do {
-                try process.run()
-                if let input {
-                    inputPipe.fileHandleForWriting.write(Data(input.utf8))
-                    try? inputPipe.fileHandleForWriting.close()
-                }
-            } catch {
-                continuation.resume(throwing: error)
-            }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-shell-\(UUID())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let out = scratch.appendingPathComponent("out").path
+        let err = scratch.appendingPathComponent("err").path
+        var stdin = "/dev/null"
+        if let input {
+            stdin = scratch.appendingPathComponent("in").path
+            try input.write(toFile: stdin, atomically: false, encoding: .utf8)
         }
+        let child = try ChildProcess(program, arguments, environment: environment, stdin: stdin, stdout: out, stderr: err)
+        var status: Int32?
+        while status == nil {
+            status = await child.waitForExit(timeout: .seconds(3600))
+        }
+        func read(_ path: String) -> String {
+            (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        }
+        return Result(status: status ?? -1, output: read(out), standardError: read(err))
     }
-}
-
-private final class OutputCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var outData = Data()
-    private var errData = Data()
-
-    func appendOut(_ data: Data) { lock.withLock { outData.append(data) } }
-    func appendErr(_ data: Data) { lock.withLock { errData.append(data) } }
-    var out: String { lock.withLock { String(decoding: outData, as: UTF8.self) } }
-    var err: String { lock.withLock { String(decoding: errData, as: UTF8.self) } }
 }
