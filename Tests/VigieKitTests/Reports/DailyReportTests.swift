@@ -186,6 +186,54 @@ import Testing
         #expect(try await Shell.run(VigieCLITests.binary, ["report", "daily", "--site", siteFile.path, "--out", directory.path]).status == 2, "no data source")
     }
 
+    /// Bad `report:` values are named by line and key; bad flags and an unwritable output are refused.
+    @Test func badInputIsNamed() async throws {
+        let base = "site: {name: t, domain: meet.example.org}\nservices:\n  web:\n    checks:\n      - tcp: meet.example.org:443\nreport:\n"
+        let cases: [(yaml: String, line: Int, key: String)] = [
+            ("  thresholds:\n    stress: high\n", 8, "report.thresholds.stress"),
+            ("  thresholds:\n    cpu: 0.9\n", 8, "report.thresholds.cpu"),
+            ("  capacity_per_bridge: 0\n", 7, "report.capacity_per_bridge"),
+            ("  thresholds:\n    probe_latency: fast\n", 8, "report.thresholds.probe_latency"),
+            ("  color: blue\n", 7, "report.color"),
+        ]
+        for bad in cases {
+            let error = #expect(throws: SiteFileError.self) { try SiteBuilder.site(base + bad.yaml) }
+            #expect(error?.location?.line == bad.line, "\(bad.yaml)")
+            #expect(error?.keyPath == bad.key, "\(bad.yaml): \(String(describing: error))")
+        }
+        let defaults = try SiteBuilder.site(base + "  capacity_per_bridge: 80\n").report
+        #expect(defaults.capacityPerBridge == 80)
+        #expect(defaults.stressThreshold == 0.8)
+        #expect(defaults.certificateDaysThreshold == 14)
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-daily-bad-\(UUID())")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("logs"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let siteFile = directory.appendingPathComponent("vigie.yml").path
+        try (base + "  capacity_per_bridge: 80\n").write(toFile: siteFile, atomically: true, encoding: .utf8)
+        let logs = directory.appendingPathComponent("logs").path
+
+        let badDate = try await Shell.run(VigieCLITests.binary, ["report", "daily", "--site", siteFile, "--date", "20/11/2026", "--logs", logs, "--out", directory.path])
+        #expect(badDate.status == 2)
+        #expect(badDate.standardError.contains("--date must be YYYY-MM-DD"))
+        let badURL = try await Shell.run(VigieCLITests.binary, ["report", "daily", "--site", siteFile, "--prometheus", "ftp://x", "--out", directory.path])
+        #expect(badURL.status == 2)
+        #expect(badURL.standardError.contains("--prometheus"))
+
+        // The output path is an existing file: nothing is written, the error names the directory.
+        let blocker = directory.appendingPathComponent("not-a-directory").path
+        try "keep me\n".write(toFile: blocker, atomically: true, encoding: .utf8)
+        let unwritable = try await Shell.run(VigieCLITests.binary, ["report", "daily", "--site", siteFile, "--date", "2026-11-20", "--logs", logs, "--out", blocker])
+        #expect(unwritable.status == 1)
+        #expect(unwritable.standardError.contains("cannot write the report into \(blocker)"))
+        #expect(try String(contentsOfFile: blocker, encoding: .utf8) == "keep me\n")
+
+        // Logs only, an empty day: the report is still written and says there is no data.
+        let logsOnly = try await Shell.run(VigieCLITests.binary, ["report", "daily", "--site", siteFile, "--date", "2026-11-20", "--logs", logs, "--out", directory.path + "/out"])
+        #expect(logsOnly.status == 0, "\(logsOnly.standardError)")
+        #expect(FileManager.default.fileExists(atPath: directory.path + "/out/daily-2026-11-20.md"))
+    }
+
     @Test func matrixDecoding() throws {
         let series = try TimeSeries.decodeMatrix(
             Array(#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"service":"web"},"values":[[1795392000,"1"],[1795392060,"0"]]}]}}"#.utf8)
