@@ -12,10 +12,29 @@ public struct Hosting: Sendable, Hashable {
     public var region: String?
     /// The VM's public address, when known.
     public var publicAddress: IPAddress?
+    /// The networks SSH is open to; empty: SSH is closed at both firewalls.
+    public var adminCIDRs: [IPNetwork]
+    /// The site owner accepts hosting outside the EU/EEA and adequacy countries (RGPD chapter V),
+    /// having put the required safeguards in place.
+    public var acceptTransferOutsideEU: Bool
+    /// The bundle's firewall starts with the media port closed; `media-port.sh open` opens it.
+    public var mediaPortOnDemand: Bool = false
+    /// Where provisioning fetches the `vigie` binary from; `nil`: the administrator copies it.
+    public var vigieBinaryURL: String?
+    /// The SHA-256 (hex) the fetched binary must have; required with `vigieBinaryURL`.
+    public var vigieBinarySHA256: String?
 
-    public init(provider: Provider = .manual, region: String? = nil, publicAddress: IPAddress? = nil) {
+    public init(
+        provider: Provider = .manual,
+        region: String? = nil,
+        publicAddress: IPAddress? = nil,
+        adminCIDRs: [IPNetwork] = [],
+        acceptTransferOutsideEU: Bool = false
+    ) {
         self.provider = provider
         self.region = region
         self.publicAddress = publicAddress
+        self.adminCIDRs = adminCIDRs
+        self.acceptTransferOutsideEU = acceptTransferOutsideEU
     }
 }

@@ -17,6 +17,8 @@ public struct Site: Sendable {
     public var logs: LogSettings = LogSettings()
     /// Capacity and thresholds of the daily report.
     public var report: ReportSettings = ReportSettings()
+    /// Alertmanager's e-mail route.
+    public var alerting: AlertingSettings = AlertingSettings()
 
     public init(
         name: String,

@@ -7,7 +7,7 @@ import Yams
 /// `vigie validate` and every other command can print one line the user can act on.
 public enum SiteLoader {
     /// Top-level keys this version understands.
-    static let topLevelKeys = ["site", "hosting", "services", "incidents", "webhook", "logs", "report"]
+    static let topLevelKeys = ["site", "hosting", "services", "incidents", "webhook", "logs", "report", "alerting"]
 
     /// Loads the site file at `path`.
     ///
@@ -137,6 +137,7 @@ struct SiteDecoder {
         if let webhookCursor = top["webhook"] { site.webhook = try decodeWebhook(webhookCursor) }
         if let logsCursor = top["logs"] { site.logs = try decodeLogs(logsCursor) }
         if let reportCursor = top["report"] { site.report = try decodeReport(reportCursor) }
+        if let alertingCursor = top["alerting"] { site.alerting = try decodeAlerting(alertingCursor, domain: domain) }
         return site
     }
 
@@ -268,6 +269,18 @@ struct SiteDecoder {
         return name.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D || $0 == 0x5F }
     }
 
+    /// `local@domain` with a conservative local part (letters, digits, `._%+-`) and a valid host name:
+    /// the address goes into Alertmanager's YAML and cloud-init, so nothing exotic is accepted.
+    static func isValidEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, (1...64).contains(parts[0].utf8.count), parts[1].contains(".") else { return false }
+        let localOK = parts[0].utf8.allSatisfy { byte in
+            (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || (0x30...0x39).contains(byte)
+                || [0x2E, 0x5F, 0x25, 0x2B, 0x2D].contains(byte)
+        }
+        return localOK && !parts[0].hasPrefix(".") && !parts[0].hasSuffix(".") && Host.isValidName(parts[1].lowercased())
+    }
+
     /// systemd unit names: letters, digits and `:-_.@\`, optionally ending in `.service`.
     static func isValidUnitName(_ unit: String) -> Bool {
         guard !unit.isEmpty, unit.utf8.count <= 255, !unit.hasPrefix("-") else { return false }
@@ -279,7 +292,10 @@ struct SiteDecoder {
 
     func decodeHosting(_ cursor: YAMLCursor) throws(SiteFileError) -> Hosting {
         let mapping = try cursor.mapping()
-        try mapping.rejectUnknownKeys(allowed: ["provider", "region", "public_address"])
+        try mapping.rejectUnknownKeys(allowed: [
+            "provider", "region", "public_address", "admin_cidrs", "accept_transfer_outside_eu", "media_port_on_demand",
+            "vigie_binary_url", "vigie_binary_sha256",
+        ])
         var hosting = Hosting()
         hosting.provider = try mapping.required("provider").oneOf(Hosting.Provider.self)
         hosting.region = try mapping["region"]?.string()
@@ -288,7 +304,60 @@ struct SiteDecoder {
             guard let address = IPAddress(text) else { throw addressCursor.error("\"\(text)\" is not an IP address") }
             hosting.publicAddress = address
         }
+        if let cidrsCursor = mapping["admin_cidrs"] {
+            for entry in try cidrsCursor.sequence() {
+                let text = try entry.string()
+                guard let network = IPNetwork(text) else {
+                    throw entry.error("\"\(text)\" is not a network in CIDR notation with its host bits zero (198.51.100.0/28, 2001:db8::/48)")
+                }
+                if network.prefixLength == 0 { throw entry.error("\(text) opens SSH to the whole Internet; list the administrators' networks") }
+                if hosting.adminCIDRs.contains(network) { throw entry.error("\(text) is listed twice") }
+                hosting.adminCIDRs.append(network)
+            }
+        }
+        if let c = mapping["accept_transfer_outside_eu"] { hosting.acceptTransferOutsideEU = try c.bool() }
+        if let c = mapping["media_port_on_demand"] { hosting.mediaPortOnDemand = try c.bool() }
+        if let c = mapping["vigie_binary_url"] {
+            let text = try c.string()
+            guard case .success(let url) = HTTPURL.parse(text), url.scheme == .https else {
+                throw c.error("\"\(text)\" is not an https URL (the binary is fetched by the new VM)")
+            }
+            hosting.vigieBinaryURL = text
+            guard let sumCursor = mapping["vigie_binary_sha256"] else {
+                throw c.error("vigie_binary_url needs vigie_binary_sha256: the VM verifies what it downloads")
+            }
+            let sum = try sumCursor.string().lowercased()
+            guard sum.count == 64, sum.allSatisfy(\.isHexDigit) else { throw sumCursor.error("expected 64 hexadecimal digits") }
+            hosting.vigieBinarySHA256 = sum
+        } else if let sumCursor = mapping["vigie_binary_sha256"] {
+            throw sumCursor.error("vigie_binary_sha256 without vigie_binary_url")
+        }
+        if case .failure(let refusal) = RegionGuard.judge(hosting) {
+            let cursor: YAMLCursor
+            if let region = mapping["region"] { cursor = region } else { cursor = try mapping.required("provider") }
+            throw cursor.error(refusal.message)
+        }
         return hosting
+    }
+
+    func decodeAlerting(_ cursor: YAMLCursor, domain: String) throws(SiteFileError) -> AlertingSettings {
+        let mapping = try cursor.mapping()
+        try mapping.rejectUnknownKeys(allowed: ["email", "smtp_smarthost", "from", "smtp_require_tls"])
+        var settings = AlertingSettings()
+        func address(_ c: YAMLCursor) throws(SiteFileError) -> String {
+            let text = try c.string()
+            guard SiteDecoder.isValidEmail(text) else { throw c.error("\"\(text)\" is not an e-mail address") }
+            return text
+        }
+        if let c = mapping["email"] { settings.email = try address(c) }
+        if let c = mapping["from"] { settings.from = try address(c) }
+        if let c = mapping["smtp_smarthost"] {
+            let text = try c.string()
+            guard case .success = Endpoint.parse(text, defaultPort: nil) else { throw c.error("\"\(text)\" is not host:port") }
+            settings.smtpSmarthost = text
+        }
+        if let c = mapping["smtp_require_tls"] { settings.smtpRequireTLS = try c.bool() }
+        return settings
     }
 
     func decodeService(name: String, _ cursor: YAMLCursor, domain: String) throws(SiteFileError) -> Service {

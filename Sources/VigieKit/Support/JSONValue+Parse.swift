@@ -45,6 +45,12 @@ extension JSONValue {
     }
 
     /// A boolean, read leniently: `true`/`false`, `"true"`/`"false"`, and the numbers 0 and 1.
+    /// The text of a string value.
+    public var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
     public var bool: Bool? {
         switch self {
         case .bool(let value): return value
