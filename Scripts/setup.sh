@@ -16,6 +16,20 @@ command -v prometheus-alertmanager >/dev/null || need+=(prometheus-alertmanager)
 command -v psql >/dev/null || need+=(postgresql-client)
 # The daily report's PNG.
 command -v rsvg-convert >/dev/null || need+=(librsvg2-bin)
+# `vigie render`: every artifact is checked by its real tool, the firewall in network namespaces,
+# the certificate path with a local ACME server.
+command -v nginx >/dev/null || need+=(nginx)
+command -v nft >/dev/null || need+=(nftables)
+command -v ip >/dev/null || need+=(iproute2)
+command -v shellcheck >/dev/null || need+=(shellcheck)
+command -v cloud-init >/dev/null || need+=(cloud-init)
+command -v logrotate >/dev/null || need+=(logrotate)
+command -v systemd-analyze >/dev/null || need+=(systemd)
+command -v prometheus-blackbox-exporter >/dev/null || need+=(prometheus-blackbox-exporter)
+command -v certbot >/dev/null || need+=(certbot)
+command -v pebble >/dev/null || need+=(pebble)
+command -v openssl >/dev/null || need+=(openssl)
+dpkg -s netcat-openbsd >/dev/null 2>&1 || need+=(netcat-openbsd)
 if [ ${#need[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo=sudo
