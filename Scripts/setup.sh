@@ -13,6 +13,7 @@ dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)
 # The tests talk to a real Prometheus and run promtool.
 command -v prometheus >/dev/null || need+=(prometheus)
 command -v prometheus-alertmanager >/dev/null || need+=(prometheus-alertmanager)
+command -v prometheus-node-exporter >/dev/null || need+=(prometheus-node-exporter)
 command -v psql >/dev/null || need+=(postgresql-client)
 # The daily report's PNG.
 command -v rsvg-convert >/dev/null || need+=(librsvg2-bin)

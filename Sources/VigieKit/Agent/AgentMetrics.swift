@@ -70,6 +70,17 @@ public final class AgentMetrics: Sendable {
     )
     static let scrapeDuration = descriptor("vigie_exporter_scrape_duration_seconds", "How long rendering the previous /metrics answer took.")
 
+    /// Every family the exporter can write: its own and one per Jitsi series (the dashboards and
+    /// alert rules `vigie render` writes refer only to these names; the render tests hold them to it).
+    public static var familyNames: Set<String> {
+        let own = [
+            buildInfo, probeSuccess, probeWarning, probeDuration, probeLastRun, probeRuns, probeFailures, tlsExpiry, tlsNotAfter,
+            stunRTT, httpStatus, checksConfigured, reloads, reloadSuccess, collectorUp, collectorDuration, probesInFlight,
+            incidentsOpen, incidentDeadline, scrapeDuration,
+        ]
+        return Set(own.map(\.name)).union(JitsiStat.allCases.map(\.series.name))
+    }
+
     // MARK: checks
 
     static func labels(_ check: Check) -> [(String, String)] {
