@@ -55,10 +55,12 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                "CZlib",
             ],
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "EmbedTemplates")]
         ),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .executableTarget(name: "embed-templates", swiftSettings: swiftSettings),
         .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["embed-templates"]),
         .executableTarget(

@@ -93,13 +93,13 @@ public struct BundleRenderer: Sendable {
         var carried: [CloudInitFile] = []
         for entry in Self.hostFiles {
             guard let file = byPath[entry.source] else { continue }
-            carried.append(CloudInitFile(path: "/opt/vigie-bundle/\(entry.source)", permissions: entry.mode, content: file.contents))
+            carried.append(try CloudInitFile(path: "/opt/vigie-bundle/\(entry.source)", permissions: entry.mode, content: file.contents))
         }
         if let nginx = byPath["nginx/\(plan.domain).conf"] {
-            carried.append(CloudInitFile(path: "/opt/vigie-bundle/nginx/\(plan.domain).conf", permissions: "0644", content: nginx.contents))
+            carried.append(try CloudInitFile(path: "/opt/vigie-bundle/nginx/\(plan.domain).conf", permissions: "0644", content: nginx.contents))
         }
         if let provision = byPath["provision.sh"] {
-            carried.append(CloudInitFile(path: "/opt/vigie-bundle/provision.sh", permissions: "0755", content: provision.contents))
+            carried.append(try CloudInitFile(path: "/opt/vigie-bundle/provision.sh", permissions: "0755", content: provision.contents))
         }
         carried.sort { $0.path < $1.path }
         files.append(BundleFile(path: "cloud-init/user-data.yaml", contents: try templates.render("cloud-init/user-data.yaml", CloudInitContext(files: carried))))
@@ -122,16 +122,22 @@ struct HostFile: Sendable {
     }
 }
 
-/// A file cloud-init writes, base64 in the user-data so that no file's text can break the YAML.
+/// A file cloud-init writes: gzip then base64 (`encoding: gz+b64`), so that no file's text can break
+/// the YAML and the user-data stays well under OpenStack's limit (65,535 bytes once base64-encoded
+/// by the API client; the plain base64 of every file would exceed it).
 struct CloudInitFile {
     var path: String
     var permissions: String
-    var contentBase64: String
+    var contentGzipBase64: String
 
-    init(path: String, permissions: String, content: String) {
+    init(path: String, permissions: String, content: String) throws(RenderError) {
         self.path = path
         self.permissions = permissions
-        contentBase64 = Data(content.utf8).base64EncodedString()
+        do {
+            contentGzipBase64 = Data(try Gzip.compress(Array(content.utf8))).base64EncodedString()
+        } catch {
+            throw RenderError.template(name: "cloud-init/user-data.yaml", reason: "\(path): \(error)")
+        }
     }
 }
 
