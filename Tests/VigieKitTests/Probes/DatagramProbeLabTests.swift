@@ -14,7 +14,9 @@ import Testing
         #expect(stun.mappedAddress?.hasPrefix("127.0.0.1:") == true)
         #expect(stun.software?.hasPrefix("Coturn-4.6") == true)
         #expect(stun.roundTrip != nil)
-        #expect(stun.requestsSent == 1)
+        // One request normally; a busy machine can delay coturn past the 500 ms retransmission.
+        let schedule = STUNRetransmission().sendOffsets(within: .seconds(5)).count
+        #expect((1...schedule).contains(stun.requestsSent), "\(stun.requestsSent) of at most \(schedule)")
     }
 
     @Test func closedPortFailsSTUN() async throws {
