@@ -101,46 +101,26 @@ import Testing
         #expect(queries.count >= 13)
         let names = Self.metricNames(in: queries.map(\.expr).joined(separator: "\n"))
 
-        let directory = try BundleFixture.temporaryDirectory("dashboard-prometheus")
-        defer { try? FileManager.default.removeItem(at: directory) }
         let start = 1_795_132_800  // 2026-11-20T00:00:00Z
         let end = start + 2 * 3600
-        let input = directory.appendingPathComponent("data.om")
-        try Self.openMetrics(names: names, start: start, end: end).write(to: input, atomically: true, encoding: .utf8)
-        let created = try await Shell.run("/usr/bin/promtool", ["tsdb", "create-blocks-from", "openmetrics", input.path, directory.appendingPathComponent("tsdb").path])
-        try #require(created.status == 0, "\(created.output)\(created.standardError)")
-        try "global: {}\n".write(to: directory.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
-        let port = try await TestServers.freePort(udp: false)
-        let prometheus = try Daemon(
-            "/usr/bin/prometheus",
-            [
-                "--config.file=\(directory.path)/prometheus.yml", "--storage.tsdb.path=\(directory.path)/tsdb",
-                "--storage.tsdb.retention.time=3650d", "--web.listen-address=127.0.0.1:\(port)",
-            ],
-            name: "prometheus"
-        )
-        defer { prometheus.signal(SIGKILL) }
-        let url = "http://127.0.0.1:\(port)"
-        let ready = await LoopbackHTTP.eventually(timeout: .seconds(30)) { try await LoopbackHTTP.get(url + "/-/ready").status == 200 }
-        try #require(ready, "\(prometheus.log)")
-
-        func query(_ expr: String) async throws -> [String: Any] {
-            var components = URLComponents(string: url + "/api/v1/query")!
-            components.queryItems = [URLQueryItem(name: "query", value: expr), URLQueryItem(name: "time", value: String(end))]
-            // URLComponents leaves "+" as is, which a server reads as a space in a query string.
-            components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
-            let answer = try await LoopbackHTTP.get(components.url!.absoluteString)
-            return try #require(try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any], "\(answer.body)")
+        try await LoadedPrometheus.with(openMetrics: Self.openMetrics(names: names, start: start, end: end)) { url in
+            func query(_ expr: String) async throws -> [String: Any] {
+                var components = URLComponents(string: url + "/api/v1/query")!
+                components.queryItems = [URLQueryItem(name: "query", value: expr), URLQueryItem(name: "time", value: String(end))]
+                // URLComponents leaves "+" as is, which a server reads as a space in a query string.
+                components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+                let answer = try await LoopbackHTTP.get(components.url!.absoluteString)
+                return try #require(try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any], "\(answer.body)")
+            }
+            for (id, title, expr) in queries {
+                let document = try await query(expr)
+                #expect(document["status"] as? String == "success", "panel \(id) (\(title)): \(expr) → \(document["error"] ?? "?")")
+                let result = (document["data"] as? [String: Any])?["result"] as? [Any]
+                #expect(result?.isEmpty == false, "panel \(id) (\(title)): \(expr) returned nothing over loaded data")
+            }
+            // The assertion can fail: a query Prometheus refuses is reported as an error.
+            let broken = try await query("sum by (service (vigie_probe_success)")
+            #expect(broken["status"] as? String == "error")
         }
-        for (id, title, expr) in queries {
-            let document = try await query(expr)
-            #expect(document["status"] as? String == "success", "panel \(id) (\(title)): \(expr) → \(document["error"] ?? "?")")
-            let result = (document["data"] as? [String: Any])?["result"] as? [Any]
-            #expect(result?.isEmpty == false, "panel \(id) (\(title)): \(expr) returned nothing over loaded data")
-        }
-        // The assertion can fail: a query Prometheus refuses is reported as an error.
-        let broken = try await query("sum by (service (vigie_probe_success)")
-        #expect(broken["status"] as? String == "error")
-        await prometheus.stop()
     }
 }
