@@ -34,14 +34,14 @@ public enum SVGChart {
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" font-family="sans-serif" font-size="11">
             <rect x="0" y="0" width="\(width)" height="\(height)" fill="#ffffff"/>
-            <text x="\(left)" y="20" font-size="14" fill="#1d2430">\(ReportDocument.htmlEscape(title))</text>
+            <text x="\(left)" y="20" font-size="14" fill="#1d2430">\(MarkupEscaping.escape(title))</text>
 
             """
         for tick in 0...4 {
             let value = maximum * Double(tick) / 4
             let ty = y(value)
             svg += "<line x1=\"\(left)\" y1=\"\(fmt(ty))\" x2=\"\(fmt(left + plotWidth))\" y2=\"\(fmt(ty))\" stroke=\"#e1e6ee\"/>\n"
-            svg += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(ty + 4))\" text-anchor=\"end\" fill=\"#5a6577\">\(ReportDocument.htmlEscape(format(value)))</text>\n"
+            svg += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(ty + 4))\" text-anchor=\"end\" fill=\"#5a6577\">\(MarkupEscaping.escape(format(value)))</text>\n"
         }
         for hour in stride(from: 0, through: 24, by: 3) {
             let tx = left + Double(hour) / 24 * plotWidth
@@ -55,7 +55,7 @@ public enum SVGChart {
             let legendX = left + plotWidth - 160
             let legendY = top + 14 + Double(index) * 14
             svg += "<rect x=\"\(fmt(legendX))\" y=\"\(fmt(legendY - 8))\" width=\"10\" height=\"3\" fill=\"\(line.colour)\"/>\n"
-            svg += "<text x=\"\(fmt(legendX + 14))\" y=\"\(fmt(legendY - 4))\" fill=\"#1d2430\">\(ReportDocument.htmlEscape(line.name))</text>\n"
+            svg += "<text x=\"\(fmt(legendX + 14))\" y=\"\(fmt(legendY - 4))\" fill=\"#1d2430\">\(MarkupEscaping.escape(line.name))</text>\n"
         }
         return svg + "</svg>\n"
     }

@@ -44,7 +44,7 @@ public struct XMPPStreamReader: Sendable {
 
     /// The stream header a client sends to open a stream to `domain`.
     public static func openingHeader(to domain: String) -> String {
-        "<?xml version='1.0'?><stream:stream to='\(escape(domain))' version='1.0' xml:lang='en' "
+        "<?xml version='1.0'?><stream:stream to='\(MarkupEscaping.escape(domain))' version='1.0' xml:lang='en' "
             + "xmlns='jabber:client' xmlns:stream='\(streamNamespace)'>"
     }
 
@@ -161,20 +161,5 @@ public struct XMPPStreamReader: Sendable {
         let line = text.unicodeScalars.prefix { $0 != "\r" && $0 != "\n" }
         let printable = line.filter { $0.value >= 0x20 && $0.value < 0x7F }
         return String(String.UnicodeScalarView(printable.prefix(60)))
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "'": out += "&apos;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }
