@@ -56,11 +56,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 "CZlib",
+                "CFileStatus",
             ],
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "EmbedTemplates")]
         ),
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "CFileStatus", path: "Sources/CFileStatus"),
         .executableTarget(name: "embed-templates", swiftSettings: swiftSettings),
         .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["embed-templates"]),
         .executableTarget(

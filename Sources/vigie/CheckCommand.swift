@@ -32,7 +32,7 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let site = try siteOptions.load()
+        let site = try siteOptions.load(resolving: .caFiles)
         for name in service where site.service(named: name) == nil {
             let known = site.services.map(\.name).joined(separator: ", ")
             writeStandardError("error: \(siteOptions.site): no service named \"\(name)\" (services: \(known))\n")

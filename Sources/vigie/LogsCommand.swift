@@ -41,7 +41,7 @@ struct LogsCommand: AsyncParsableCommand {
                 }
             }
             var pseudonymizer: Pseudonymizer
-            if let directory = keyDir ?? settings.keyDirectory {
+            if let directory = keyDir ?? settings.keyDirectory?.local {
                 do {
                     pseudonymizer = Pseudonymizer(key: try LogKeyStore(directory: directory).key(for: Date()), keepNetworkPrefix: keepNetworkPrefix || settings.keepNetworkPrefix)
                 } catch {

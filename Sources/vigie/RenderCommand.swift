@@ -12,7 +12,8 @@ struct RenderCommand: ParsableCommand {
             Grafana dashboard, logrotate, systemd units, the administrator's scripts and \
             README_monitoring.md. The same site file always gives the same files.
             Exit status: 0 written (or, with --check, no drift); 1 drift (--check) or unwritable \
-            output; 2 bad site file or a value the bundle cannot use.
+            output; 2 bad site file, a value the bundle cannot use, or a symbolic link as the output \
+            directory or at a path of the bundle inside it (nothing is written through a link).
             """
     )
 
@@ -25,9 +26,9 @@ struct RenderCommand: ParsableCommand {
         let site = try siteOptions.load()
         let text: String
         do {
-            text = try String(contentsOfFile: siteOptions.site, encoding: .utf8)
+            text = try SiteLoader.text(path: siteOptions.site)
         } catch {
-            writeStandardError("error: \(siteOptions.site): \(error.localizedDescription)\n")
+            writeStandardError("error: \(error)\n")
             throw ExitCode(2)
         }
         let bundle: RenderedBundle
@@ -38,7 +39,13 @@ struct RenderCommand: ParsableCommand {
             throw ExitCode(2)
         }
         if check {
-            let drifts = BundleWriter.check(bundle, against: out)
+            let drifts: [BundleWriter.Drift]
+            do {
+                drifts = try BundleWriter.check(bundle, against: out)
+            } catch {
+                writeStandardError("error: \(error)\n")
+                throw ExitCode(Self.exitStatus(error))
+            }
             guard !drifts.isEmpty else {
                 writeStandardOutput("\(out): \(bundle.files.count) files, no drift\n")
                 return
@@ -47,7 +54,7 @@ struct RenderCommand: ParsableCommand {
             for drift in drifts {
                 switch drift.kind {
                 case .missing: report += "missing: \(drift.path)\n"
-                case .changed(let diff): report += "changed: \(drift.path)\n\(diff)"
+                case .changed(let diff): report += "changed: \(drift.path)\n\(PrintableText.escapedLines(diff))"
                 case .mode(let expected, let found): report += "mode: \(drift.path) is \(found), expected \(expected)\n"
                 }
             }
@@ -60,7 +67,13 @@ struct RenderCommand: ParsableCommand {
             writeStandardOutput("\(out): \(bundle.files.count) files, \(changed.count) written\n")
         } catch {
             writeStandardError("error: \(error)\n")
-            throw ExitCode(1)
+            throw ExitCode(Self.exitStatus(error))
         }
+    }
+
+    /// A link in the way is refused like a bad argument (2); a directory that cannot be written is a failure (1).
+    static func exitStatus(_ error: RenderError) -> Int32 {
+        if case .link = error { return 2 }
+        return 1
     }
 }

@@ -44,7 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        let site = try siteOptions.load()
+        let site = try siteOptions.load(resolving: .all)
         let endpoint = try Endpoint.parse(listen).get()
         let logger = Logger(label: "vigie.agent")
         let agent: Agent

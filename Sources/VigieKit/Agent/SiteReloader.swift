@@ -37,7 +37,7 @@ public struct SiteReloader: ServiceLifecycle.Service {
     /// Reads the site file again and puts it in force if it is valid.
     public func reload() async {
         do {
-            let site = try SiteLoader.load(path: path)
+            let site = try SiteLoader.load(path: path, resolving: .all)
             holder.update(site)
             await incidents?.siteChanged(site)
             await store.prune(keeping: site)

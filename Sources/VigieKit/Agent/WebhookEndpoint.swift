@@ -15,8 +15,9 @@ enum WebhookEndpoint {
         guard let webhook = site.webhook else {
             return AgentAPI.text(.notFound, "the Alertmanager webhook is disabled (no webhook.token_file in the site file)\n")
         }
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            constantTimeEqual(String(header.dropFirst("Bearer ".count)), webhook.token)
+        // A site whose token was never read (not resolved on the host) refuses everyone.
+        guard let token = webhook.token, let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+            constantTimeEqual(String(header.dropFirst("Bearer ".count)), token)
         else {
             var response = AgentAPI.text(.unauthorized, "missing or wrong bearer token\n")
             response.headers[.wwwAuthenticate] = "Bearer"

@@ -29,7 +29,17 @@ public struct DeploymentPlan: Sendable {
         public var unit: String
     }
 
+    /// A file a check needs on the host (its `ca`), at its path on the host.
+    public struct CAFile: Sendable, Hashable {
+        public var service: String
+        public var check: String
+        public var path: String
+    }
+
     public var siteName: String
+    /// The site name as a cloud resource or Grafana uid: lowercase ASCII letters, digits and hyphens,
+    /// starting with a letter, at most 40 characters.
+    public var resourceName: String
     public var domain: String
     public var language: Language
     public var provider: Hosting.Provider
@@ -53,6 +63,10 @@ public struct DeploymentPlan: Sendable {
     public var vigiePort: Int
     public var webhookEnabled: Bool
     public var webhookTokenFile: String?
+    /// The PostgreSQL register's password file on the host.
+    public var databasePasswordFile: String?
+    /// The `ca` files of the checks, on the host.
+    public var caFiles: [CAFile]
     public var alertEmail: String?
     public var alertFrom: String
     public var smtpSmarthost: String
@@ -75,6 +89,7 @@ public struct DeploymentPlan: Sendable {
     public var hasFocus: Bool
 
     /// The paths the bundle installs to on the host.
+    public static let siteDirectory = "/etc/vigie"
     public static let siteFilePath = "/etc/vigie/vigie.yml"
     public static let dataDirectory = "/var/lib/vigie"
     public static let acmeWebroot = "/var/www/acme"
@@ -86,6 +101,7 @@ public struct DeploymentPlan: Sendable {
 
     public init(site: Site) throws(RenderError) {
         siteName = site.name
+        resourceName = Self.resourceName(site.name)
         domain = site.domain
         language = site.language
         provider = site.hosting.provider
@@ -127,7 +143,13 @@ public struct DeploymentPlan: Sendable {
         internalTCP = internalPorts.filter { !publicNumbers.contains($0.0) }.map { Port(number: $0.0, proto: "tcp", purpose: $0.1) }
 
         webhookEnabled = site.webhook != nil
-        webhookTokenFile = site.webhook?.tokenFile
+        // Paths in the site file are paths on the host: relative ones are relative to the host's site file.
+        webhookTokenFile = site.webhook?.tokenFile.resolved(in: Self.siteDirectory)
+        databasePasswordFile = site.incidents.database == nil ? nil : site.incidents.passwordFile?.resolved(in: Self.siteDirectory)
+        caFiles = site.checks.compactMap { check in
+            guard case .http(let http) = check.target, let written = http.caFileWritten else { return nil }
+            return CAFile(service: check.service, check: check.name, path: SitePath.resolve(written, in: Self.siteDirectory))
+        }
         alertEmail = site.alerting.email
         alertFrom = site.alerting.from ?? "alertmanager@\(site.domain)"
         smtpSmarthost = site.alerting.smtpSmarthost
@@ -140,7 +162,7 @@ public struct DeploymentPlan: Sendable {
             )
         }
         logDirectories = site.logs.directories
-        logKeyDirectory = site.logs.keyDirectory ?? "\(Self.dataDirectory)/log-keys"
+        logKeyDirectory = site.logs.keyDirectory?.resolved(in: Self.siteDirectory) ?? "\(Self.dataDirectory)/log-keys"
 
         var seen = Set<String>()
         endpoints = []
@@ -199,5 +221,21 @@ public struct DeploymentPlan: Sendable {
         if let tokenFile = webhookTokenFile, !TargetEscaping.isPlainWord(tokenFile, extra: "._/-") {
             throw RenderError.unsafeValue(field: "webhook.token_file", value: tokenFile, target: "alertmanager.yml and systemd units")
         }
+    }
+
+    /// `Visio PME — Lyon` → `visio-pme-lyon`: ASCII letters and digits, single hyphens, a letter first.
+    static func resourceName(_ name: String) -> String {
+        var resource = ""
+        for character in name.lowercased() {
+            if character.isASCII, character.isLetter || character.isNumber {
+                resource.append(character)
+            } else if !resource.isEmpty, resource.last != "-" {
+                resource.append("-")
+            }
+        }
+        if !(resource.first?.isLetter ?? false) { resource = "vigie-" + resource }
+        resource = String(resource.prefix(40))
+        while resource.hasSuffix("-") { resource.removeLast() }
+        return resource
     }
 }

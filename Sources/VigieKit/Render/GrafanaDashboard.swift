@@ -135,7 +135,7 @@ public enum GrafanaDashboard {
             rowHeight = max(rowHeight, height)
         }
         let dashboard = JSONValue.object([
-            ("uid", .string("vigie-\(plan.siteName)".prefix(40).description)),
+            ("uid", .string(DeploymentPlan.resourceName("vigie-\(plan.resourceName)"))),
             ("title", .string("Vigie — \(plan.siteName) (\(plan.domain))")),
             ("tags", .array([.string("vigie"), .string("jitsi")])),
             ("timezone", .string("utc")),

@@ -8,6 +8,8 @@ public enum RenderError: Error, Sendable, CustomStringConvertible {
     case missing(field: String, reason: String)
     /// The output directory cannot be written.
     case output(path: String, reason: String)
+    /// The output directory, or a path of the bundle inside it, is a symbolic link: nothing is written through one.
+    case link(path: String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,8 @@ public enum RenderError: Error, Sendable, CustomStringConvertible {
             "\(field): \(reason)"
         case .output(let path, let reason):
             "\(path): \(reason)"
+        case .link(let path):
+            "\(path) is a symbolic link: vigie render writes nothing through a link (remove it, or give the real directory)"
         }
     }
 }

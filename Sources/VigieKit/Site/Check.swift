@@ -109,8 +109,12 @@ public struct HTTPCheck: Sendable, Hashable {
     public var requireHSTS: Bool
     /// The statuses that pass; empty means any 2xx.
     public var expectedStatus: [Int]
-    /// Extra trust anchors (PEM file, absolute path) on top of the system store.
-    public var caFile: String?
+    /// Extra trust anchors (a PEM file) on top of the system store, as the site file names it.
+    public var ca: SitePath?
+    /// The `ca` file on this machine (absolute, or relative to the working directory).
+    public var caFile: String? { ca?.local }
+    /// The `ca` file as the site file writes it (relative to the site file on the host that reads it).
+    public var caFileWritten: String? { ca?.written }
     /// Warn (without failing) when the certificate expires within this many days.
     public var warnDays: Int
 
@@ -128,7 +132,7 @@ public struct HTTPCheck: Sendable, Hashable {
         self.expectRedirectToHTTPS = expectRedirectToHTTPS
         self.requireHSTS = requireHSTS ?? (url.scheme == .https)
         self.expectedStatus = expectedStatus
-        self.caFile = caFile
+        self.ca = caFile.map { SitePath(written: $0, siteDirectory: ".") }
         self.warnDays = warnDays
     }
 }

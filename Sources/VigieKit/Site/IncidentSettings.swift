@@ -8,6 +8,8 @@ public struct IncidentSettings: Sendable {
     public var closeAfter: Int
     /// An incident still open after this long becomes significant (NIS2 clocks start); `nil`: only by hand.
     public var significantAfter: Duration?
+    /// The file that holds the PostgreSQL password, read on the host (`vigie serve`, `vigie incident`).
+    public var passwordFile: SitePath?
 
     public init(database: DatabaseConfiguration? = nil, openAfter: Int = 3, closeAfter: Int = 2, significantAfter: Duration? = nil) {
         self.database = database
@@ -19,11 +21,15 @@ public struct IncidentSettings: Sendable {
 
 /// The `webhook:` section: Alertmanager's bearer token.
 public struct WebhookSettings: Sendable, Hashable {
-    /// The file the token was read from.
-    public var tokenFile: String
-    public var token: String
+    /// The file that holds the token on the host (Alertmanager reads it too).
+    public var tokenFile: SitePath
+    /// The token, once the host's files are resolved (``Site/resolving(_:reader:)``); `nil` until then,
+    /// and the webhook refuses every request while it is.
+    public var token: String?
 
-    public init(tokenFile: String, token: String) {
+    public static let minimumTokenLength = 16
+
+    public init(tokenFile: SitePath, token: String? = nil) {
         self.tokenFile = tokenFile
         self.token = token
     }

@@ -5,13 +5,13 @@ public struct LogSettings: Sendable, Hashable {
     /// The only directories `vigie logs purge` may delete in (absolute).
     public var directories: [String]
     /// Where the daily pseudonymisation keys live.
-    public var keyDirectory: String?
+    public var keyDirectory: SitePath?
     /// Keep /24 and /48 network prefixes in pseudonymised addresses.
     public var keepNetworkPrefix: Bool
 
     public static let defaultRetentionDays = 14
 
-    public init(retentionDays: Int = LogSettings.defaultRetentionDays, directories: [String] = [], keyDirectory: String? = nil, keepNetworkPrefix: Bool = false) {
+    public init(retentionDays: Int = LogSettings.defaultRetentionDays, directories: [String] = [], keyDirectory: SitePath? = nil, keepNetworkPrefix: Bool = false) {
         self.retentionDays = retentionDays
         self.directories = directories
         self.keyDirectory = keyDirectory

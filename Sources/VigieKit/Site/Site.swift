@@ -19,6 +19,8 @@ public struct Site: Sendable {
     public var report: ReportSettings = ReportSettings()
     /// Alertmanager's e-mail route.
     public var alerting: AlertingSettings = AlertingSettings()
+    /// The site file's name as the user gave it, for errors about the files it names.
+    public var file: String = "vigie.yml"
 
     public init(
         name: String,

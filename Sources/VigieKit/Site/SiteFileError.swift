@@ -24,6 +24,7 @@ public struct SiteFileError: Error, Sendable, Hashable, CustomStringConvertible 
         if let location { text += ":\(location.line):\(location.column)" }
         text += ": "
         if !keyPath.isEmpty { text += "\(keyPath): " }
-        return text + message
+        // Keys and values from the file are quoted in messages: their control characters are shown, not obeyed.
+        return PrintableText.escaped(text + message)
     }
 }

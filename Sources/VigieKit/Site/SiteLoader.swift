@@ -9,31 +9,46 @@ public enum SiteLoader {
     /// Top-level keys this version understands.
     static let topLevelKeys = ["site", "hosting", "services", "incidents", "webhook", "logs", "report", "alerting"]
 
-    /// Loads the site file at `path`.
+    /// Loads the site file at `path`: reads it and decodes it, and nothing else.
     ///
-    /// Relative `ca` paths in checks are taken relative to the directory of the file.
+    /// Relative paths in it (`ca`, `token_file`, `password_file`, `key_directory`) are relative to the
+    /// directory of the file. The files they name are not read here: see ``Site/resolving(_:reader:)``.
     public static func load(path: String) throws(SiteFileError) -> Site {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            let reason = (error as NSError).localizedFailureReason ?? "\(error.localizedDescription)"
-            throw SiteFileError(file: path, location: nil, keyPath: "", message: "cannot read the site file: \(reason)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw SiteFileError(file: path, location: nil, keyPath: "", message: "the site file is not UTF-8 text")
-        }
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        return try decode(yaml: text, file: path, baseDirectory: directory)
+        try decode(yaml: try text(path: path), file: path, baseDirectory: directory(of: path))
     }
 
-    /// Decodes site-file text.
+    /// Loads the site file and reads the files it names on this host (``HostFiles``).
+    public static func load(path: String, resolving files: HostFiles, reader: HostFileReader = .system) throws(SiteFileError) -> Site {
+        try load(path: path).resolving(files, reader: reader)
+    }
+
+    /// The text of the site file at `path`: a regular file of UTF-8 text.
+    public static func text(path: String) throws(SiteFileError) -> String {
+        let bytes: [UInt8]
+        switch HostFileReader.readRegularFile(path, limit: YAMLPreflight.maximumBytes) {
+        case .success(let read): bytes = read
+        case .failure(let why):
+            throw SiteFileError(file: path, location: nil, keyPath: "", message: "cannot read the site file: \(why)")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw SiteFileError(file: path, location: nil, keyPath: "", message: "the site file is not UTF-8 text")
+        }
+        return text
+    }
+
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// Decodes site-file text. Pure: reads no file and no environment variable.
     ///
     /// - Parameters:
     ///   - yaml: The text of the file.
     ///   - file: The name used in error messages.
-    ///   - baseDirectory: The directory relative paths (`ca`) are resolved against.
+    ///   - baseDirectory: The directory relative paths are resolved against on this machine.
     public static func decode(yaml: String, file: String, baseDirectory: String) throws(SiteFileError) -> Site {
+        try YAMLPreflight.check(yaml, file: file)
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
@@ -48,7 +63,9 @@ public enum SiteLoader {
             throw SiteFileError(file: file, location: nil, keyPath: "", message: "\(error)")
         }
         var decoder = SiteDecoder(file: file, baseDirectory: baseDirectory)
-        return try decoder.decodeSite(YAMLCursor(node: root, path: "", file: file))
+        var site = try decoder.decodeSite(YAMLCursor(node: root, path: "", file: file))
+        site.file = file
+        return site
     }
 
     static func translate(_ error: YamlError, file: String, yaml: String) -> SiteFileError {
@@ -104,7 +121,11 @@ struct SiteDecoder {
 
         let siteSection = try top.required("site").mapping()
         try siteSection.rejectUnknownKeys(allowed: ["name", "domain", "lang"])
-        let name = try siteSection.required("name").string()
+        let nameCursor = try siteSection.required("name")
+        let name = try nameCursor.string()
+        guard (1...100).contains(name.count), name.first != " ", name.last != " " else {
+            throw nameCursor.error("the site name is 1 to 100 characters, without leading or trailing spaces")
+        }
         let domainCursor = try siteSection.required("domain")
         let domain = try domainCursor.string().lowercased()
         guard case .name = Host(domain) else {
@@ -169,40 +190,45 @@ struct SiteDecoder {
         if let c = mapping["directories"] {
             for item in try c.sequence() {
                 let directory = try item.string()
-                guard directory.hasPrefix("/"), !directory.split(separator: "/").contains(".."), directory != "/" else {
-                    throw item.error("\"\(directory)\" must be an absolute directory, not / and without ..")
+                guard directory.hasPrefix("/"), directory != "/", SiteDecoder.isPlainPath(directory) else {
+                    throw item.error(
+                        "\"\(directory)\" must be an absolute directory other than /, of letters, digits and ._-/, without .. "
+                            + "(it is written into logrotate, systemd and shell files)"
+                    )
                 }
+                if settings.directories.contains(directory) { throw item.error("\(directory) is listed twice") }
                 settings.directories.append(directory)
             }
         }
-        if let c = mapping["key_directory"] { settings.keyDirectory = path(try c.string()) }
+        if let c = mapping["key_directory"] { settings.keyDirectory = try hostPath(c) }
         if let c = mapping["keep_network_prefix"] { settings.keepNetworkPrefix = try c.bool() }
         return settings
     }
 
-    func path(_ text: String) -> String {
-        text.hasPrefix("/") ? text : URL(fileURLWithPath: baseDirectory).appendingPathComponent(text).path
+    /// Paths written into the bundle's files: letters, digits and `._-/`, no `..` component, no `//`.
+    static func isPlainPath(_ path: String) -> Bool {
+        TargetEscaping.isPlainWord(path, extra: "._/-") && !path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().contains("")
+            && !path.split(separator: "/").contains("..") && !path.hasPrefix("-")
     }
 
-    /// A secret read from a file: trimmed, non-empty.
-    func secret(_ cursor: YAMLCursor, what: String) throws(SiteFileError) -> (String, String) {
-        let file = path(try cursor.string())
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw cursor.error("cannot read the \(what) file \(file)")
+    /// A path on the Jitsi host (a secret file, a key directory): kept as written, resolved on this machine for
+    /// local use, never read here.
+    func hostPath(_ cursor: YAMLCursor) throws(SiteFileError) -> SitePath {
+        var text = try cursor.string()
+        while text.count > 1, text.hasSuffix("/") { text.removeLast() }
+        guard SiteDecoder.isPlainPath(text), text != "/", text != "." else {
+            throw cursor.error(
+                "\"\(text)\" must be a path of letters, digits and ._-/ without .. (it is written into systemd units, "
+                    + "Alertmanager's configuration and provisioning)"
+            )
         }
-        let value = String(decoding: data, as: UTF8.self).trimmingWhitespace()
-        guard !value.isEmpty else { throw cursor.error("the \(what) file \(file) is empty") }
-        return (file, value)
+        return SitePath(written: text, siteDirectory: baseDirectory, location: cursor.location, keyPath: cursor.path)
     }
 
     func decodeWebhook(_ cursor: YAMLCursor) throws(SiteFileError) -> WebhookSettings {
         let mapping = try cursor.mapping()
         try mapping.rejectUnknownKeys(allowed: ["token_file"])
-        let (file, token) = try secret(try mapping.required("token_file"), what: "webhook token")
-        guard token.count >= 16 else {
-            throw mapping.cursor.error("the webhook token in \(file) is shorter than 16 characters")
-        }
-        return WebhookSettings(tokenFile: file, token: token)
+        return WebhookSettings(tokenFile: try hostPath(try mapping.required("token_file")))
     }
 
     func decodeIncidents(_ cursor: YAMLCursor) throws(SiteFileError) -> IncidentSettings {
@@ -210,12 +236,8 @@ struct SiteDecoder {
         try mapping.rejectUnknownKeys(allowed: ["database", "password_file", "open_after", "close_after", "significant_after"])
         var settings = IncidentSettings()
         if let databaseCursor = mapping["database"] {
-            var database = try DatabaseURL.parse(try databaseCursor.string()).mapError { databaseCursor.error($0.description) }.get()
-            if let passwordCursor = mapping["password_file"] {
-                database.password = try secret(passwordCursor, what: "database password").1
-            } else if let password = ProcessInfo.processInfo.environment["VIGIE_DATABASE_PASSWORD"], !password.isEmpty {
-                database.password = password
-            }
+            let database = try DatabaseURL.parse(try databaseCursor.string()).mapError { databaseCursor.error($0.description) }.get()
+            if let passwordCursor = mapping["password_file"] { settings.passwordFile = try hostPath(passwordCursor) }
             settings.database = database
         } else if let passwordCursor = mapping["password_file"] {
             throw passwordCursor.error("password_file needs a database")
@@ -298,7 +320,13 @@ struct SiteDecoder {
         ])
         var hosting = Hosting()
         hosting.provider = try mapping.required("provider").oneOf(Hosting.Provider.self)
-        hosting.region = try mapping["region"]?.string()
+        if let regionCursor = mapping["region"] {
+            let region = try regionCursor.string()
+            guard region.utf8.count <= 64, TargetEscaping.isPlainWord(region, extra: "-") else {
+                throw regionCursor.error("\"\(region)\" is not a region name (letters, digits and '-', as the provider writes it)")
+            }
+            hosting.region = region
+        }
         if let addressCursor = mapping["public_address"] {
             let text = try addressCursor.string()
             guard let address = IPAddress(text) else { throw addressCursor.error("\"\(text)\" is not an IP address") }
@@ -523,7 +551,7 @@ struct SiteDecoder {
                 }
             }
             if let warnCursor = mapping["warn_days"] { check.warnDays = try warnCursor.int(in: 0...1000) }
-            if let caCursor = mapping["ca"] { check.caFile = try decodeCAFile(caCursor) }
+            if let caCursor = mapping["ca"] { check.ca = try decodeCAFile(caCursor) }
             target = .http(check)
         }
 
@@ -560,12 +588,9 @@ struct SiteDecoder {
         return [try cursor.int(in: 100...599)]
     }
 
-    func decodeCAFile(_ cursor: YAMLCursor) throws(SiteFileError) -> String {
-        let text = try cursor.string()
-        let path = text.hasPrefix("/") ? text : URL(fileURLWithPath: baseDirectory).appendingPathComponent(text).path
-        switch TrustAnchors.loadPEM(path: path) {
-        case .success: return path
-        case .failure(let failure): throw cursor.error(failure.description)
-        }
+    /// A `ca` file: a path on the machine that runs the check, relative to the site file; read when checks
+    /// are about to run (``Site/resolving(_:reader:)``), not here.
+    func decodeCAFile(_ cursor: YAMLCursor) throws(SiteFileError) -> SitePath {
+        SitePath(written: try cursor.string(), siteDirectory: baseDirectory, location: cursor.location, keyPath: cursor.path)
     }
 }

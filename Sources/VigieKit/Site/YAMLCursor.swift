@@ -31,6 +31,11 @@ struct YAMLCursor {
             guard case .scalar(let scalar) = key else {
                 throw YAMLCursor(node: key, path: path, file: file).error("keys must be plain text")
             }
+            if let (bad, _) = PrintableText.firstForbidden(in: scalar.string) {
+                throw YAMLCursor(node: key, path: path, file: file).error(
+                    "\(PrintableText.describe(bad)) in a key: keys are plain text"
+                )
+            }
             let childPath = path.isEmpty ? scalar.string : "\(path).\(scalar.string)"
             entries.append(
                 .init(
@@ -50,9 +55,21 @@ struct YAMLCursor {
         }
     }
 
+    /// The value as text: one line of printable characters.
+    ///
+    /// Control and format characters (line feeds, carriage returns, NUL, ESC, tabs, bidirectional
+    /// overrides, U+2028…) are refused here, for every value of the file, because values reach shell
+    /// scripts, YAML and configuration files, comments included, and a line break there ends a
+    /// comment or starts a command.
     func string() throws(SiteFileError) -> String {
         guard case .scalar(let scalar) = node else { throw error("expected a text value, found \(node.kindName)") }
         guard !isNull else { throw error("a value is required") }
+        if let (bad, offset) = PrintableText.firstForbidden(in: scalar.string) {
+            throw error(
+                "\(PrintableText.describe(bad)) at character \(offset + 1) of the value: "
+                    + "values are one line of printable text (no control characters, line breaks or tabs)"
+            )
+        }
         return scalar.string
     }
 

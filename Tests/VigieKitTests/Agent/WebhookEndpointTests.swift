@@ -14,7 +14,7 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-webhook-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
         var site = try SiteBuilder.site(checks: "      - tcp: 127.0.0.1:1")
-        if webhook { site.webhook = WebhookSettings(tokenFile: "/dev/null", token: token) }
+        if webhook { site.webhook = WebhookSettings(tokenFile: SitePath(written: "/dev/null", siteDirectory: "/"), token: token) }
         let store = try SQLiteIncidentStore(dataDirectory: directory.path)
         let manager = IncidentManager(store: store, site: site, executor: RestartExecutor(dryRun: true, context: ProbeContext(allowlist: Allowlist(site: site))))
         let router = AgentAPI.makeRouter(holder: SiteHolder(site: site), store: ObservationStore(), metrics: AgentMetrics(), incidents: manager)

@@ -123,8 +123,8 @@ struct BundleRendererTests {
         let missing = BundleFixture.yaml().replacingOccurrences(of: "logs:\n  directories: [/var/log/jitsi, /var/log/nginx]\n", with: "")
         #expect(throws: RenderError.self) { try BundleFixture.render(yaml: missing) }
         let unsafe = BundleFixture.yaml().replacingOccurrences(of: "/var/log/nginx]", with: "\"/var/log/a b\"]")
-        let error = #expect(throws: RenderError.self) { try BundleFixture.render(yaml: unsafe) }
-        #expect(String(describing: error).contains("logs.directories"))
+        let error = #expect(throws: SiteFileError.self) { try BundleFixture.render(yaml: unsafe) }
+        #expect(error?.keyPath == "logs.directories[1]")
     }
 
     /// cloud-init's own `write_files` (the Debian package's Python module) writes the user-data's

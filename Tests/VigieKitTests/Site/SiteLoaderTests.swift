@@ -183,7 +183,7 @@ import Testing
                   drain: {url: http://127.0.0.1:8080, deadline: 5m}
             """,
             baseDirectory: directory.path
-        )
+        ).resolving(.all)
         let xmpp = try #require(site.services[0].remediation)
         #expect(xmpp == RemediationPolicy(restartAfter: 2, cooldown: .seconds(30), maxRestarts: 4, window: .seconds(7200), command: ["systemctl", "restart", "prosody"], commandTimeout: .seconds(20)))
         let jvb = try #require(site.services[1].remediation)
@@ -347,7 +347,7 @@ import Testing
         BadFile(
             name: "missing CA file",
             yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - https: https://d.org/\n        ca: /nonexistent/ca.pem\n",
-            line: 6, column: 13, keyPath: "services.web.checks[0].ca", message: "cannot read CA file /nonexistent/ca.pem"
+            line: 6, column: 13, keyPath: "services.web.checks[0].ca", message: "cannot read the CA file /nonexistent/ca.pem: No such file"
         ),
         BadFile(
             name: "duplicate check",
@@ -422,7 +422,7 @@ import Testing
         BadFile(
             name: "missing webhook token file",
             yaml: "site: {name: s, domain: d.org}\nwebhook: {token_file: /nonexistent/token}\nservices: {web: {}}\n",
-            line: 2, column: 23, keyPath: "webhook.token_file", message: "cannot read the webhook token file /nonexistent/token"
+            line: 2, column: 23, keyPath: "webhook.token_file", message: "cannot read the webhook token file /nonexistent/token: No such file"
         ),
         BadFile(
             name: "top level is a list",
@@ -438,7 +438,8 @@ import Testing
 
     @Test(arguments: badFiles)
     func badFileIsRefusedWithItsPosition(_ bad: BadFile) throws {
-        let error = #expect(throws: SiteFileError.self) { try SiteBuilder.site(bad.yaml) }
+        // Decoding, then reading the files the site names on this host (where a missing CA or token is found).
+        let error = #expect(throws: SiteFileError.self) { try SiteBuilder.site(bad.yaml).resolving(.all) }
         let failure = try #require(error)
         #expect(failure.file == "test.yml")
         #expect(failure.location?.line == bad.line, "\(failure)")

@@ -13,10 +13,14 @@ public enum TrustAnchors {
     ///
     /// - Returns: the certificates, or a failure when the file is unreadable or holds none.
     public static func loadPEM(path: String) -> Result<[Certificate], LoadFailure> {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(LoadFailure(description: "cannot read CA file \(path)"))
+        switch HostFileReader.readRegularFile(path, limit: Site.caFileLimit) {
+        case .success(let bytes): return parsePEM(String(decoding: bytes, as: UTF8.self), path: path)
+        case .failure(let why): return .failure(LoadFailure(description: "cannot read CA file \(path): \(why)"))
         }
-        let text = String(decoding: data, as: UTF8.self)
+    }
+
+    /// Every certificate of a PEM text read from `path`.
+    public static func parsePEM(_ text: String, path: String) -> Result<[Certificate], LoadFailure> {
         do {
             let certificates = try PEMDocument.parseMultiple(pemString: text)
                 .filter { $0.discriminator == "CERTIFICATE" }

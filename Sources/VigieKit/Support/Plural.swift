@@ -1,0 +1,7 @@
+/// English counts in human output: "1 service", "2 services".
+public enum Plural {
+    /// `count` followed by `singular`, or by `plural` (default: `singular` + "s") when count is not 1.
+    public static func count(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
+        "\(count) \(count == 1 ? singular : plural ?? singular + "s")"
+    }
+}
