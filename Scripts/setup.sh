@@ -31,12 +31,26 @@ command -v certbot >/dev/null || need+=(certbot)
 command -v pebble >/dev/null || need+=(pebble)
 command -v openssl >/dev/null || need+=(openssl)
 dpkg -s netcat-openbsd >/dev/null 2>&1 || need+=(netcat-openbsd)
+# Hostile site values are checked against the real parsers of every rendered file's language.
+command -v shfmt >/dev/null || need+=(shfmt)
+command -v python3 >/dev/null || need+=(python3 python3-pip)
 if [ ${#need[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo=sudo
     echo "setup: installing ${need[*]}" >&2
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# The render differential (Tests/Tools/render_differential.py) reads YAML, nginx, Terraform and
+# Markdown with their own parsers, from PyPI.
+if ! python3 -c 'import yaml, crossplane, hcl2, markdown_it' 2>/dev/null; then
+    echo "setup: installing PyYAML crossplane python-hcl2 markdown-it-py (pip)" >&2
+    packages=(PyYAML==6.0.3 crossplane==0.5.8 python-hcl2==8.1.4 markdown-it-py==4.3.0)
+    # Debian's own python3 is "externally managed" (PEP 668): pip needs to be told it may install there.
+    python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "${packages[@]}" \
+        || python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore --break-system-packages "${packages[@]}"
+    python3 -c 'import yaml, crossplane, hcl2, markdown_it'
 fi
 
 if ! command -v swift >/dev/null; then

@@ -22,6 +22,8 @@ struct BundleContext {
     /// The site name inside a `#` comment: one line, its control characters shown, never obeyed (the site
     /// loader refuses them already; this holds for a ``Site`` built any other way too).
     var siteNameComment: String
+    /// Grafana's name for the data source: a whole YAML scalar, so the escaper quotes all of it.
+    var datasourceName: String
     /// The site name as a cloud resource name: lowercase letters, digits and hyphens, starting with a letter.
     var resourceName: String
     var domain: String
@@ -106,6 +108,7 @@ struct BundleContext {
     init(plan: DeploymentPlan, layout: InstallLayout) {
         siteName = plan.siteName
         siteNameComment = PrintableText.escaped(plan.siteName)
+        datasourceName = "Prometheus (\(plan.siteName))"
         resourceName = plan.resourceName
         domain = plan.domain
         provider = plan.provider.rawValue

@@ -112,6 +112,13 @@ import Testing
         #expect(result.status == 2)
         #expect(result.standardError.contains("missing required key \"domain\""))
         #expect(try await Shell.run(VigieCLITests.binary, ["serve", "--site", file.path, "--listen", "nonsense"]).status == 2)
+
+        // The agent reads the secrets the site file names, and stops at the key of a missing one.
+        try "site: {name: s, domain: d.org}\nwebhook: {token_file: /nonexistent/webhook.token}\nservices: {web: {}}\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let missing = try await Shell.run(VigieCLITests.binary, ["serve", "--site", file.path])
+        #expect(missing.status == 2)
+        #expect(missing.standardError.contains("\(file.path):2:23: webhook.token_file: cannot read the webhook token file /nonexistent/webhook.token"), "\(missing.standardError)")
     }
 
     /// Debian's Prometheus scrapes `vigie serve`; stopping a real nginx turns the probe series to 0.

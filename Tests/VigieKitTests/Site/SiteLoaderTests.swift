@@ -459,4 +459,119 @@ import Testing
 
     /// Any PEM certificate that exists on this machine (the system bundle).
     static func anyPEM() -> String { "/etc/ssl/certs/ca-certificates.crt" }
+
+    // MARK: - hostile input
+
+    @Test(arguments: [
+        ("\\n", "U+000A (line feed)"), ("\\r", "U+000D (carriage return)"), ("\\0", "U+0000 (NUL)"), ("\\e[2J", "U+001B (escape)"),
+        ("\\t", "U+0009 (tab)"), ("\\N", "U+0085 (next line)"), ("\\L", "U+2028 (line separator)"), ("\\u202E", "U+202E (right-to-left override)"),
+        ("\\x7F", "U+007F (delete)"), ("\\uFEFF", "U+FEFF (byte-order mark)"),
+    ])
+    func controlCharactersAreRefusedInEveryValue(escape: String, name: String) throws {
+        for yaml in [
+            "site: {name: \"visio\(escape)pme\", domain: d.org}\nservices: {web: {}}\n",
+            "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - https: \"https://d.org/\(escape)x\"\n",
+            "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation: {command: [/bin/x, nginx, \"a\(escape)\"]}\n",
+        ] {
+            let error = try #require(#expect(throws: SiteFileError.self) { try SiteBuilder.site(yaml) })
+            #expect(error.message.contains(name), "\(error)")
+            #expect(error.location != nil)
+            #expect(!error.description.unicodeScalars.contains { PrintableText.isForbidden($0) }, "the message shows, not obeys")
+        }
+        // In a key too, and the message quotes it with the character shown.
+        let key = try #require(#expect(throws: SiteFileError.self) { try SiteBuilder.site("site: {name: s, domain: d.org}\n\"web\(escape)\": 1\nservices: {web: {}}\n") })
+        #expect(key.message.contains(name) && key.location?.line == 2, "\(key)")
+    }
+
+    /// A few hundred bytes whose aliases would expand to 10^8 nodes: refused before they are composed.
+    @Test func aliasesAreRefusedBeforeComposition() throws {
+        var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...8 { yaml += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        yaml += "? *a8\n: boom\nsite: {name: s, domain: d.org}\nservices: {web: {}}\n"
+        let error = try #require(#expect(throws: SiteFileError.self) { try SiteBuilder.site(yaml) })
+        #expect(error.location == SourceLocation(line: 2, column: 10), "\(error)")
+        #expect(error.message.contains("YAML aliases are not accepted"))
+        // `*` in a comment is fine; in a value, refused with its place.
+        #expect(throws: Never.self) { try SiteBuilder.site("# *** the lab ***\nsite: {name: s, domain: d.org}  # *\nservices: {web: {}}\n") }
+        let star = try #require(#expect(throws: SiteFileError.self) { try SiteBuilder.site("site: {name: 'a*b', domain: d.org}\nservices: {web: {}}\n") })
+        #expect(star.location == SourceLocation(line: 1, column: 16))
+        // A quoted '#' does not start a comment that could hide an alias after it.
+        #expect(throws: SiteFileError.self) { try SiteBuilder.site("x: ['# ', *y]\nsite: {name: s, domain: d.org}\nservices: {web: {}}\n") }
+    }
+
+    @Test func deepNestingIsAnErrorNotACrash() throws {
+        let deep = "site: {name: s, domain: d.org}\nservices: {web: {}}\nx: " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + "\n"
+        let error = try #require(#expect(throws: SiteFileError.self) { try SiteBuilder.site(deep) })
+        #expect(error.message.contains("invalid YAML"), "\(error)")
+        let nested = "site: {name: s, domain: d.org}\nservices: {web: {}}\nx: " + String(repeating: "[", count: 900) + String(repeating: "]", count: 900) + "\n"
+        #expect(throws: SiteFileError.self) { try SiteBuilder.site(nested) }
+    }
+
+    /// Decoding reads no file and no environment variable; the host's files are read on request, with bounds.
+    @Test func secretsAreReadOnTheHostOnly() throws {
+        let yaml = """
+            site: {name: s, domain: d.org}
+            incidents: {database: "postgresql://vigie@db.example.org/register", password_file: secrets/db.password}
+            webhook: {token_file: webhook.token}
+            services:
+              web:
+                checks:
+                  - https: https://d.org/
+                    ca: /srv/ca.pem
+            """
+        let site = try SiteBuilder.site(yaml, baseDirectory: "/etc/vigie")
+        #expect(site.webhook?.token == nil)
+        #expect(site.webhook?.tokenFile.local == "/etc/vigie/webhook.token")
+        #expect(site.incidents.passwordFile?.written == "secrets/db.password")
+        #expect(site.incidents.database?.password == nil)
+
+        let files: [String: String] = ["/etc/vigie/webhook.token": "  0123456789abcdef0123\n", "/etc/vigie/secrets/db.password": "s3cret\n"]
+        let reader = HostFileReader(environment: ["VIGIE_DATABASE_PASSWORD": "from-the-environment"]) { path, limit in
+            guard let text = files[path] else { return .failure(.init("No such file or directory")) }
+            return .success(Array(text.utf8))
+        }
+        let resolved = try site.resolving(.secrets, reader: reader)
+        #expect(resolved.webhook?.token == "0123456789abcdef0123")
+        #expect(resolved.incidents.database?.password == "s3cret", "the file wins over the environment")
+        let ca = try #require(#expect(throws: SiteFileError.self) { try site.resolving(.caFiles, reader: reader) })
+        #expect(ca.keyPath == "services.web.checks[0].ca" && ca.location?.line == 8, "\(ca)")
+
+        // Without a password file, the environment (of the injected reader, not of this process).
+        let environmentOnly = try SiteBuilder.site(yaml.replacingOccurrences(of: ", password_file: secrets/db.password", with: ""), baseDirectory: "/etc/vigie")
+        #expect(try environmentOnly.resolving(.secrets, reader: reader).incidents.database?.password == "from-the-environment")
+
+        // A short token, a token of two lines, a device, a FIFO, a file too large: each refused at its key.
+        let short = HostFileReader(environment: [:]) { _, _ in .success(Array("short\n".utf8)) }
+        #expect(throws: SiteFileError.self) { try site.resolving(.secrets, reader: short) }
+        let twoLines = HostFileReader(environment: [:]) { _, _ in .success(Array("0123456789abcdef0123\nsecond line\n".utf8)) }
+        #expect(throws: SiteFileError.self) { try site.resolving(.secrets, reader: twoLines) }
+        #expect(HostFileReader.readRegularFile("/dev/zero", limit: 100).isFailure)
+        #expect(HostFileReader.readRegularFile("/dev/null", limit: 100).isFailure)
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-fifo-\(UUID())").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { unlink(fifo) }
+        #expect(HostFileReader.readRegularFile(fifo, limit: 100).isFailure, "a FIFO is refused, not waited on")
+        let large = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-large-\(UUID())").path
+        try String(repeating: "x", count: 200).write(toFile: large, atomically: true, encoding: .utf8)
+        defer { unlink(large) }
+        #expect(HostFileReader.readRegularFile(large, limit: 100).isFailure)
+        #expect(try HostFileReader.readRegularFile(large, limit: 200).get().count == 200)
+    }
+
+    @Test func hostPathsAreRefusedWhenTheyCannotBeWrittenIntoTheBundle() throws {
+        for (key, value) in [("token_file", "/etc/vigie/web hook.token"), ("token_file", "../token"), ("token_file", "/etc//x"), ("token_file", "-x")] {
+            let error = try #require(#expect(throws: SiteFileError.self) {
+                try SiteBuilder.site("site: {name: s, domain: d.org}\nwebhook: {\(key): '\(value)'}\nservices: {web: {}}\n")
+            })
+            #expect(error.keyPath == "webhook.\(key)" && error.location?.line == 2, "\(value): \(error)")
+        }
+        #expect(try SiteBuilder.site("site: {name: s, domain: d.org}\nlogs: {key_directory: keys/}\nservices: {web: {}}\n", baseDirectory: "/etc/vigie").logs.keyDirectory?.local == "/etc/vigie/keys")
+    }
+}
+
+extension Result {
+    var isFailure: Bool {
+        if case .failure = self { return true }
+        return false
+    }
 }
