@@ -46,6 +46,7 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -56,13 +57,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 "CZlib",
-                "CFileStatus",
+                "CSystemShims",
             ],
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "EmbedTemplates")]
         ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "CFileStatus", path: "Sources/CFileStatus"),
+        .target(name: "CSystemShims", path: "Sources/CSystemShims"),
         .executableTarget(name: "embed-templates", swiftSettings: swiftSettings),
         .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["embed-templates"]),
         .executableTarget(

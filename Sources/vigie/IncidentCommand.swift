@@ -60,21 +60,22 @@ struct IncidentCommand: AsyncParsableCommand {
                 writeStandardOutput(JSONValue.object(pairs).serialized(pretty: true) + "\n")
                 return
             }
-            var text = "#\(incident.id) \(incident.title)\n"
-            text += "state: \(incident.state)   severity: \(incident.severity.rawValue)   service: \(incident.service)   source: \(incident.source.rawValue)\n"
+            let shown = PrintableText.escaped
+            var text = "#\(incident.id) \(shown(incident.title))\n"
+            text += "state: \(incident.state)   severity: \(incident.severity.rawValue)   service: \(shown(incident.service))   source: \(incident.source.rawValue)\n"
             text += "detected: \(RFC3339.format(incident.detectedAt))"
             if let at = incident.acknowledgedAt { text += "   acknowledged: \(RFC3339.format(at))" }
             if let at = incident.resolvedAt { text += "   resolved: \(RFC3339.format(at))" }
             text += "\n"
-            if let impact = incident.impact { text += "impact: \(impact)\n" }
-            if let cause = incident.cause { text += "cause: \(cause)\n" }
-            if let remediation = incident.remediation { text += "remediation: \(remediation)\n" }
+            if let impact = incident.impact { text += "impact: \(shown(impact))\n" }
+            if let cause = incident.cause { text += "cause: \(shown(cause))\n" }
+            if let remediation = incident.remediation { text += "remediation: \(shown(remediation))\n" }
             if let deadlines = incident.deadlines {
                 text += "deadlines:\n"
                 for (stage, date) in deadlines.stages { text += "  \(stage.padding(toLength: 18, withPad: " ", startingAt: 0)) \(RFC3339.format(date))\n" }
             }
             text += "timeline:\n"
-            for event in events { text += "  \(RFC3339.format(event.at))  \(event.kind.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) \(event.message)\n" }
+            for event in events { text += "  \(RFC3339.format(event.at))  \(event.kind.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) \(shown(event.message))\n" }
             writeStandardOutput(text)
         }
     }
@@ -283,7 +284,10 @@ extension Incident.Severity: ExpressibleByArgument {}
 
 /// Aligned text tables for the incident commands.
 enum IncidentTable {
+    /// Cells come from the register (alert labels, notes, actors): their control characters are shown
+    /// as escapes, so that a label cannot move the cursor, clear the screen or fake a row.
     static func render(header: [String], rows: [[String]]) -> String {
+        let rows = rows.map { $0.map(PrintableText.escaped) }
         var widths = header.map(\.count)
         for row in rows { for (index, cell) in row.enumerated() where index < widths.count - 1 { widths[index] = max(widths[index], cell.count) } }
         func line(_ cells: [String]) -> String {

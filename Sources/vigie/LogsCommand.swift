@@ -88,10 +88,17 @@ struct LogsCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             let plan = LogPurge(settings: site.logs).plan(now: Date())
-            for skipped in plan.refused { writeStandardError("skipped \(skipped.path): \(skipped.reason)\n") }
+            let shown = PrintableText.escaped
+            for refusal in plan.refused {
+                writeStandardError(refusal.unenforced
+                    ? "not enforced: \(shown(refusal.path)): \(refusal.reason)\n"
+                    : "skipped \(shown(refusal.path)): \(refusal.reason)\n")
+            }
+            let unenforced = plan.unenforced.count
             if dryRun {
-                for file in plan.deletions { writeStandardOutput("would delete \(file.path) (\(file.ageDays) days old)\n") }
-                writeStandardOutput("\(plan.deletions.count) files would be deleted (retention \(site.logs.retentionDays) days)\n")
+                for file in plan.deletions { writeStandardOutput("would delete \(shown(file.path)) (\(Plural.count(file.ageDays, "day")) old)\n") }
+                writeStandardOutput("\(Plural.count(plan.deletions.count, "file")) would be deleted (retention \(Plural.count(site.logs.retentionDays, "day")))\n")
+                if unenforced > 0 { throw Self.notEnforced(unenforced) }
                 return
             }
             let store: SQLiteIncidentStore
@@ -108,13 +115,20 @@ struct LogsCommand: AsyncParsableCommand {
                 try await store.appendAudit(AuditEntry(at: Date(), actor: actor, action: "purge-log", target: file.path, result: result ?? "deleted"))
                 if let result {
                     failures += 1
-                    writeStandardError("cannot delete \(file.path): \(result)\n")
+                    writeStandardError("cannot delete \(shown(file.path)): \(result)\n")
                 } else {
-                    writeStandardOutput("deleted \(file.path) (\(file.ageDays) days old)\n")
+                    writeStandardOutput("deleted \(shown(file.path)) (\(Plural.count(file.ageDays, "day")) old)\n")
                 }
             }
-            writeStandardOutput("\(plan.deletions.count - failures) files deleted (retention \(site.logs.retentionDays) days)\n")
+            writeStandardOutput("\(Plural.count(plan.deletions.count - failures, "file")) deleted (retention \(Plural.count(site.logs.retentionDays, "day")))\n")
+            if unenforced > 0 { throw Self.notEnforced(unenforced) }
             if failures > 0 { throw ExitCode(1) }
+        }
+
+        /// A directory of logs.directories where the retention does not hold is a failure, not a note.
+        static func notEnforced(_ count: Int) -> ExitCode {
+            writeStandardError("error: the retention is not enforced in \(Plural.count(count, "directory", "directories")) (above)\n")
+            return ExitCode(1)
         }
     }
 }

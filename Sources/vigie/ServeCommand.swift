@@ -30,14 +30,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Log the restarts the watchdog would make instead of making them.")
     var dryRun = false
 
+    @Option(name: .long, help: ArgumentHelp("Close a connection that sends no whole request head, or stays idle, this long (1s-10m).", valueName: "duration"))
+    var idleTimeout: String = DurationText.format(Agent.Configuration.defaultIdleTimeout)
+
     func validate() throws {
         guard case .success = Endpoint.parse(listen) else {
             throw ValidationError("--listen must be host:port (e.g. 127.0.0.1:9470), got \"\(listen)\"")
         }
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1024") }
+        guard let idle = DurationText.parse(idleTimeout), idle >= .seconds(1), idle <= .seconds(600) else {
+            throw ValidationError("--idle-timeout must be a duration from 1s to 10m, got \"\(idleTimeout)\"")
+        }
     }
 
     func run() async throws {
+        Agent.raiseOpenFileLimit()
         let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -56,7 +63,8 @@ struct ServeCommand: AsyncParsableCommand {
                     port: endpoint.port,
                     concurrency: concurrency,
                     dataDirectory: dataDir,
-                    dryRun: dryRun
+                    dryRun: dryRun,
+                    idleTimeout: DurationText.parse(idleTimeout) ?? Agent.Configuration.defaultIdleTimeout
                 ),
                 site: site,
                 logger: logger
@@ -78,4 +86,5 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension Logger.Level: @retroactive ExpressibleByArgument {
+}

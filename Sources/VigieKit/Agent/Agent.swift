@@ -1,4 +1,6 @@
+import CSystemShims
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -19,10 +21,17 @@ public struct Agent: Sendable {
         public var dataDirectory: String
         /// Log the watchdog's restarts instead of running them.
         public var dryRun: Bool
+        /// A connection that has not sent a whole request head within this time, or that stays idle this
+        /// long between requests, is closed (slow clients cannot hold connections forever).
+        public var idleTimeout: Duration
+        /// Connections beyond this many wait in the listen backlog until one closes.
+        public var maximumConnections: Int
 
         public static let defaultHost = "127.0.0.1"
         public static let defaultPort = 9470
         public static let defaultDataDirectory = "/var/lib/vigie"
+        public static let defaultIdleTimeout: Duration = .seconds(15)
+        public static let defaultMaximumConnections = 4096
 
         public init(
             sitePath: String,
@@ -30,8 +39,12 @@ public struct Agent: Sendable {
             port: Int = Configuration.defaultPort,
             concurrency: Int = ProbeEngine.defaultConcurrency,
             dataDirectory: String = Configuration.defaultDataDirectory,
-            dryRun: Bool = false
+            dryRun: Bool = false,
+            idleTimeout: Duration = Configuration.defaultIdleTimeout,
+            maximumConnections: Int = Configuration.defaultMaximumConnections
         ) {
+            self.idleTimeout = idleTimeout
+            self.maximumConnections = maximumConnections
             self.sitePath = sitePath
             self.host = host
             self.port = port
@@ -85,7 +98,13 @@ public struct Agent: Sendable {
         let router = AgentAPI.makeRouter(holder: holder, store: store, metrics: metrics, incidents: incidents)
         let app = Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vigie"),
+            server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port),
+                serverName: "vigie",
+                backlog: 1024,
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maximumConnections, logger: Logger(label: "vigie.http"))
+            ),
             onServerRunning: onServerRunning,
             logger: Logger(label: "vigie.http")
         )
@@ -123,5 +142,13 @@ public struct Agent: Sendable {
             )
         )
         try await group.run()
+    }
+
+    /// The agent holds a descriptor per connection, probe and register link: the soft limit of open
+    /// files (often 1,024) is raised to the hard one (at most 1,048,576), as Go programs do, so that a
+    /// thousand slow clients cannot starve it. Returns the limit in force.
+    @discardableResult
+    public static func raiseOpenFileLimit() -> Int {
+        Int(vigie_raise_open_file_limit(1 << 20))
     }
 }

@@ -8,8 +8,12 @@ public struct StatusDocument: Sendable {
     public var ready: Bool
     public var results: [CheckResult]
     public var collectors: [CollectorObservation]
-    /// The open incidents; `nil` when the register could not be read.
+    /// The open incidents, at most `incidentLimit` of them; `nil` when the register could not be read.
     public var incidents: [Incident]?
+    /// How many open incidents the document lists at most.
+    public var incidentLimit: Int
+    /// Whether there are more open incidents than listed.
+    public var incidentsTruncated: Bool
 
     public init(
         site: Site,
@@ -17,8 +21,12 @@ public struct StatusDocument: Sendable {
         ready: Bool,
         results: [CheckResult],
         collectors: [CollectorObservation],
-        incidents: [Incident]? = nil
+        incidents: [Incident]? = nil,
+        incidentLimit: Int = AgentAPI.defaultIncidentLimit,
+        incidentsTruncated: Bool = false
     ) {
+        self.incidentLimit = incidentLimit
+        self.incidentsTruncated = incidentsTruncated
         self.site = site
         self.generatedAt = generatedAt
         self.ready = ready
@@ -63,6 +71,8 @@ public struct StatusDocument: Sendable {
                 )
             ),
             ("incidents", .optional(incidents) { .array($0.map(\.json)) }),
+            ("incidents_limit", .integer(incidentLimit)),
+            ("incidents_truncated", .bool(incidentsTruncated)),
         ])
     }
 }

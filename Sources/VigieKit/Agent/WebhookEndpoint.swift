@@ -10,6 +10,32 @@ import struct Foundation.Data
 /// version-4 payload, 200 with what was done otherwise. The token is compared in constant time.
 enum WebhookEndpoint {
     static let bodyLimit = 1 << 20
+    /// A body sent a byte at a time keeps a connection "active" for the idle timeout: it has this long in all.
+    static let bodyTimeout: Duration = .seconds(10)
+
+    enum BodyFailure: Error { case tooLarge, tooSlow }
+
+    /// The whole body, or why not: larger than ``bodyLimit``, or slower than `timeout`.
+    static func collect(_ body: RequestBody, within timeout: Duration) async -> Result<ByteBuffer, BodyFailure> {
+        await withTaskGroup(of: Result<ByteBuffer, BodyFailure>?.self) { group in
+            group.addTask {
+                do { return .success(try await body.collect(upTo: bodyLimit)) } catch { return .failure(.tooLarge) }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return Task.isCancelled ? nil : .failure(.tooSlow)
+            }
+            var outcome: Result<ByteBuffer, BodyFailure> = .failure(.tooSlow)
+            for await result in group {
+                if let result {
+                    outcome = result
+                    break
+                }
+            }
+            group.cancelAll()
+            return outcome
+        }
+    }
 
     static func handle(_ request: Request, context: some RequestContext, site: Site, incidents: IncidentManager) async throws -> Response {
         guard let webhook = site.webhook else {
@@ -24,10 +50,10 @@ enum WebhookEndpoint {
             return response
         }
         let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: bodyLimit)
-        } catch {
-            return AgentAPI.text(.contentTooLarge, "the body is larger than 1 MiB\n")
+        switch await collect(request.body, within: bodyTimeout) {
+        case .success(let collected): body = collected
+        case .failure(.tooLarge): return AgentAPI.text(.contentTooLarge, "the body is larger than 1 MiB\n")
+        case .failure(.tooSlow): return AgentAPI.text(.requestTimeout, "the body did not arrive within \(DurationText.format(bodyTimeout))\n")
         }
         let payload: AlertmanagerPayload
         do {

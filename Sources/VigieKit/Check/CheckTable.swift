@@ -16,7 +16,7 @@ public struct CheckTable: Sendable {
                 result.verdict.rawValue.uppercased(),
                 result.latency?.humanReadable ?? "-",
                 detail(result),
-            ]
+            ].map(PrintableText.escaped)  // a server's banner or certificate names are shown, not obeyed
         }
         var widths = header.map(\.count)
         for row in rows {
@@ -33,7 +33,7 @@ public struct CheckTable: Sendable {
         }
         var lines = [line(header, verdict: nil)]
         for (row, result) in zip(rows, report.results) { lines.append(line(row, verdict: result.verdict)) }
-        var summary = "\(report.results.count) checks: \(report.passed) passed"
+        var summary = "\(Plural.count(report.results.count, "check")): \(report.passed) passed"
         if report.warned > 0 { summary += ", \(report.warned) warning\(report.warned == 1 ? "" : "s")" }
         summary += ", \(report.failed) failed"
         if let elapsed { summary += " (\(elapsed.humanReadable))" }

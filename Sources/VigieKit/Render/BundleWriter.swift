@@ -1,4 +1,4 @@
-import CFileStatus
+import CSystemShims
 import Foundation
 
 #if canImport(Glibc)

@@ -63,13 +63,19 @@ public struct ReportDocument: Sendable, Hashable {
         return out
     }
 
+    /// Markdown text of one line: markup characters escaped, control characters shown (``PrintableText``).
     static func markdownEscape(_ text: String) -> String {
         var out = ""
-        for character in text {
+        for character in PrintableText.oneLine(text) {
             if "\\`*_[]<>#|".contains(character) { out.append("\\") }
-            out.append(character == "\n" ? " " : character)
+            out.append(character)
         }
         return out
+    }
+
+    /// HTML text: markup escaped, control characters shown.
+    static func htmlEscape(_ text: String) -> String {
+        MarkupEscaping.escape(PrintableText.oneLine(text))
     }
 
     static func cellEscape(_ text: String) -> String {
@@ -84,7 +90,7 @@ public struct ReportDocument: Sendable, Hashable {
             <html lang="\(language.rawValue)">
             <head>
             <meta charset="utf-8">
-            <title>\(MarkupEscaping.escape(title))</title>
+            <title>\(Self.htmlEscape(title))</title>
             <style>
             body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1d2430; }
             h1 { border-bottom: 2px solid #2f6fb0; padding-bottom: .3rem; }
@@ -98,24 +104,24 @@ public struct ReportDocument: Sendable, Hashable {
             </style>
             </head>
             <body>
-            <h1>\(MarkupEscaping.escape(title))</h1>
+            <h1>\(Self.htmlEscape(title))</h1>
 
             """
         for section in sections {
-            out += "<h2>\(MarkupEscaping.escape(section.title))</h2>\n"
+            out += "<h2>\(Self.htmlEscape(section.title))</h2>\n"
             for block in section.blocks {
                 switch block {
                 case .paragraph(let text):
-                    out += "<p>\(MarkupEscaping.escape(text))</p>\n"
+                    out += "<p>\(Self.htmlEscape(text))</p>\n"
                 case .fields(let pairs):
                     out += "<dl>\n"
-                    for (label, value) in pairs { out += "<dt>\(MarkupEscaping.escape(label))</dt><dd>\(MarkupEscaping.escape(value))</dd>\n" }
+                    for (label, value) in pairs { out += "<dt>\(Self.htmlEscape(label))</dt><dd>\(Self.htmlEscape(value))</dd>\n" }
                     out += "</dl>\n"
                 case .bullets(let items):
-                    out += "<ul>\n" + items.map { "<li>\(MarkupEscaping.escape($0))</li>\n" }.joined() + "</ul>\n"
+                    out += "<ul>\n" + items.map { "<li>\(Self.htmlEscape($0))</li>\n" }.joined() + "</ul>\n"
                 case .table(let header, let rows):
-                    out += "<table>\n<tr>" + header.map { "<th>\(MarkupEscaping.escape($0))</th>" }.joined() + "</tr>\n"
-                    for row in rows { out += "<tr>" + row.map { "<td>\(MarkupEscaping.escape($0))</td>" }.joined() + "</tr>\n" }
+                    out += "<table>\n<tr>" + header.map { "<th>\(Self.htmlEscape($0))</th>" }.joined() + "</tr>\n"
+                    for row in rows { out += "<tr>" + row.map { "<td>\(Self.htmlEscape($0))</td>" }.joined() + "</tr>\n" }
                     out += "</table>\n"
                 case .svg(let markup):
                     out += markup + "\n"

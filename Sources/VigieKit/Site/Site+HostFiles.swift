@@ -1,4 +1,4 @@
-import CFileStatus
+import CSystemShims
 
 #if canImport(Glibc)
 import Glibc

@@ -66,6 +66,25 @@ public enum PrintableText {
         return out
     }
 
+    /// One line of prose for a document (a report draft): line breaks and tabs become spaces, every other
+    /// forbidden character is shown as `\u{…}`.
+    public static func oneLine(_ text: String) -> String {
+        guard firstForbidden(in: text) != nil else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n", "\r", "\t": out += " "
+            default:
+                if isForbidden(scalar) {
+                    out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+
     /// Multi-line text (a note, a draft) for a terminal: each line escaped, the line feeds kept.
     public static func escapedLines(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { escaped(String($0)) }.joined(separator: "\n")

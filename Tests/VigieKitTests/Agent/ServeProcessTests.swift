@@ -121,6 +121,32 @@ import Testing
         #expect(missing.standardError.contains("\(file.path):2:23: webhook.token_file: cannot read the webhook token file /nonexistent/webhook.token"), "\(missing.standardError)")
     }
 
+    /// A thousand clients that open a connection and send half a request head, never more: the agent keeps
+    /// answering, and closes them once the idle timeout passes.
+    @Test func aThousandSlowConnectionsDoNotStarveTheAgent() async throws {
+        Agent.raiseOpenFileLimit()
+        let serve = try await Serve.start(site: Self.site("      - tcp: 127.0.0.1:1"), extraArguments: ["--idle-timeout", "2s"], waitForReady: false)
+        defer { serve.kill() }
+        var sockets: [Int32] = []
+        defer { for fd in sockets { close(fd) } }
+        for _ in 0..<1000 {
+            let fd = try SlowClient.connect(port: serve.port)
+            SlowClient.send(fd, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            sockets.append(fd)
+        }
+        let start = ContinuousClock.now
+        let healthy = try await LoopbackHTTP.get(serve.base + "/-/healthy")
+        #expect(healthy.status == 200)
+        #expect(ContinuousClock.now - start < .seconds(2), "answered before any slow connection was closed")
+        // Past the idle timeout the server has closed them: a read sees the end (or a reset), not a wait.
+        try await Task.sleep(for: .seconds(4))
+        var closed = 0
+        for fd in sockets where SlowClient.isClosedByPeer(fd) { closed += 1 }
+        #expect(closed == 1000, "\(closed) of 1000 slow connections closed by the server")
+        #expect(try await LoopbackHTTP.get(serve.base + "/-/healthy").status == 200)
+        await serve.stop()
+    }
+
     /// Debian's Prometheus scrapes `vigie serve`; stopping a real nginx turns the probe series to 0.
     @Test func aRealPrometheusSeesTheLabChange() async throws {
         let nginxPort = try await TestServers.freePort(udp: false)
@@ -179,5 +205,38 @@ import Testing
         #expect((try await query(#"vigie_probe_failures_total{service="web",check="tcp"}"#) ?? 0) >= 1)
         await prometheus.stop()
         await serve.stop()
+    }
+}
+
+/// Raw loopback sockets for the slow-client test (one descriptor each, no pooling).
+enum SlowClient {
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    static func connect(port: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else {
+            close(fd)
+            throw Failure(description: "connect: \(String(cString: strerror(errno)))")
+        }
+        return fd
+    }
+
+    static func send(_ fd: Int32, _ text: String) {
+        _ = Array(text.utf8).withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// Whether the peer closed the connection: a non-blocking read returns 0 (end) or a reset.
+    static func isClosedByPeer(_ fd: Int32) -> Bool {
+        var byte: UInt8 = 0
+        let count = recv(fd, &byte, 1, Int32(MSG_DONTWAIT))
+        return count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
     }
 }

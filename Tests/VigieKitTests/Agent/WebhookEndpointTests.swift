@@ -69,4 +69,19 @@ import Testing
             #expect(status == .notFound)
         }
     }
+
+    /// A body that arrives a byte at a time is cut off: 408, not a connection held for as long as it drips.
+    @Test func aBodyThatDripsIsCutOff() async throws {
+        let (body, source) = RequestBody.makeStream()
+        async let outcome = WebhookEndpoint.collect(body, within: .milliseconds(300))
+        try await source.yield(ByteBuffer(string: "{"))
+        let result = await outcome
+        guard case .failure(.tooSlow) = result else { Issue.record("\(result)"); return }
+        source.finish()
+        let whole = await WebhookEndpoint.collect(RequestBody(buffer: ByteBuffer(string: "{}")), within: .seconds(5))
+        guard case .success(let buffer) = whole else { Issue.record("\(whole)"); return }
+        #expect(String(buffer: buffer) == "{}")
+        let large = await WebhookEndpoint.collect(RequestBody(buffer: ByteBuffer(repeating: 0x20, count: WebhookEndpoint.bodyLimit + 1)), within: .seconds(5))
+        guard case .failure(.tooLarge) = large else { Issue.record("\(large)"); return }
+    }
 }

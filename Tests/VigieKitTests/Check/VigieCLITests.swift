@@ -101,4 +101,31 @@ import Testing
         #expect(unknown.status == 2)
         #expect(unknown.standardError.contains("no service named \"nope\""))
     }
+
+    /// What a webhook put in the register (alert labels, annotations) reaches a terminal as text: its
+    /// control characters are shown, never obeyed, in tables, in `show` and in the report drafts.
+    @Test func registerTextCannotDriveTheTerminal() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-escape-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let store = try SQLiteIncidentStore(dataDirectory: data.path)
+        let hostile = "Disk \u{1B}]0;owned\u{07}\u{1B}[2J\nfake row\r\u{202E}txt"
+        let (incident, _) = try await store.open(
+            Incident(key: "alert:x", service: "web\u{1B}[31m", severity: .major, title: hostile, source: .alert, detectedAt: Date(), impact: hostile),
+            event: .alertFiring, message: hostile, at: Date()
+        )
+        for arguments in [
+            ["incident", "list", "--data-dir", data.path], ["incident", "show", "\(incident.id)", "--data-dir", data.path],
+            ["incident", "report", "\(incident.id)", "--stage", "final", "--data-dir", data.path],
+            ["incident", "report", "\(incident.id)", "--stage", "final", "--format", "html", "--data-dir", data.path],
+        ] {
+            let result = try await Shell.run(Self.binary, arguments, environment: ["NO_COLOR": "1"])
+            #expect(result.status == 0, "\(arguments): \(result.standardError)")
+            let forbidden = result.output.unicodeScalars.filter { PrintableText.isForbidden($0) && $0 != "\n" }
+            #expect(forbidden.isEmpty, "\(arguments) printed \(forbidden.map { PrintableText.describe($0) })")
+            #expect(!result.output.contains("\nfake row"), "\(arguments): a label cannot start a line of its own")
+            #expect(result.output.contains("fake row"))
+        }
+        let list = try await Shell.run(Self.binary, ["incident", "list", "--data-dir", data.path])
+        #expect(list.output.contains("\\u{1B}]0;owned\\u{7}"), "\(list.output)")
+    }
 }

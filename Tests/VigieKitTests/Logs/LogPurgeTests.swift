@@ -56,6 +56,64 @@ import Testing
             .plan(now: Self.now)
         #expect(plan.deletions.isEmpty)
         #expect(plan.refused.map(\.reason) == ["a symbolic link or not a directory", "'..' in the path", "not found"])
+        #expect(plan.unenforced.count == 3)
+    }
+
+    /// Between the plan and the deletion, a service that owns the log directory swaps a directory for a
+    /// link to somewhere else: the deletion does not follow it.
+    @Test func aDirectorySwappedForALinkAfterThePlanIsNotFollowed() throws {
+        let (root, logs) = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let plan = LogPurge(settings: LogSettings(retentionDays: 14, directories: [logs.path])).plan(now: Self.now)
+        let nested = try #require(plan.deletions.first { $0.path.hasSuffix("old/prosody.log.4.gz") })
+        let victim = root.appendingPathComponent("etc")
+        try FileManager.default.createDirectory(at: victim, withIntermediateDirectories: true)
+        try "keep\n".write(to: victim.appendingPathComponent("prosody.log.4.gz"), atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: logs.appendingPathComponent("old"))
+        try FileManager.default.createSymbolicLink(at: logs.appendingPathComponent("old"), withDestinationURL: victim)
+        #expect(LogPurge.delete(nested) == "a directory on its path is now a link")
+        #expect(FileManager.default.fileExists(atPath: victim.appendingPathComponent("prosody.log.4.gz").path))
+        // And a planned file replaced by a link is not deleted either.
+        let file = try #require(plan.deletions.first { $0.path.hasSuffix("/jvb.log.1") })
+        try FileManager.default.removeItem(atPath: file.path)
+        try FileManager.default.createSymbolicLink(atPath: file.path, withDestinationPath: victim.appendingPathComponent("prosody.log.4.gz").path)
+        #expect(LogPurge.delete(file) == "no longer a regular file")
+        #expect(FileManager.default.fileExists(atPath: file.path))
+    }
+
+    /// A declared directory where the retention cannot be enforced fails the command (exit 1), named:
+    /// a link, a missing directory, one the purge cannot read.
+    @Test func anUnenforcedDirectoryFailsTheCommand() async throws {
+        let (root, logs) = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let linked = root.appendingPathComponent("linked")
+        try FileManager.default.createSymbolicLink(at: linked, withDestinationURL: logs)
+        let site = root.appendingPathComponent("vigie.yml")
+        try "site: {name: s, domain: d.org}\nservices: {web: {}}\nlogs: {directories: [\(logs.path), \(linked.path)]}\n"
+            .write(to: site, atomically: true, encoding: .utf8)
+        let data = root.appendingPathComponent("data").path
+        let dry = try await Shell.run(VigieCLITests.binary, ["logs", "purge", "--site", site.path, "--dry-run", "--data-dir", data])
+        #expect(dry.status == 1)
+        #expect(dry.standardError.contains("not enforced: \(linked.path): a symbolic link or not a directory"), "\(dry.standardError)")
+        let real = try await Shell.run(VigieCLITests.binary, ["logs", "purge", "--site", site.path, "--data-dir", data])
+        #expect(real.status == 1)
+        #expect(real.output.contains("4 files deleted"), "the enforceable directory is still purged")
+        #expect(real.standardError.contains("error: the retention is not enforced in 1 directory"))
+
+        // Unreadable: as an unprivileged user (root reads everything), a directory of mode 0700 owned by root.
+        let closed = root.appendingPathComponent("closed")
+        try FileManager.default.createDirectory(at: closed, withIntermediateDirectories: true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: closed.path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path)
+        let open = root.appendingPathComponent("open")
+        try FileManager.default.createDirectory(at: open, withIntermediateDirectories: true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: open.path)
+        try "site: {name: s, domain: d.org}\nservices: {web: {}}\nlogs: {directories: [\(closed.path)]}\n".write(to: site, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: site.path)
+        let setpriv = try #require(Tools.find("setpriv"))
+        let unreadable = try await Shell.run(setpriv, ["--reuid=nobody", "--regid=nogroup", "--clear-groups", VigieCLITests.binary, "logs", "purge", "--site", site.path, "--dry-run", "--data-dir", open.path])
+        #expect(unreadable.status == 1, "\(unreadable.standardError)")
+        #expect(unreadable.standardError.contains("not enforced: \(closed.path): cannot be read: Permission denied"), "\(unreadable.standardError)")
     }
 
     @Test(arguments: [
