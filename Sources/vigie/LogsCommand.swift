@@ -14,14 +14,18 @@ struct LogsCommand: AsyncParsableCommand {
             abstract: "Replace addresses, e-mails, JIDs, rooms, names, ICE credentials and tokens by keyed pseudonyms.",
             discussion: """
                 Reads the files (standard input when none) and writes standard output, or rewrites each \
-                file atomically with --in-place. Pseudonyms are HMAC-SHA256 with the day's key from the \
-                key directory (logs.key_directory, --key-dir), so they are stable within a day and cannot \
-                be linked across days; without a key directory, a random key for this run.
+                file atomically with --in-place. Pseudonyms are SipHash-2-4 under keys derived from the \
+                day's key in the key directory (logs.key_directory, --key-dir), so they are stable within a \
+                day and cannot be linked across days; without a key directory, a random key for this run. \
+                URL paths are rooms on the site's own host names (the site file's domain, --domain), in \
+                request lines and in Referers.
                 """
         )
 
         @Option(name: .long, help: ArgumentHelp("A site file (its logs: section).", valueName: "file")) var site: String?
         @Option(name: .long, help: ArgumentHelp("Directory of the daily keys.", valueName: "dir")) var keyDir: String?
+        @Option(name: .long, help: ArgumentHelp("A host name of the Jitsi site (its URLs' paths are rooms); the site file's domain is one.", valueName: "host"))
+        var domain: [String] = []
         @Flag(name: .long, help: "Keep the /24 and /48 network prefix of addresses.") var keepNetworkPrefix = false
         @Flag(name: .long, help: "Rewrite each file in place (atomically).") var inPlace = false
         @Argument(help: "Log files; standard input when none.") var files: [String] = []
@@ -32,9 +36,12 @@ struct LogsCommand: AsyncParsableCommand {
 
         func run() async throws {
             var settings = LogSettings()
+            var hosts = domain.map { $0.lowercased() }
             if let site {
                 do {
-                    settings = try SiteLoader.load(path: site).logs
+                    let loaded = try SiteLoader.load(path: site)
+                    settings = loaded.logs
+                    hosts.append(loaded.domain)
                 } catch {
                     writeStandardError("error: \(error)\n")
                     throw ExitCode(2)
@@ -51,7 +58,7 @@ struct LogsCommand: AsyncParsableCommand {
             } else {
                 pseudonymizer = .random(keepNetworkPrefix: keepNetworkPrefix || settings.keepNetworkPrefix)
             }
-            var anonymizer = LogAnonymizer(pseudonymizer: pseudonymizer)
+            var anonymizer = LogAnonymizer(pseudonymizer: pseudonymizer, siteHosts: hosts)
             do {
                 if files.isEmpty {
                     try LogStream.anonymize(&anonymizer, input: STDIN_FILENO, output: STDOUT_FILENO, name: "standard input")

@@ -1,65 +1,101 @@
 // The streaming pseudonymiser of `vigie logs anonymize`, one pass over bytes.
 //
-// Design for speed: no String per line and no regular expression. The scanner walks the line once,
-// stopping only at bytes that can start or end something personal (a digit after a boundary, '@',
-// '=', ':', '-', '/', a quote), and copies the bytes in between in bulk. At a stop it looks a few bytes
-// back or ahead to recognise:
-// - IPv4 addresses (also `ip:port`, inside ICE candidate lines) and IPv6 addresses (`[v6]:port`,
-//   validated by inet_pton, so `14:18:26` is never taken for one);
-// - e-mail addresses and XMPP JIDs (`user@domain/resource`, MUC JIDs carry the room);
+// It does not parse log formats: it recognises the personal values themselves, wherever they are,
+// so that a Jitsi version, a docker prefix or a localised level it has never seen changes nothing.
+// The scanner walks each line once, stopping only at bytes that can start something personal (a
+// digit, '@', '=', ':', '-', '/'), and copies the bytes in between in bulk. At a stop it looks a
+// few bytes back or ahead to recognise:
+// - IPv4 addresses anywhere a dotted quad of 0–255 is not part of a longer dotted number — also glued
+//   to letters or '_' (`host_203.0.113.11`), as `ip:port`, in ICE candidates, as URL hosts;
+// - IPv6 addresses (`[v6]:port`, URL hosts, validated by inet_pton so `14:18:26` is never one);
+// - e-mail addresses and XMPP JIDs; a MUC JID (`room@conference.domain/nick`) keeps its MUC domain,
+//   its room becomes a room pseudonym and its nick a user pseudonym;
 // - UUIDs (BOSH sids, anonymous user ids, bridge ids);
-// - `key=value` for the keys Jitsi puts people and rooms behind (`room`, `conf_name`, `stats_id`,
-//   `ufrag`, `pwd`, `token`, `jwt`, `meeting_id`, `epId`…), in log contexts and query strings;
-// - URL paths that name a room: the request line's first segment and the Referer's (`/RoomName`),
-//   and the conference and endpoint ids of `/colibri-ws/<bridge>/<conference>/<endpoint>`.
-// Everything else is copied unchanged, so timestamps, levels, classes and messages stay readable.
+// - the values of the keys Jitsi puts people, rooms and sessions behind (`room`, `conf_name`,
+//   `stats_id`, `nick`, `ufrag`, `pwd`, `token`, `id`, `meeting_id`, `epId`…), whatever their case, in
+//   every form logs write them: `key=value`, `key="value"`, `key='value'`, `key=[value]`, JSON
+//   `"key": "value"`; a display name runs to the next `key=` or the end of its field, because the end
+//   of a multi-word value cannot be known and the doubt goes to privacy;
+// - room names in URL paths, only where they are rooms: the path of a request line, of a URL on the
+//   site's own host names, and of an access log's Referer — never a namespace
+//   (`http://jitsi.org/protocol/colibri`) or another host's path — and the conference and endpoint of
+//   `/colibri-ws/<bridge>/<conference>/<endpoint>`.
+// Everything else is copied unchanged: timestamps, levels, classes, messages, status codes.
 
 /// Anonymises log lines.
 public struct LogAnonymizer: Sendable {
     public var pseudonymizer: Pseudonymizer
+    /// The Jitsi site's own host names, lower-case: a URL path on them names a room.
+    public var siteHosts: [[UInt8]]
 
-    public init(pseudonymizer: Pseudonymizer) {
+    public init(pseudonymizer: Pseudonymizer, siteHosts: [String] = []) {
         self.pseudonymizer = pseudonymizer
+        self.siteHosts = siteHosts.map { Array($0.lowercased().utf8) }
     }
 
-    /// Keys whose value identifies a person, a room or a session, and the pseudonym kind for each.
-    static let sensitiveKeys: [[UInt8]: Pseudonymizer.Kind] = {
-        var keys: [String: Pseudonymizer.Kind] = [
-            "room": .room, "conf_name": .room, "roomname": .room, "room_name": .room, "conference": .room, "R": .room,
-            "stats_id": .user, "statsid": .user, "displayname": .user, "display_name": .user, "nick": .user, "name": .user,
-            "user": .user, "username": .user, "email": .email,
-            "ufrag": .ice, "local_ufrag": .ice, "remote_ufrag": .ice, "pwd": .ice, "password": .ice,
-            "token": .token, "jwt": .token, "access_token": .token, "auth": .token,
-            "meeting_id": .id, "meetingid": .id, "confid": .id, "conf_id": .id, "epid": .id, "ep_id": .id,
-            "endpoint": .id, "endpointid": .id, "participant": .id, "sid": .id, "session": .id, "jid": .jid,
-        ]
-        keys["confId"] = .id
-        keys["epId"] = .id
-        keys["meetingId"] = .id
-        keys["statsId"] = .user
-        keys["displayName"] = .user
-        return Dictionary(uniqueKeysWithValues: keys.map { (Array($0.key.utf8), $0.value) })
-    }()
+    /// Keys whose value identifies a person, a room or a session (lower-case), and the pseudonym kind.
+    static let sensitiveKeys: [(String, Pseudonymizer.Kind)] = [
+        ("room", .room), ("conf_name", .room), ("confname", .room), ("roomname", .room), ("room_name", .room),
+        ("conference", .room), ("conference_name", .room), ("conferencename", .room), ("r", .room), ("muc", .room),
+        ("room_jid", .room), ("roomjid", .room),
+        ("stats_id", .user), ("statsid", .user), ("displayname", .user), ("display_name", .user), ("nick", .user),
+        ("nickname", .user), ("name", .user), ("user", .user), ("username", .user), ("user_name", .user),
+        ("fullname", .user), ("full_name", .user), ("email", .email), ("mail", .email),
+        ("ufrag", .ice), ("local_ufrag", .ice), ("remote_ufrag", .ice), ("pwd", .ice), ("password", .ice),
+        ("token", .token), ("jwt", .token), ("access_token", .token), ("auth", .token), ("authorization", .token),
+        ("id", .id), ("gid", .id), ("meeting_id", .id), ("meetingid", .id), ("confid", .id), ("conf_id", .id),
+        ("conference_id", .id), ("conferenceid", .id), ("epid", .id), ("ep_id", .id), ("ep", .id), ("endpoint", .id),
+        ("endpointid", .id), ("endpoint_id", .id), ("participant", .id), ("participantid", .id), ("participant_id", .id),
+        ("sid", .id), ("session", .id), ("sessionid", .id), ("session_id", .id), ("uid", .id), ("userid", .id),
+        ("user_id", .id), ("occupant", .id), ("jid", .jid), ("from", .jid), ("to", .jid),
+    ]
 
-    /// FNV-1a hash of a key → its kind; a hit is confirmed byte for byte.
-    static let sensitiveByHash: [UInt64: (key: [UInt8], kind: Pseudonymizer.Kind)] = {
-        var table: [UInt64: ([UInt8], Pseudonymizer.Kind)] = [:]
-        for (key, kind) in sensitiveKeys { table[fnv(key[...])] = (key, kind) }
-        return table
-    }()
+    /// The keys in an open-addressing table of 256 slots, by FNV-1a of the lower-cased key; a hit is
+    /// confirmed byte for byte. No dictionary and no allocation in the scan.
+    static let keyTable: KeyTable = KeyTable(sensitiveKeys)
 
-    @inline(__always) static func fnv<C: Collection<UInt8>>(_ bytes: C) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return hash
+    struct KeyTable: Sendable {
+        static let slots = 256
+        var keys: [[UInt8]] = Array(repeating: [], count: slots)
+        var kinds: [Pseudonymizer.Kind?] = Array(repeating: nil, count: slots)
+
+        init(_ entries: [(String, Pseudonymizer.Kind)]) {
+            for (key, kind) in entries {
+                let bytes = Array(key.utf8)
+                var slot = Int(KeyTable.hash(bytes) & UInt64(Self.slots - 1))
+                while !keys[slot].isEmpty { slot = (slot + 1) & (Self.slots - 1) }
+                keys[slot] = bytes
+                kinds[slot] = kind
+            }
+        }
+
+        static func hash<C: Collection<UInt8>>(_ bytes: C) -> UInt64 {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes { hash = (hash ^ UInt64(byte | 0x20)) &* 0x0000_0100_0000_01B3 }
+            return hash
+        }
+
+        /// The kind of the key at `start..<end` of `p`, compared without regard to ASCII case.
+        @inline(__always)
+        func kind(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Pseudonymizer.Kind? {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for index in start..<end { hash = (hash ^ UInt64(p[index] | 0x20)) &* 0x0000_0100_0000_01B3 }
+            var slot = Int(hash & UInt64(Self.slots - 1))
+            while !keys[slot].isEmpty {
+                let key = keys[slot]
+                if key.count == end - start {
+                    var same = true
+                    for offset in 0..<key.count where (p[start + offset] | 0x20) != (key[offset] | 0x20) {
+                        same = false
+                        break
+                    }
+                    if same { return kinds[slot] }
+                }
+                slot = (slot + 1) & (Self.slots - 1)
+            }
+            return nil
+        }
     }
-
-    /// The static segments grouped by length.
-    static let staticByLength: [[[UInt8]]] = {
-        var groups = [[[UInt8]]](repeating: [], count: 32)
-        for segment in staticSegments where segment.count < groups.count { groups[segment.count].append(segment) }
-        return groups
-    }()
 
     /// First URL path segments that are Jitsi Meet's own resources, not rooms.
     static let staticSegments: Set<[UInt8]> = Set(
@@ -70,50 +106,58 @@ public struct LogAnonymizer: Sendable {
         ].map { Array($0.utf8) }
     )
 
-    /// Domains that are XMPP components of a Jitsi deployment: an address there is a JID, not an e-mail.
-    static let xmppPrefixes: [[UInt8]] = ["auth.", "conference.", "guest.", "internal.", "internal-muc.", "muc.", "focus.", "recorder.", "lobby.", "breakout.", "visitors.", "meet.jitsi"].map { Array($0.utf8) }
+    /// The static segments grouped by length.
+    static let staticByLength: [[[UInt8]]] = {
+        var groups = [[[UInt8]]](repeating: [], count: 32)
+        for segment in staticSegments where segment.count < groups.count { groups[segment.count].append(segment) }
+        return groups
+    }()
 
-    static let colibriWS = Array("colibri-ws".utf8)
+    /// XMPP component domains of a Jitsi deployment: an address there is a JID, not an e-mail.
+    static let xmppPrefixes: [[UInt8]] = [
+        "auth.", "conference.", "guest.", "internal.", "internal-muc.", "muc.", "focus.", "recorder.", "lobby.",
+        "breakout.", "visitors.", "meet.jitsi",
+    ].map { Array($0.utf8) }
+    /// The MUC components among them: the local part of a JID there is a room.
+    static let mucPrefixes: [[UInt8]] = ["conference.", "internal-muc.", "muc.", "lobby.", "breakout.", "internal.auth.", "visitors."]
+        .map { Array($0.utf8) }
 
     static let httpMethods: [[UInt8]] = ["GET", "POST", "PUT", "HEAD", "DELETE", "OPTIONS", "PATCH", "CONNECT"].map { Array($0.utf8) }
+    static let colibriWS = Array("colibri-ws".utf8)
+    static let referrerLabel = Array("referrer: \"".utf8)
 
     // Byte classes, looked up in one table.
-    static let classes: [UInt8] = {
-        var table = [UInt8](repeating: 0, count: 256)
-        for byte in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(byte)] |= digit | hex | word | host }
-        for byte in UInt8(ascii: "a")...UInt8(ascii: "f") { table[Int(byte)] |= hex }
-        for byte in UInt8(ascii: "A")...UInt8(ascii: "F") { table[Int(byte)] |= hex }
-        for byte in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(byte)] |= word | host }
-        for byte in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(byte)] |= word | host }
-        for byte in Array("._-".utf8) { table[Int(byte)] |= word | host }
-        for byte in Array("+%".utf8) { table[Int(byte)] |= word }
-        for byte in Array("@=:-/'\"".utf8) { table[Int(byte)] |= stop }
-        for byte in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(byte)] |= stop }
-        return table
-    }()
-    /// The class table at a fixed address, read in the hot loop without the lazy-initialisation check
-    /// of a `static let` array. Made once, never freed, never written after.
-    nonisolated(unsafe) static let classPointer: UnsafePointer<UInt8> = {
-        let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
-        for index in 0..<256 { pointer[index] = classes[index] }
-        return UnsafePointer(pointer)
-    }()
-
     static let digit: UInt8 = 1
     static let hex: UInt8 = 2
     static let word: UInt8 = 4
     static let host: UInt8 = 8
     static let stop: UInt8 = 16
+    static let keyByte: UInt8 = 32
 
-    /// Anonymises a buffer of whole lines (or any bytes: a line boundary is just a byte here),
-    /// appending the result to `out`.
+    /// The class table at a fixed address, read in the hot loop without the lazy-initialisation check of
+    /// a `static let` array. Made once, never freed, never written after.
+    nonisolated(unsafe) static let classPointer: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        table.initialize(repeating: 0, count: 256)
+        func add(_ bytes: some Sequence<UInt8>, _ mask: UInt8) { for byte in bytes { table[Int(byte)] |= mask } }
+        add(UInt8(ascii: "0")...UInt8(ascii: "9"), digit | hex | word | host | stop | keyByte)
+        add(UInt8(ascii: "a")...UInt8(ascii: "f"), hex)
+        add(UInt8(ascii: "A")...UInt8(ascii: "F"), hex)
+        add(UInt8(ascii: "a")...UInt8(ascii: "z"), word | host | keyByte)
+        add(UInt8(ascii: "A")...UInt8(ascii: "Z"), word | host | keyByte)
+        add("._-".utf8, word | host)
+        add("_".utf8, keyByte)
+        add("+%".utf8, word)
+        add("@=:-/".utf8, stop)
+        return UnsafePointer(table)
+    }()
+
+    /// Anonymises a buffer of whole lines (any bytes: a line boundary is just a byte here), appending the
+    /// result to `out`.
     public mutating func anonymize(_ input: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        // The scanner works on the pseudonymizer in place: a copy would duplicate its cache
-        // (copy-on-write) at every block.
-        withUnsafeMutablePointer(to: &pseudonymizer) { pseudonymizer in
-            var scanner = Scanner(input: input, pseudonymizer: pseudonymizer)
-            scanner.run(into: &out)
-        }
+        guard let base = input.baseAddress, input.count > 0 else { return }
+        var scanner = Scanner(p: base, n: input.count, pseudonymizer: pseudonymizer, siteHosts: siteHosts)
+        scanner.run(into: &out)
     }
 
     /// Convenience for tests and small inputs.
@@ -126,96 +170,110 @@ public struct LogAnonymizer: Sendable {
     }
 
     struct Scanner {
-        let b: UnsafeBufferPointer<UInt8>
+        let p: UnsafePointer<UInt8>
+        let n: Int
         let table: UnsafePointer<UInt8>
-        /// Valid for the scan only (see `anonymize`).
-        let pseudonymizer: UnsafeMutablePointer<Pseudonymizer>
+        let pseudonymizer: Pseudonymizer
+        let siteHosts: [[UInt8]]
+        let keys: KeyTable
         var copied = 0
-        // The static tables, fetched once per block rather than once per use.
-        let sensitiveByHash = LogAnonymizer.sensitiveByHash
-        let staticByLength = LogAnonymizer.staticByLength
-        let httpMethods = LogAnonymizer.httpMethods
-        let xmppPrefixes = LogAnonymizer.xmppPrefixes
-        let colibriWS = LogAnonymizer.colibriWS
 
-        init(input: UnsafeBufferPointer<UInt8>, pseudonymizer: UnsafeMutablePointer<Pseudonymizer>) {
-            self.b = input
+        init(p: UnsafePointer<UInt8>, n: Int, pseudonymizer: Pseudonymizer, siteHosts: [[UInt8]]) {
+            self.p = p
+            self.n = n
             self.table = LogAnonymizer.classPointer
             self.pseudonymizer = pseudonymizer
+            self.siteHosts = siteHosts
+            self.keys = LogAnonymizer.keyTable
         }
 
-        /// Whether `b[start..<end]` equals `bytes`, compared in place.
+        @inline(__always) func isClass(_ index: Int, _ mask: UInt8) -> Bool {
+            index >= 0 && index < n && table[Int(p[index])] & mask != 0
+        }
+        @inline(__always) func byte(_ index: Int) -> UInt8 { index >= 0 && index < n ? p[index] : 0 }
+        @inline(__always) func isDigit(_ index: Int) -> Bool { isClass(index, LogAnonymizer.digit) }
+
+        /// Whether `p[start..<end]` equals `bytes`.
         @inline(__always) func equals(_ start: Int, _ end: Int, _ bytes: [UInt8]) -> Bool {
-            guard end - start == bytes.count, start >= 0, end <= b.count else { return false }
-            var index = 0
-            while index < bytes.count {
-                if b[start + index] != bytes[index] { return false }
-                index += 1
-            }
+            guard end - start == bytes.count, start >= 0, end <= n else { return false }
+            for index in 0..<bytes.count where p[start + index] != bytes[index] { return false }
             return true
         }
-        @inline(__always) func isClass(_ index: Int, _ mask: UInt8) -> Bool {
-            index >= 0 && index < b.count && table[Int(b[index])] & mask != 0
+
+        /// Whether `p[start..<end]` equals `bytes` without regard to ASCII case.
+        @inline(__always) func equalsIgnoringCase(_ start: Int, _ end: Int, _ bytes: [UInt8]) -> Bool {
+            guard end - start == bytes.count, start >= 0, end <= n else { return false }
+            for index in 0..<bytes.count where (p[start + index] | 0x20) != (bytes[index] | 0x20) { return false }
+            return true
         }
 
-        /// Replaces `b[start..<end]` by its pseudonym.
+        @inline(__always) mutating func flush(upTo index: Int, into out: inout [UInt8]) {
+            if index > copied { out.append(contentsOf: UnsafeBufferPointer(start: p + copied, count: index - copied)) }
+        }
+
+        /// Replaces `p[start..<end]` by its pseudonym.
         mutating func replace(_ start: Int, _ end: Int, _ kind: Pseudonymizer.Kind, into out: inout [UInt8]) {
             guard end > start, start >= copied else { return }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<start]))
-            pseudonymizer.pointee.append(kind, UnsafeBufferPointer(rebasing: b[start..<end]), to: &out)
+            flush(upTo: start, into: &out)
+            pseudonymizer.append(kind, p + start, count: end - start, to: &out)
             copied = end
         }
 
+        /// Replaces a value, splitting a MUC JID (`room@conference.domain/nick`) into its parts.
+        mutating func replaceValue(_ start: Int, _ end: Int, _ kind: Pseudonymizer.Kind, into out: inout [UInt8]) {
+            if let at = (start..<end).first(where: { p[$0] == UInt8(ascii: "@") }), at > start, muc(at + 1, end) {
+                replaceMUC(start, at, end, into: &out)
+            } else {
+                replace(start, end, kind, into: &out)
+            }
+        }
+
+        /// Whether the domain starting at `index` (up to `end`) is one of Jitsi's MUC components.
+        @inline(__always) func muc(_ index: Int, _ end: Int) -> Bool {
+            LogAnonymizer.mucPrefixes.contains { prefix in
+                end - index > prefix.count && equalsIgnoringCase(index, index + prefix.count, prefix)
+            }
+        }
+
+        /// `room@muc.domain[/nick]` between `start` and `end`, with the '@' at `at`.
+        mutating func replaceMUC(_ start: Int, _ at: Int, _ end: Int, into out: inout [UInt8]) {
+            replace(start, at, .room, into: &out)
+            var slash = at + 1
+            while slash < end, p[slash] != UInt8(ascii: "/") { slash += 1 }
+            if slash + 1 < end { replace(slash + 1, end, .user, into: &out) }
+        }
+
         mutating func run(into out: inout [UInt8]) {
-            out.reserveCapacity(out.count + b.count + b.count / 8)
-            var i = 0
-            let n = b.count
+            out.reserveCapacity(out.count + n + n / 8)
             let stopMask = LogAnonymizer.stop
+            var i = 0
             while i < n {
                 // Most bytes stop nothing: skip them in a tight loop.
-                while i < n, table[Int(b[i])] & stopMask == 0 { i += 1 }
+                while i < n, table[Int(p[i])] & stopMask == 0 { i += 1 }
                 guard i < n else { break }
-                let c = b[i]
-                let k = table[Int(c)]
-                if k & LogAnonymizer.digit != 0 {
-                    // A number starts here only after a boundary; otherwise skip the whole word.
-                    if i > 0, isClass(i - 1, LogAnonymizer.word) {
-                        i += 1
-                        continue
-                    }
-                    if let end = ipv4(at: i) {
-                        // Loopback and the unspecified address belong to no one: they stay readable.
-                        if !(b[i] == UInt8(ascii: "1") && b[i + 1] == UInt8(ascii: "2") && b[i + 2] == UInt8(ascii: "7") && b[i + 3] == UInt8(ascii: "."))
-                            && !(end - i == 7 && Array(b[i..<end]).elementsEqual("0.0.0.0".utf8))
-                        {
-                            replace(i, end, .ip4, into: &out)
-                        }
-                        i = end
-                        continue
-                    }
-                    i += 1
+                let c = p[i]
+                if table[Int(c)] & LogAnonymizer.digit != 0 {
+                    i = digits(at: i, into: &out)
                     continue
                 }
                 switch c {
                 case UInt8(ascii: "@"):
-                    if let (start, end, isJID) = address(at: i) {
-                        replace(start, end, isJID ? .jid : .email, into: &out)
+                    if let (start, end, kind) = address(at: i) {
+                        if kind == .room {
+                            replaceMUC(start, i, end, into: &out)
+                        } else {
+                            replace(start, end, kind, into: &out)
+                        }
                         i = end
                         continue
                     }
                 case UInt8(ascii: "="):
-                    if let (kind, end) = keyValue(at: i) {
-                        replace(i + 1, end, kind, into: &out)
+                    if let end = keyValue(at: i, into: &out) {
                         i = end
                         continue
                     }
                 case UInt8(ascii: ":"):
-                    if let (start, end) = ipv6(around: i) {
-                        replace(start, end, .ip6, into: &out)
-                        i = end
-                        continue
-                    }
-                    if let end = urlPath(afterScheme: i, into: &out) {
+                    if let end = colon(at: i, into: &out) {
                         i = end
                         continue
                     }
@@ -235,106 +293,160 @@ public struct LogAnonymizer: Sendable {
                 }
                 i += 1
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<n]))
+            flush(upTo: n, into: &out)
             copied = n
         }
 
-        // MARK: IPv4
+        // MARK: Numbers and IPv4
 
-        /// The end of a dotted-quad address starting at `i`, not followed by more of a number.
+        /// At the first digit of a run: an IPv4 address, or the run is skipped.
+        @inline(__always)
+        mutating func digits(at i: Int, into out: inout [UInt8]) -> Int {
+            // Inside a longer number or a dotted version (`1.2.3.4.5`): not the start of an address.
+            let continuesNumber = isDigit(i - 1) || (byte(i - 1) == UInt8(ascii: ".") && isDigit(i - 2))
+            if !continuesNumber, let end = ipv4(at: i) {
+                if !isLoopbackOrUnspecified(i, end) { replace(i, end, .ip4, into: &out) }
+                return end
+            }
+            var end = i + 1
+            while end < n, table[Int(p[end])] & LogAnonymizer.digit != 0 { end += 1 }
+            return end
+        }
+
+        /// `127.x.x.x` and `0.0.0.0` belong to no one: they stay readable.
+        @inline(__always) func isLoopbackOrUnspecified(_ start: Int, _ end: Int) -> Bool {
+            (end - start >= 4 && p[start] == UInt8(ascii: "1") && p[start + 1] == UInt8(ascii: "2") && p[start + 2] == UInt8(ascii: "7")
+                && p[start + 3] == UInt8(ascii: ".")) || (end - start == 7 && equals(start, end, Array("0.0.0.0".utf8)))
+        }
+
+        /// The end of a dotted quad of 0–255 starting at `start`, not followed by more of a number.
         func ipv4(at start: Int) -> Int? {
             var i = start
             for part in 0..<4 {
                 var digits = 0
                 var value = 0
-                while i < b.count, b[i] >= 0x30, b[i] <= 0x39, digits < 4 {
-                    value = value * 10 + Int(b[i] - 0x30)
+                while i < n, p[i] >= 0x30, p[i] <= 0x39, digits < 4 {
+                    value = value * 10 + Int(p[i] - 0x30)
                     digits += 1
                     i += 1
                 }
                 guard digits >= 1, digits <= 3, value <= 255 else { return nil }
                 if part < 3 {
-                    guard i < b.count, b[i] == UInt8(ascii: ".") else { return nil }
+                    guard i < n, p[i] == UInt8(ascii: ".") else { return nil }
                     i += 1
                 }
             }
-            // Not part of a longer dotted number (a version 1.2.3.4.5) or a word.
-            if i < b.count, isClass(i, LogAnonymizer.word), !(b[i] == UInt8(ascii: ".") && !isClass(i + 1, LogAnonymizer.digit)),
-                b[i] != UInt8(ascii: "-")
-            {
-                return nil
-            }
+            // Not a fifth dotted part (`1.2.3.4.5` is a version, not an address) nor a longer number.
+            if isDigit(i) || (byte(i) == UInt8(ascii: ".") && isDigit(i + 1)) { return nil }
             return i
         }
 
-        // MARK: IPv6
+        // MARK: ':' — IPv6, URLs, JSON keys
+
+        mutating func colon(at i: Int, into out: inout [UInt8]) -> Int? {
+            if byte(i + 1) == UInt8(ascii: "/"), byte(i + 2) == UInt8(ascii: "/"), let end = url(schemeColon: i, into: &out) {
+                return end
+            }
+            if let end = jsonKey(colon: i, into: &out) { return end }
+            if let (start, end) = ipv6(around: i) {
+                replace(start, end, .ip6, into: &out)
+                return end
+            }
+            return nil
+        }
 
         /// An IPv6 literal containing the colon at `i`: the run of hex digits, colons and dots around it.
         func ipv6(around i: Int) -> (Int, Int)? {
             var start = i
-            while start > copied, isClass(start - 1, LogAnonymizer.hex) || b[start - 1] == UInt8(ascii: ":") || b[start - 1] == UInt8(ascii: ".") {
+            while start > copied, isClass(start - 1, LogAnonymizer.hex) || byte(start - 1) == UInt8(ascii: ":") || byte(start - 1) == UInt8(ascii: ".") {
                 start -= 1
             }
             var end = i + 1
+            while end < n, isClass(end, LogAnonymizer.hex) || p[end] == UInt8(ascii: ":") || p[end] == UInt8(ascii: ".") { end += 1 }
+            guard end - start >= 3 else { return nil }
             var colons = 0
-            while end < b.count, isClass(end, LogAnonymizer.hex) || b[end] == UInt8(ascii: ":") || b[end] == UInt8(ascii: ".") {
-                end += 1
-            }
             var doubleColon = false
-            for index in start..<end where b[index] == UInt8(ascii: ":") {
+            for index in start..<end where p[index] == UInt8(ascii: ":") {
                 colons += 1
-                if index + 1 < end, b[index + 1] == UInt8(ascii: ":") { doubleColon = true }
+                if index + 1 < end, p[index + 1] == UInt8(ascii: ":") { doubleColon = true }
             }
             // An IPv6 literal has "::" or at least six colons: times (12:30:05) and MACs never reach inet_pton.
-            guard colons >= 2, doubleColon || colons >= 6, end - start >= 3, end - start <= 45 else { return nil }
-            // Preceded by a word byte that is not hex: part of a word (`c2s55a5d:`…), not an address.
-            if start > 0, isClass(start - 1, LogAnonymizer.word), !isClass(start - 1, LogAnonymizer.hex) { return nil }
-            // Try the longest run, then without a trailing ':' or '.' (`[::1]:port` is handled by the brackets).
+            guard colons >= 2, doubleColon || colons >= 6 else { return nil }
+            // Glued to a word (`host_2001:db8::5`), the address must still have a group before "::": so that
+            // `Foo::bar` (a C++ or Kotlin scope) is not read as "::ba".
+            let glued = isClass(start - 1, LogAnonymizer.word)
+            // Try the longest run first, from up to four later starts (hex letters of a word before the address).
+            var first = start
+            while first < min(start + 5, i) {
+                if let found = ipv6Candidate(first, end, glued: glued || first > start) { return found }
+                first += 1
+            }
+            return nil
+        }
+
+        func ipv6Candidate(_ start: Int, _ end: Int, glued: Bool) -> (Int, Int)? {
+            if glued, byte(start) == UInt8(ascii: ":") { return nil }
             var candidateEnd = end
             while candidateEnd > start + 2 {
-                let text = String(decoding: UnsafeBufferPointer(rebasing: b[start..<candidateEnd]), as: UTF8.self)
-                if let address = IPAddress(text), address.family == .v6, text.contains(":") {
-                    if address.isLoopback || address.bytes.allSatisfy({ $0 == 0 }) { return nil }
-                    return (start, candidateEnd)
+                // Not followed by more of a word (`::bar` in `Foo::bar`).
+                if !isClass(candidateEnd, LogAnonymizer.word) || byte(candidateEnd) == UInt8(ascii: ".") {
+                    let text = String(decoding: UnsafeBufferPointer(start: p + start, count: candidateEnd - start), as: UTF8.self)
+                    if text.contains(":"), let address = IPAddress(text), address.family == .v6 {
+                        if address.isLoopback || address.bytes.allSatisfy({ $0 == 0 }) { return nil }
+                        return (start, candidateEnd)
+                    }
                 }
-                let last = b[candidateEnd - 1]
+                let last = p[candidateEnd - 1]
                 guard last == UInt8(ascii: ":") || last == UInt8(ascii: ".") || isClass(candidateEnd - 1, LogAnonymizer.hex) else { break }
                 candidateEnd -= 1
             }
             return nil
         }
 
+        /// `"key": "value"` (JSON) or `'key': 'value'` with the colon at `i`.
+        mutating func jsonKey(colon i: Int, into out: inout [UInt8]) -> Int? {
+            let quote = byte(i - 1)
+            guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else { return nil }
+            var keyStart = i - 2
+            while keyStart >= copied, i - 1 - keyStart <= 32, isClass(keyStart, LogAnonymizer.keyByte) { keyStart -= 1 }
+            guard byte(keyStart) == quote, keyStart + 1 < i - 1, let kind = keys.kind(p, keyStart + 1, i - 1) else { return nil }
+            var valueStart = i + 1
+            while valueStart < n, p[valueStart] == UInt8(ascii: " ") || p[valueStart] == UInt8(ascii: "\t") { valueStart += 1 }
+            return value(at: valueStart, kind: kind, into: &out)
+        }
+
         // MARK: e-mail and JID
 
-        /// `local@domain[/resource]` around the '@' at `i`.
-        func address(at i: Int) -> (Int, Int, Bool)? {
+        /// `local@domain[/resource]` around the '@' at `i`, and what it is.
+        func address(at i: Int) -> (Int, Int, Pseudonymizer.Kind)? {
             var start = i
             while start > copied, isClass(start - 1, LogAnonymizer.word) { start -= 1 }
             guard start < i else { return nil }
             var end = i + 1
             var dots = 0
-            while end < b.count, isClass(end, LogAnonymizer.host) {
-                if b[end] == UInt8(ascii: ".") { dots += 1 }
+            while end < n, isClass(end, LogAnonymizer.host) {
+                if p[end] == UInt8(ascii: ".") { dots += 1 }
                 end += 1
             }
             // A trailing dot ends the sentence, not the domain.
-            while end > i + 1, b[end - 1] == UInt8(ascii: ".") {
+            while end > i + 1, p[end - 1] == UInt8(ascii: ".") {
                 end -= 1
                 dots -= 1
             }
             guard end > i + 1 else { return nil }
             // `ChatRoomImpl@43946807`: a Java object's identity hash, not an address.
             if dots == 0, (i + 1..<end).allSatisfy({ isClass($0, LogAnonymizer.hex) }) { return nil }
-            var isJID = xmppPrefixes.contains { prefix in
-                end - (i + 1) > prefix.count && equals(i + 1, i + 1 + prefix.count, prefix)
+            let isMUC = muc(i + 1, end)
+            var isJID = isMUC || LogAnonymizer.xmppPrefixes.contains { prefix in
+                end - (i + 1) > prefix.count && equalsIgnoringCase(i + 1, i + 1 + prefix.count, prefix)
             }
-            if end < b.count, b[end] == UInt8(ascii: "/") {
+            if end < n, p[end] == UInt8(ascii: "/") {
                 isJID = true
                 end += 1
-                while end < b.count {
-                    let byte = b[end]
+                while end < n {
+                    let byte = p[end]
                     if byte <= 0x20 || byte == UInt8(ascii: "]") || byte == UInt8(ascii: ",") || byte == UInt8(ascii: ")")
-                        || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: ";")
+                        || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: ";") || byte == UInt8(ascii: ">")
                     {
                         break
                     }
@@ -344,7 +456,7 @@ public struct LogAnonymizer: Sendable {
                 // `user@host` without a dot: an XMPP address on an internal host.
                 isJID = true
             }
-            return (start, end, isJID)
+            return (start, end, isMUC ? .room : isJID ? .jid : .email)
         }
 
         // MARK: UUID
@@ -354,125 +466,216 @@ public struct LogAnonymizer: Sendable {
             let start = i - 8
             guard start >= copied, start >= 0 else { return nil }
             for index in start..<i where !isClass(index, LogAnonymizer.hex) { return nil }
-            if start > 0, isClass(start - 1, LogAnonymizer.hex) { return nil }
+            if isClass(start - 1, LogAnonymizer.hex) { return nil }
             var index = i
             for length in [4, 4, 4, 12] {
-                guard index < b.count, b[index] == UInt8(ascii: "-") else { return nil }
+                guard index < n, p[index] == UInt8(ascii: "-") else { return nil }
                 index += 1
                 for _ in 0..<length {
                     guard isClass(index, LogAnonymizer.hex) else { return nil }
                     index += 1
                 }
             }
-            // Followed by more hex or by '@' (an anonymous user's JID): not a lone UUID.
-            if isClass(index, LogAnonymizer.hex) || (index < b.count && b[index] == UInt8(ascii: "@")) { return nil }
+            // Followed by more hex: not a lone UUID. Followed by '@': an anonymous user's JID, a JID's job.
+            if isClass(index, LogAnonymizer.hex) || byte(index) == UInt8(ascii: "@") { return nil }
             return (start, index)
         }
 
         // MARK: key=value
 
-        /// A sensitive `key=value`: the kind and the end of the value.
-        func keyValue(at i: Int) -> (Pseudonymizer.Kind, Int)? {
+        /// A sensitive `key=…` with the '=' at `i`: replaces the value, returns where the scan goes on.
+        mutating func keyValue(at i: Int, into out: inout [UInt8]) -> Int? {
             var keyStart = i
-            while keyStart > 0, i - keyStart < 24, isClass(keyStart - 1, LogAnonymizer.word), b[keyStart - 1] != UInt8(ascii: "-") {
-                keyStart -= 1
+            while keyStart > copied, i - keyStart < 32, isClass(keyStart - 1, LogAnonymizer.keyByte) { keyStart -= 1 }
+            guard keyStart < i, let kind = keys.kind(p, keyStart, i) else { return nil }
+            return value(at: i + 1, kind: kind, into: &out)
+        }
+
+        /// The value of a sensitive key starting at `start`, in whichever form it is written.
+        mutating func value(at start: Int, kind: Pseudonymizer.Kind, into out: inout [UInt8]) -> Int? {
+            guard start < n else { return nil }
+            let first = p[start]
+            if first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") {
+                // Quoted: to the closing quote (a backslash escapes), or the end of the line.
+                var end = start + 1
+                while end < n, p[end] != first, p[end] != 0x0A {
+                    if p[end] == UInt8(ascii: "\\") { end += 1 }
+                    end += 1
+                }
+                end = min(end, n)
+                guard end > start + 1 else { return nil }
+                replaceValue(start + 1, end, kind, into: &out)
+                return end
             }
-            guard keyStart < i, let entry = sensitiveByHash[LogAnonymizer.fnv(UnsafeBufferPointer(rebasing: b[keyStart..<i]))],
-                equals(keyStart, i, entry.key)
-            else { return nil }
-            let kind = entry.kind
-            var end = i + 1
-            // A bracketed value (`conf_name=[OBFUSCATED]`) ends at its bracket.
-            let bracketed = end < b.count && b[end] == UInt8(ascii: "[")
-            while end < b.count {
-                let byte = b[end]
-                if byte <= 0x20 || byte == UInt8(ascii: "&") || byte == UInt8(ascii: ",") || byte == UInt8(ascii: ";")
-                    || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: ")")
+            if first == UInt8(ascii: "[") {
+                // A bracketed value (`conf_name=[OBFUSCATED]`) ends at its bracket.
+                var end = start + 1
+                while end < n, p[end] != UInt8(ascii: "]"), p[end] != 0x0A { end += 1 }
+                guard end > start + 1 else { return nil }
+                replaceValue(start + 1, end, kind, into: &out)
+                return end
+            }
+            var end = start
+            let multiWord = kind == .user
+            while end < n {
+                let byte = p[end]
+                if byte == 0x0A || byte == 0x0D || byte == UInt8(ascii: "&") || byte == UInt8(ascii: ",") || byte == UInt8(ascii: ";")
+                    || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: ")") || byte == UInt8(ascii: "]")
+                    || byte == UInt8(ascii: "}") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "|")
                 {
                     break
                 }
-                if byte == UInt8(ascii: "]") {
-                    if bracketed { end += 1 }
-                    break
+                if byte == 0x20 || byte == 0x09 {
+                    // A name may have spaces: it runs on to the next `key=` (or the end of its field).
+                    guard multiWord, end + 1 < n, !startsKey(end + 1) else { break }
                 }
                 end += 1
             }
-            guard end > i + 1 else { return nil }
-            return (kind, end)
+            // Trailing spaces belong to the line, not the name.
+            while end > start, p[end - 1] == 0x20 || p[end - 1] == 0x09 { end -= 1 }
+            guard end > start else { return nil }
+            replaceValue(start, end, kind, into: &out)
+            return end
         }
 
-        // MARK: URL paths
+        /// Whether a `word=` (or `word:`) starts at `index`: the next field of a line of key=value pairs.
+        func startsKey(_ index: Int) -> Bool {
+            var end = index
+            while end < n, isClass(end, LogAnonymizer.keyByte) || p[end] == UInt8(ascii: ".") || p[end] == UInt8(ascii: "-") { end += 1 }
+            return end > index && end < n && (p[end] == UInt8(ascii: "=") || (p[end] == UInt8(ascii: ":") && byte(end + 1) == 0x20))
+                || (index < n && (p[index] == UInt8(ascii: "[") || p[index] == UInt8(ascii: "(")))
+        }
 
-        /// `scheme://host[:port]/segment…` with the colon at `i`: pseudonymises the room segment.
-        mutating func urlPath(afterScheme i: Int, into out: inout [UInt8]) -> Int? {
-            guard i + 2 < b.count, b[i + 1] == UInt8(ascii: "/"), b[i + 2] == UInt8(ascii: "/") else { return nil }
-            var index = i + 3
-            while index < b.count, isClass(index, LogAnonymizer.host) || b[index] == UInt8(ascii: ":") || b[index] == UInt8(ascii: "[")
-                || b[index] == UInt8(ascii: "]")
-            {
-                index += 1
+        // MARK: URLs and request paths
+
+        /// `scheme://host[:port][/path…]` with the scheme's colon at `i`. Address hosts are replaced; the
+        /// path's first segment is a room only on the site's own hosts or in a Referer; the rest of the
+        /// URL is left to the other rules (a query's `room=`, an address in a path).
+        mutating func url(schemeColon i: Int, into out: inout [UInt8]) -> Int? {
+            var schemeStart = i
+            while schemeStart > copied, isClass(schemeStart - 1, LogAnonymizer.word), p[schemeStart - 1] != UInt8(ascii: "_") { schemeStart -= 1 }
+            guard schemeStart < i else { return nil }
+            let hostStart = i + 3
+            var index = hostStart
+            var hostEnd: Int
+            if byte(index) == UInt8(ascii: "[") {
+                // [IPv6]
+                var close = index + 1
+                while close < n, close - index < 48, p[close] != UInt8(ascii: "]") { close += 1 }
+                guard close < n, p[close] == UInt8(ascii: "]") else { return nil }
+                let text = String(decoding: UnsafeBufferPointer(start: p + index + 1, count: close - index - 1), as: UTF8.self)
+                let percent = text.firstIndex(of: "%").map { String(text[..<$0]) } ?? text
+                if let address = IPAddress(percent), address.family == .v6, !address.isLoopback, !address.bytes.allSatisfy({ $0 == 0 }) {
+                    replace(index + 1, close, .ip6, into: &out)
+                }
+                hostEnd = close + 1
+                index = hostEnd
+            } else {
+                while index < n, isClass(index, LogAnonymizer.host) { index += 1 }
+                hostEnd = index
+                guard hostEnd > hostStart else { return nil }
+                if isDigit(hostStart), let end = ipv4(at: hostStart), end == hostEnd {
+                    if !isLoopbackOrUnspecified(hostStart, hostEnd) { replace(hostStart, hostEnd, .ip4, into: &out) }
+                }
             }
-            guard index < b.count, b[index] == UInt8(ascii: "/") else { return nil }
-            return pathSegments(from: index, into: &out)
+            // :port
+            if byte(index) == UInt8(ascii: ":") {
+                var portEnd = index + 1
+                while isDigit(portEnd) { portEnd += 1 }
+                index = portEnd
+            }
+            guard byte(index) == UInt8(ascii: "/") else { return index }
+            if isSiteHost(hostStart, hostEnd) || isReferer(schemeStart) {
+                return pathSegments(from: index, into: &out)
+            }
+            return index
+        }
+
+        func isSiteHost(_ start: Int, _ end: Int) -> Bool {
+            siteHosts.contains { equalsIgnoringCase(start, end, $0) }
+        }
+
+        /// Whether the URL starting at `start` is an access log's Referer: `"… HTTP/1.1" 200 512 "URL`, or
+        /// nginx's error log `referrer: "URL`.
+        func isReferer(_ start: Int) -> Bool {
+            guard byte(start - 1) == UInt8(ascii: "\"") else { return false }
+            if start - 1 >= LogAnonymizer.referrerLabel.count,
+                equals(start - LogAnonymizer.referrerLabel.count, start, LogAnonymizer.referrerLabel)
+            {
+                return true
+            }
+            // ` <status> <bytes|-> "`
+            var index = start - 2
+            guard byte(index) == 0x20 else { return false }
+            index -= 1
+            let bytesEnd = index
+            while index >= 0, isDigit(index) || byte(index) == UInt8(ascii: "-") { index -= 1 }
+            guard index < bytesEnd, byte(index) == 0x20 else { return false }
+            index -= 1
+            var statusDigits = 0
+            while index >= 0, isDigit(index) {
+                statusDigits += 1
+                index -= 1
+            }
+            return statusDigits == 3 && byte(index) == 0x20 && byte(index - 1) == UInt8(ascii: "\"")
         }
 
         /// The path of an HTTP request line (`"GET /room HTTP/1.1"`), with '/' at `i`.
         mutating func requestPath(at i: Int, into out: inout [UInt8]) -> Int? {
-            guard i >= 2, b[i - 1] == UInt8(ascii: " ") else { return nil }
+            guard i >= 2, p[i - 1] == UInt8(ascii: " ") else { return nil }
             var methodStart = i - 1
-            while methodStart > 0, b[methodStart - 1] >= UInt8(ascii: "A"), b[methodStart - 1] <= UInt8(ascii: "Z") { methodStart -= 1 }
-            guard httpMethods.contains(where: { equals(methodStart, i - 1, $0) }) else { return nil }
+            while methodStart > 0, p[methodStart - 1] >= UInt8(ascii: "A"), p[methodStart - 1] <= UInt8(ascii: "Z") { methodStart -= 1 }
+            guard LogAnonymizer.httpMethods.contains(where: { equals(methodStart, i - 1, $0) }) else { return nil }
             return pathSegments(from: i, into: &out)
         }
 
-        /// From the path's first '/': the first segment when it is a room, the conference and endpoint
-        /// of `/colibri-ws/…`; the query string is left to the key=value rule.
+        /// The end of the path segment starting at `start`.
+        func segmentEnd(_ start: Int) -> Int {
+            var end = start
+            while end < n {
+                let byte = p[end]
+                if byte <= 0x20 || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")
+                    || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: ">")
+                {
+                    break
+                }
+                end += 1
+            }
+            return end
+        }
+
+        /// From a path's first '/': the first segment when it is a room, the conference and endpoint of
+        /// `/colibri-ws/…`. Returns the end of what it handled; the rest of the path and the query are
+        /// scanned by the other rules.
         mutating func pathSegments(from slash: Int, into out: inout [UInt8]) -> Int {
-            // Up to four segments, kept in locals (no allocation per request line).
-            var starts = (0, 0, 0, 0)
-            var ends = (0, 0, 0, 0)
-            var count = 0
-            var index = slash
-            while index < b.count, b[index] == UInt8(ascii: "/"), count < 4 {
-                let start = index + 1
-                var end = start
-                while end < b.count {
-                    let byte = b[end]
-                    if byte <= 0x20 || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")
-                        || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
-                    {
-                        break
-                    }
-                    end += 1
+            let firstStart = slash + 1
+            let firstEnd = segmentEnd(firstStart)
+            let length = firstEnd - firstStart
+            if equals(firstStart, firstEnd, LogAnonymizer.colibriWS) {
+                // /colibri-ws/<bridge>/<conference>/<endpoint>: the bridge is left to the other rules.
+                guard byte(firstEnd) == UInt8(ascii: "/") else { return firstEnd }
+                let bridgeEnd = segmentEnd(firstEnd + 1)
+                guard byte(bridgeEnd) == UInt8(ascii: "/") else { return firstEnd + 1 }
+                let conferenceEnd = segmentEnd(bridgeEnd + 1)
+                // The bridge segment is not personal, but an address in it is: scanned for one first.
+                var cursor = firstEnd + 1
+                while cursor < bridgeEnd {
+                    cursor = isDigit(cursor) && !isDigit(cursor - 1) ? digits(at: cursor, into: &out) : cursor + 1
                 }
-                switch count {
-                case 0: (starts.0, ends.0) = (start, end)
-                case 1: (starts.1, ends.1) = (start, end)
-                case 2: (starts.2, ends.2) = (start, end)
-                default: (starts.3, ends.3) = (start, end)
+                replace(bridgeEnd + 1, conferenceEnd, .id, into: &out)
+                if byte(conferenceEnd) == UInt8(ascii: "/") {
+                    let endpointEnd = segmentEnd(conferenceEnd + 1)
+                    replace(conferenceEnd + 1, endpointEnd, .id, into: &out)
+                    return max(endpointEnd, conferenceEnd + 1)
                 }
-                count += 1
-                index = end
+                return max(conferenceEnd, bridgeEnd + 1)
             }
-            guard count > 0 else { return slash + 1 }
-            let length = ends.0 - starts.0
-            if equals(starts.0, ends.0, colibriWS) {
-                // /colibri-ws/<bridge>/<conference>/<endpoint>
-                if count > 2, ends.2 > starts.2 { replace(starts.2, ends.2, .id, into: &out) }
-                if count > 3, ends.3 > starts.3 { replace(starts.3, ends.3, .id, into: &out) }
-            } else if length > 0, !(length < staticByLength.count && staticByLength[length].contains { equals(starts.0, ends.0, $0) }),
-                !(starts.0..<ends.0).contains(where: { b[$0] == UInt8(ascii: ".") })
-            {
-                replace(starts.0, ends.0, .room, into: &out)
+            let isStatic = length < LogAnonymizer.staticByLength.count && LogAnonymizer.staticByLength[length].contains { equals(firstStart, firstEnd, $0) }
+            if length > 0, !isStatic, !(firstStart..<firstEnd).contains(where: { p[$0] == UInt8(ascii: ".") }) {
+                replace(firstStart, firstEnd, .room, into: &out)
+                return firstEnd
             }
-            let last =
-                switch count {
-                case 1: ends.0
-                case 2: ends.1
-                case 3: ends.2
-                default: ends.3
-                }
-            return max(last, slash + 1)
+            return firstStart
         }
     }
 }

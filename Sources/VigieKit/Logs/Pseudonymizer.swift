@@ -1,11 +1,24 @@
-// Keyed pseudonyms: HMAC-SHA256(key, kind ‖ 0 ‖ value), first 32 bits in hex, behind a prefix that
-// says what the value was (`ip4-3f9a2c1b`, `room-0c1d2e3f`). The prefix makes a pseudonym impossible
-// to mistake for a real address, JID or room, the key makes it impossible to compute without the key,
-// and the same value gives the same pseudonym for as long as the key lives (one day), so a day's logs
-// can still be followed (which address failed ICE again and again) without saying who.
+import Crypto
+
+// Keyed pseudonyms: SipHash-2-4 of the value under a key of its kind, first 32 bits in hex, behind a
+// prefix that says what the value was (`ip4-3f9a2c1b`, `room-0c1d2e3f`).
 //
-// Logs repeat their values (a participant's address on hundreds of lines): a direct-mapped cache of
-// recent pseudonyms, compared byte for byte, answers most of them without computing the HMAC.
+// - The prefix makes a pseudonym impossible to mistake for a real address, JID or room.
+// - The key makes it impossible to compute without the key: each kind has its own 128-bit SipHash
+//   key, derived from the day's 32-byte key with HMAC-SHA256 (RFC 2104, as a key-derivation PRF), so
+//   an address and a room that happen to be spelled alike get unrelated pseudonyms. SipHash is a PRF:
+//   without the key, a pseudonym says nothing about its value, and trying every IPv4 address (2^32)
+//   is useless without the key. The day's key is deleted when the day ends (``LogKeyStore``), after
+//   which nobody can link the day's pseudonyms to values or to another day's.
+// - The same value gives the same pseudonym for as long as the key lives (one day), so a day's logs
+//   can still be followed (which address failed ICE again and again) without saying who. Room names
+//   are normalised first — lower-cased, percent-decoded — because Jitsi treats `TeamWeekly`,
+//   `teamweekly` and `team%77eekly` as one room.
+// - 32 bits: two values share a pseudonym with probability about n²/2^33 (a few pairs among 200,000
+//   addresses in a day), which blurs a count but reveals nothing.
+//
+// SipHash costs a few dozen cycles for a short value, so there is no cache: every value is hashed, and
+// a log of 200,000 distinct addresses costs what a log of 2,000 does.
 
 /// Turns personal values into stable, keyed pseudonyms.
 public struct Pseudonymizer: Sendable {
@@ -27,57 +40,109 @@ public struct Pseudonymizer: Sendable {
             }
         }
 
-        /// The HMAC input before the value: the kind's name and a zero byte.
-        var macPrefix: [UInt8] { Array(name.utf8) + [0] }
         var label: [UInt8] { Array(name.utf8) }
     }
 
-    let hmac: PrefixedHMAC
+    /// One SipHash key per kind, derived from the day's key.
+    let keys: [SipHash24]
     /// Keep the network part of addresses (/24, /48) for network-level analysis (opt-in).
     public var keepNetworkPrefix: Bool
-    private var cache = PseudonymCache()
 
     public init(key: [UInt8], keepNetworkPrefix: Bool = false) {
-        self.hmac = PrefixedHMAC(key: key)
+        let master = SymmetricKey(data: key)
+        keys = Kind.allCases.map { kind in
+            let info = Array("vigie log pseudonym v2 \(kind.name)".utf8)
+            return SipHash24(key: Array(HMAC<SHA256>.authenticationCode(for: info, using: master).prefix(16)))
+        }
         self.keepNetworkPrefix = keepNetworkPrefix
     }
 
     /// A pseudonymizer with a random key, for a run without a configured key.
     public static func random(keepNetworkPrefix: Bool = false) -> Pseudonymizer {
-        Pseudonymizer(key: (0..<32).map { _ in UInt8.random(in: 0...255) }, keepNetworkPrefix: keepNetworkPrefix)
+        var generator = SystemRandomNumberGenerator()
+        return Pseudonymizer(key: (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }, keepNetworkPrefix: keepNetworkPrefix)
     }
 
-    static let hexDigits = Array("0123456789abcdef".utf8)
-    static let prefixes = Kind.allCases.map(\.macPrefix)
-    static let labels = Kind.allCases.map(\.label)
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    static let labels: [[UInt8]] = Kind.allCases.map(\.label)
+    /// The longest room name normalised (longer ones are hashed as written, lower-cased in place).
+    static let normalisationLimit = 512
 
-    /// The 8 hex digits of the pseudonym of `value`.
+    /// The 8 hex digits of the pseudonym of `value` (already normalised).
     public func code(_ kind: Kind, _ value: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        let mac = hmac.authenticationCode(prefix: Self.prefixes[Int(kind.rawValue)], message: value)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(8)
-        for byte in mac.prefix(4) {
-            hex.append(Self.hexDigits[Int(byte >> 4)])
-            hex.append(Self.hexDigits[Int(byte & 0x0F)])
-        }
+        var hex = [UInt8](repeating: 0, count: 8)
+        let hash = value.baseAddress.map { keys[Int(kind.rawValue)].hash($0, count: value.count) }
+            ?? keys[Int(kind.rawValue)].hash([])
+        for index in 0..<8 { hex[index] = Self.hexDigits[Int((hash >> UInt64(60 - 4 * index)) & 0xF)] }
         return hex
     }
 
-    /// Appends the pseudonym of `value` to `out`.
-    public mutating func append(_ kind: Kind, _ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    /// Appends the pseudonym of the `count` bytes at `value` to `out`.
+    public func append(_ kind: Kind, _ value: UnsafePointer<UInt8>, count: Int, to out: inout [UInt8]) {
         out.append(contentsOf: Self.labels[Int(kind.rawValue)])
-        if keepNetworkPrefix, kind == .ip4 || kind == .ip6, let prefix = Self.networkPrefix(value) {
+        if keepNetworkPrefix, kind == .ip4 || kind == .ip6,
+            let prefix = Self.networkPrefix(UnsafeBufferPointer(start: value, count: count))
+        {
             out.append(UInt8(ascii: ":"))
             out.append(contentsOf: prefix.utf8)
             out.append(UInt8(ascii: ":"))
         } else {
             out.append(UInt8(ascii: "-"))
         }
-        let slot = cache.slot(kind: kind.rawValue, value: value)
-        if !cache.appendCode(slot, value: value, to: &out) {
-            let hex = code(kind, value)
-            cache.store(slot, kind: kind.rawValue, value: value, code: hex)
-            out.append(contentsOf: hex)
+        let hash: UInt64
+        if kind == .room {
+            hash = Self.withNormalisedRoom(value, count: count) { keys[Int(Kind.room.rawValue)].hash($0, count: $1) }
+        } else {
+            hash = keys[Int(kind.rawValue)].hash(value, count: count)
+        }
+        Self.appendHex(hash, to: &out)
+    }
+
+    /// Convenience for buffers.
+    public func append(_ kind: Kind, _ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        if let base = value.baseAddress {
+            append(kind, base, count: value.count, to: &out)
+        } else {
+            withUnsafePointer(to: 0 as UInt8) { append(kind, $0, count: 0, to: &out) }
+        }
+    }
+
+    @inline(__always)
+    static func appendHex(_ hash: UInt64, to out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8) { hex in
+            for index in 0..<8 { hex[index] = hexDigits[Int((hash >> UInt64(60 - 4 * index)) & 0xF)] }
+            out.append(contentsOf: UnsafeBufferPointer(hex))
+        }
+    }
+
+    /// A room name as Jitsi compares it: ASCII lower-cased, `%XX` decoded (then lower-cased too).
+    static func withNormalisedRoom<R>(_ value: UnsafePointer<UInt8>, count: Int, _ body: (UnsafePointer<UInt8>, Int) -> R) -> R {
+        let limit = min(count, normalisationLimit)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(limit, 1)) { buffer in
+            var length = 0
+            var index = 0
+            while index < limit {
+                var byte = value[index]
+                if byte == UInt8(ascii: "%"), index + 2 < limit, let high = hexValue(value[index + 1]), let low = hexValue(value[index + 2]) {
+                    byte = high << 4 | low
+                    index += 2
+                }
+                if byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") { byte += 32 }
+                buffer[length] = byte
+                length += 1
+                index += 1
+            }
+            return body(UnsafePointer(buffer.baseAddress!), length)
+        }
+    }
+
+    @inline(__always)
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
         }
     }
 
@@ -92,49 +157,6 @@ public struct Pseudonymizer: Sendable {
         case .v6:
             for index in 6..<16 { bytes[index] = 0 }
             return IPAddress(bytes: bytes).map { "\($0)/48" }
-        }
-    }
-}
-
-/// A direct-mapped cache of recent pseudonyms: 16,384 slots of values up to 48 bytes (under 1 MB,
-/// so that it stays in the processor's cache; logs repeat a value close to where it last appeared).
-struct PseudonymCache: Sendable {
-    static let slots = 1 << 14
-    static let width = 48
-    /// FNV-1a of kind and value, with the value's length in the low byte (0: empty slot).
-    private var tags = [UInt64](repeating: 0, count: slots)
-    private var keys = [UInt8](repeating: 0, count: slots * width)
-    private var codes = [UInt8](repeating: 0, count: slots * 8)
-
-    func slot(kind: UInt8, value: UnsafeBufferPointer<UInt8>) -> (index: Int, tag: UInt64) {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(kind)
-        for byte in value { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        let tag = (hash & ~0xFF) | UInt64(min(value.count, 255))
-        return (Int(truncatingIfNeeded: hash >> 20) & (Self.slots - 1), tag)
-    }
-
-    /// Appends the cached code of `value` and returns true, or returns false on a miss.
-    func appendCode(_ slot: (index: Int, tag: UInt64), value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
-        guard value.count <= Self.width, tags[slot.index] == slot.tag else { return false }
-        let matches = keys.withUnsafeBufferPointer { keys in
-            let base = slot.index * Self.width
-            for offset in 0..<value.count where keys[base + offset] != value[offset] { return false }
-            return true
-        }
-        guard matches else { return false }
-        codes.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[(slot.index * 8)..<(slot.index * 8 + 8)])) }
-        return true
-    }
-
-    mutating func store(_ slot: (index: Int, tag: UInt64), kind: UInt8, value: UnsafeBufferPointer<UInt8>, code: [UInt8]) {
-        guard value.count <= Self.width else { return }
-        tags[slot.index] = slot.tag
-        keys.withUnsafeMutableBufferPointer { keys in
-            let base = slot.index * Self.width
-            for offset in 0..<value.count { keys[base + offset] = value[offset] }
-        }
-        codes.withUnsafeMutableBufferPointer { codes in
-            for offset in 0..<8 { codes[slot.index * 8 + offset] = code[offset] }
         }
     }
 }
