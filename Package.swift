@@ -6,6 +6,14 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+// `VIGIE_FUZZ=1 swift build --scratch-path .build-fuzz` (Scripts/fuzz.sh) adds a libFuzzer target per
+// parser that faces untrusted input, and instruments the library for coverage. The flags go on those
+// targets only: the template-embedding plugin's tool must not get libFuzzer's `main`.
+let fuzzing = Context.environment["VIGIE_FUZZ"] != nil
+let fuzzTargets = ["FuzzSTUN", "FuzzXMPP", "FuzzPrometheusText", "FuzzJitsiJSON", "FuzzWebhook", "FuzzURL", "FuzzSiteFile", "FuzzLogAnonymizer"]
+let fuzzerFlags = ["-sanitize=fuzzer,address"]
+let librarySettings: [SwiftSetting] = swiftSettings + (fuzzing ? [.unsafeFlags(fuzzerFlags)] : [])
+
 let package = Package(
     name: "vigie",
     platforms: [.macOS(.v15)],
@@ -59,7 +67,7 @@ let package = Package(
                 "CZlib",
                 "CSystemShims",
             ],
-            swiftSettings: swiftSettings,
+            swiftSettings: librarySettings,
             plugins: [.plugin(name: "EmbedTemplates")]
         ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
@@ -97,3 +105,15 @@ let package = Package(
         ),
     ]
 )
+
+if fuzzing {
+    package.targets += fuzzTargets.map { name in
+        .executableTarget(
+            name: name,
+            dependencies: ["VigieKit"],
+            path: "Fuzz/\(name)",
+            swiftSettings: swiftSettings + [.unsafeFlags(fuzzerFlags + ["-parse-as-library"])],
+            linkerSettings: [.unsafeFlags(fuzzerFlags)]
+        )
+    }
+}

@@ -21,7 +21,7 @@ struct RegisterOptions: ParsableArguments {
         var database: DatabaseConfiguration?
         if let site {
             do {
-                database = try SiteLoader.load(path: site, resolving: .secrets).incidents.database
+                database = try SiteLoader.load(path: site, resolving: .databasePassword).incidents.database
             } catch {
                 writeStandardError("error: \(error)\n")
                 throw ExitCode(2)

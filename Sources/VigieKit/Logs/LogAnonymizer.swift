@@ -56,15 +56,20 @@ public struct LogAnonymizer: Sendable {
 
     struct KeyTable: Sendable {
         static let slots = 256
-        var keys: [[UInt8]] = Array(repeating: [], count: slots)
-        var kinds: [Pseudonymizer.Kind?] = Array(repeating: nil, count: slots)
+        static let width = 24
+        /// Each slot's key, lower-case, padded to `width` bytes; its length (0: empty) and kind.
+        var bytes: [UInt8] = Array(repeating: 0, count: slots * width)
+        var lengths: [Int] = Array(repeating: 0, count: slots)
+        var kinds: [Pseudonymizer.Kind] = Array(repeating: .id, count: slots)
 
         init(_ entries: [(String, Pseudonymizer.Kind)]) {
             for (key, kind) in entries {
-                let bytes = Array(key.utf8)
-                var slot = Int(KeyTable.hash(bytes) & UInt64(Self.slots - 1))
-                while !keys[slot].isEmpty { slot = (slot + 1) & (Self.slots - 1) }
-                keys[slot] = bytes
+                let key = Array(key.utf8)
+                precondition(key.count <= Self.width)
+                var slot = Int(KeyTable.hash(key) & UInt64(Self.slots - 1))
+                while lengths[slot] != 0 { slot = (slot + 1) & (Self.slots - 1) }
+                for (offset, byte) in key.enumerated() { bytes[slot * Self.width + offset] = byte | 0x20 }
+                lengths[slot] = key.count
                 kinds[slot] = kind
             }
         }
@@ -78,22 +83,28 @@ public struct LogAnonymizer: Sendable {
         /// The kind of the key at `start..<end` of `p`, compared without regard to ASCII case.
         @inline(__always)
         func kind(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Pseudonymizer.Kind? {
+            let length = end - start
+            guard length <= Self.width else { return nil }
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             for index in start..<end { hash = (hash ^ UInt64(p[index] | 0x20)) &* 0x0000_0100_0000_01B3 }
             var slot = Int(hash & UInt64(Self.slots - 1))
-            while !keys[slot].isEmpty {
-                let key = keys[slot]
-                if key.count == end - start {
-                    var same = true
-                    for offset in 0..<key.count where (p[start + offset] | 0x20) != (key[offset] | 0x20) {
-                        same = false
-                        break
+            return bytes.withUnsafeBufferPointer { table -> Pseudonymizer.Kind? in
+                lengths.withUnsafeBufferPointer { lengths -> Pseudonymizer.Kind? in
+                    while lengths[slot] != 0 {
+                        if lengths[slot] == length {
+                            var same = true
+                            let base = slot * Self.width
+                            for offset in 0..<length where (p[start + offset] | 0x20) != table[base + offset] {
+                                same = false
+                                break
+                            }
+                            if same { return kinds[slot] }
+                        }
+                        slot = (slot + 1) & (Self.slots - 1)
                     }
-                    if same { return kinds[slot] }
+                    return nil
                 }
-                slot = (slot + 1) & (Self.slots - 1)
             }
-            return nil
         }
     }
 
@@ -155,9 +166,17 @@ public struct LogAnonymizer: Sendable {
     /// Anonymises a buffer of whole lines (any bytes: a line boundary is just a byte here), appending the
     /// result to `out`.
     public mutating func anonymize(_ input: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        anonymize(input) { output in out.append(contentsOf: output) }
+    }
+
+    /// Anonymises a buffer and hands the result to `body` (valid during the call only): a stream writes
+    /// it out without another copy.
+    public func anonymize<E: Error>(_ input: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> Void) throws(E) {
         guard let base = input.baseAddress, input.count > 0 else { return }
         var scanner = Scanner(p: base, n: input.count, pseudonymizer: pseudonymizer, siteHosts: siteHosts)
-        scanner.run(into: &out)
+        defer { scanner.output.deallocate() }
+        scanner.run()
+        try body(UnsafeBufferPointer(start: scanner.output.baseAddress, count: scanner.written))
     }
 
     /// Convenience for tests and small inputs.
@@ -176,7 +195,17 @@ public struct LogAnonymizer: Sendable {
         let pseudonymizer: Pseudonymizer
         let siteHosts: [[UInt8]]
         let keys: KeyTable
+        // The static tables, fetched once per block rather than once per use.
+        let mucPrefixes = LogAnonymizer.mucPrefixes
+        let xmppPrefixes = LogAnonymizer.xmppPrefixes
+        let httpMethods = LogAnonymizer.httpMethods
+        let staticByLength = LogAnonymizer.staticByLength
+        let colibriWS = LogAnonymizer.colibriWS
+        let referrerLabel = LogAnonymizer.referrerLabel
         var copied = 0
+        /// The output, written in place: the input's bytes between the values, and the pseudonyms.
+        var output: UnsafeMutableBufferPointer<UInt8>
+        var written = 0
 
         init(p: UnsafePointer<UInt8>, n: Int, pseudonymizer: Pseudonymizer, siteHosts: [[UInt8]]) {
             self.p = p
@@ -185,6 +214,17 @@ public struct LogAnonymizer: Sendable {
             self.pseudonymizer = pseudonymizer
             self.siteHosts = siteHosts
             self.keys = LogAnonymizer.keyTable
+            // Pseudonyms are longer than most values: room for a quarter more, grown when a block needs it.
+            self.output = .allocate(capacity: n + n / 4 + 256)
+        }
+
+        /// Makes room for `extra` more bytes of output.
+        @inline(__always) mutating func reserve(_ extra: Int) {
+            guard written + extra > output.count else { return }
+            let grown = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(output.count * 2, written + extra + 256))
+            grown.baseAddress!.update(from: output.baseAddress!, count: written)
+            output.deallocate()
+            output = grown
         }
 
         @inline(__always) func isClass(_ index: Int, _ mask: UInt8) -> Bool {
@@ -207,44 +247,54 @@ public struct LogAnonymizer: Sendable {
             return true
         }
 
-        @inline(__always) mutating func flush(upTo index: Int, into out: inout [UInt8]) {
-            if index > copied { out.append(contentsOf: UnsafeBufferPointer(start: p + copied, count: index - copied)) }
+        @inline(__always) mutating func flush(upTo index: Int) {
+            let count = index - copied
+            guard count > 0 else { return }
+            reserve(count)
+            let target = output.baseAddress! + written
+            if count < 32 {
+                // Most spans between two values are short: a loop beats a call to memmove.
+                for offset in 0..<count { target[offset] = p[copied + offset] }
+            } else {
+                target.update(from: p + copied, count: count)
+            }
+            written += count
         }
 
         /// Replaces `p[start..<end]` by its pseudonym.
-        mutating func replace(_ start: Int, _ end: Int, _ kind: Pseudonymizer.Kind, into out: inout [UInt8]) {
+        mutating func replace(_ start: Int, _ end: Int, _ kind: Pseudonymizer.Kind) {
             guard end > start, start >= copied else { return }
-            flush(upTo: start, into: &out)
-            pseudonymizer.append(kind, p + start, count: end - start, to: &out)
+            flush(upTo: start)
+            reserve(Pseudonymizer.longestPseudonym)
+            written += pseudonymizer.write(kind, p + start, count: end - start, to: output.baseAddress! + written)
             copied = end
         }
 
         /// Replaces a value, splitting a MUC JID (`room@conference.domain/nick`) into its parts.
-        mutating func replaceValue(_ start: Int, _ end: Int, _ kind: Pseudonymizer.Kind, into out: inout [UInt8]) {
+        mutating func replaceValue(_ start: Int, _ end: Int, _ kind: Pseudonymizer.Kind) {
             if let at = (start..<end).first(where: { p[$0] == UInt8(ascii: "@") }), at > start, muc(at + 1, end) {
-                replaceMUC(start, at, end, into: &out)
+                replaceMUC(start, at, end)
             } else {
-                replace(start, end, kind, into: &out)
+                replace(start, end, kind)
             }
         }
 
         /// Whether the domain starting at `index` (up to `end`) is one of Jitsi's MUC components.
         @inline(__always) func muc(_ index: Int, _ end: Int) -> Bool {
-            LogAnonymizer.mucPrefixes.contains { prefix in
+            mucPrefixes.contains { prefix in
                 end - index > prefix.count && equalsIgnoringCase(index, index + prefix.count, prefix)
             }
         }
 
         /// `room@muc.domain[/nick]` between `start` and `end`, with the '@' at `at`.
-        mutating func replaceMUC(_ start: Int, _ at: Int, _ end: Int, into out: inout [UInt8]) {
-            replace(start, at, .room, into: &out)
+        mutating func replaceMUC(_ start: Int, _ at: Int, _ end: Int) {
+            replace(start, at, .room)
             var slash = at + 1
             while slash < end, p[slash] != UInt8(ascii: "/") { slash += 1 }
-            if slash + 1 < end { replace(slash + 1, end, .user, into: &out) }
+            if slash + 1 < end { replace(slash + 1, end, .user) }
         }
 
-        mutating func run(into out: inout [UInt8]) {
-            out.reserveCapacity(out.count + n + n / 8)
+        mutating func run() {
             let stopMask = LogAnonymizer.stop
             var i = 0
             while i < n {
@@ -253,38 +303,46 @@ public struct LogAnonymizer: Sendable {
                 guard i < n else { break }
                 let c = p[i]
                 if table[Int(c)] & LogAnonymizer.digit != 0 {
-                    i = digits(at: i, into: &out)
+                    // Cheap rejection first: an address has a '.' within its first four bytes.
+                    var run = i + 1
+                    while run < n, run - i < 4, table[Int(p[run])] & LogAnonymizer.digit != 0 { run += 1 }
+                    if run < n, p[run] == UInt8(ascii: "."), run - i <= 3 {
+                        i = digits(at: i)
+                    } else {
+                        while run < n, table[Int(p[run])] & LogAnonymizer.digit != 0 { run += 1 }
+                        i = run
+                    }
                     continue
                 }
                 switch c {
                 case UInt8(ascii: "@"):
                     if let (start, end, kind) = address(at: i) {
                         if kind == .room {
-                            replaceMUC(start, i, end, into: &out)
+                            replaceMUC(start, i, end)
                         } else {
-                            replace(start, end, kind, into: &out)
+                            replace(start, end, kind)
                         }
                         i = end
                         continue
                     }
                 case UInt8(ascii: "="):
-                    if let end = keyValue(at: i, into: &out) {
+                    if let end = keyValue(at: i) {
                         i = end
                         continue
                     }
                 case UInt8(ascii: ":"):
-                    if let end = colon(at: i, into: &out) {
+                    if let end = colon(at: i) {
                         i = end
                         continue
                     }
                 case UInt8(ascii: "-"):
-                    if let (start, end) = uuid(around: i) {
-                        replace(start, end, .id, into: &out)
+                    if i >= 8, table[Int(p[i - 1])] & LogAnonymizer.hex != 0, let (start, end) = uuid(around: i) {
+                        replace(start, end, .id)
                         i = end
                         continue
                     }
                 case UInt8(ascii: "/"):
-                    if let end = requestPath(at: i, into: &out) {
+                    if i >= 4, p[i - 1] == 0x20, let end = requestPath(at: i) {
                         i = end
                         continue
                     }
@@ -293,7 +351,7 @@ public struct LogAnonymizer: Sendable {
                 }
                 i += 1
             }
-            flush(upTo: n, into: &out)
+            flush(upTo: n)
             copied = n
         }
 
@@ -301,11 +359,11 @@ public struct LogAnonymizer: Sendable {
 
         /// At the first digit of a run: an IPv4 address, or the run is skipped.
         @inline(__always)
-        mutating func digits(at i: Int, into out: inout [UInt8]) -> Int {
+        mutating func digits(at i: Int) -> Int {
             // Inside a longer number or a dotted version (`1.2.3.4.5`): not the start of an address.
             let continuesNumber = isDigit(i - 1) || (byte(i - 1) == UInt8(ascii: ".") && isDigit(i - 2))
             if !continuesNumber, let end = ipv4(at: i) {
-                if !isLoopbackOrUnspecified(i, end) { replace(i, end, .ip4, into: &out) }
+                if !isLoopbackOrUnspecified(i, end) { replace(i, end, .ip4) }
                 return end
             }
             var end = i + 1
@@ -343,27 +401,66 @@ public struct LogAnonymizer: Sendable {
 
         // MARK: ':' — IPv6, URLs, JSON keys
 
-        mutating func colon(at i: Int, into out: inout [UInt8]) -> Int? {
-            if byte(i + 1) == UInt8(ascii: "/"), byte(i + 2) == UInt8(ascii: "/"), let end = url(schemeColon: i, into: &out) {
+        mutating func colon(at i: Int) -> Int? {
+            if byte(i + 1) == UInt8(ascii: "/"), byte(i + 2) == UInt8(ascii: "/"), let end = url(schemeColon: i) {
                 return end
             }
-            if let end = jsonKey(colon: i, into: &out) { return end }
-            if let (start, end) = ipv6(around: i) {
-                replace(start, end, .ip6, into: &out)
-                return end
+            if let end = jsonKey(colon: i) { return end }
+            // Cheap rejection first: an IPv6 address has "::" or six colons in its run of hex, ':' and '.'.
+            var run = i + 1
+            var colons = 1
+            var doubleColon = byte(i + 1) == UInt8(ascii: ":") || byte(i - 1) == UInt8(ascii: ":")
+            var lastColon = i
+            while run < n, run - i < 40 {
+                let byte = p[run]
+                if byte == UInt8(ascii: ":") {
+                    colons += 1
+                    if p[run - 1] == UInt8(ascii: ":") { doubleColon = true }
+                    lastColon = run
+                } else if table[Int(byte)] & LogAnonymizer.hex == 0, byte != UInt8(ascii: ".") {
+                    break
+                }
+                run += 1
             }
-            return nil
+            var back = i - 1
+            while back >= copied, i - back < 40, table[Int(p[back])] & LogAnonymizer.hex != 0 || p[back] == UInt8(ascii: ":") || p[back] == UInt8(ascii: ".") {
+                if p[back] == UInt8(ascii: ":") {
+                    colons += 1
+                    if back + 1 < n, p[back + 1] == UInt8(ascii: ":") { doubleColon = true }
+                }
+                back -= 1
+            }
+            guard doubleColon || colons >= 6 else { return lastColon + 1 }
+            switch ipv6(around: i) {
+            case .address(let start, let end):
+                replace(start, end, .ip6)
+                return end
+            case .none(let runEnd):
+                // The other colons of the same run (`10:05:33`) cannot start an address: skip them.
+                return runEnd
+            }
+        }
+
+        enum IPv6Match {
+            case address(Int, Int)
+            /// No address; the run of hex digits, colons and dots ends here.
+            case none(runEnd: Int)
         }
 
         /// An IPv6 literal containing the colon at `i`: the run of hex digits, colons and dots around it.
-        func ipv6(around i: Int) -> (Int, Int)? {
+        func ipv6(around i: Int) -> IPv6Match {
             var start = i
             while start > copied, isClass(start - 1, LogAnonymizer.hex) || byte(start - 1) == UInt8(ascii: ":") || byte(start - 1) == UInt8(ascii: ".") {
                 start -= 1
             }
             var end = i + 1
             while end < n, isClass(end, LogAnonymizer.hex) || p[end] == UInt8(ascii: ":") || p[end] == UInt8(ascii: ".") { end += 1 }
-            guard end - start >= 3 else { return nil }
+            // The run may end in a digit run the scan must still see (`10:05:33` then ` +0100`): resume after
+            // the last colon, so that digits after it still reach the IPv4 rule.
+            var lastColon = i
+            for index in i..<end where p[index] == UInt8(ascii: ":") { lastColon = index }
+            let miss = IPv6Match.none(runEnd: lastColon + 1)
+            guard end - start >= 3 else { return miss }
             var colons = 0
             var doubleColon = false
             for index in start..<end where p[index] == UInt8(ascii: ":") {
@@ -371,17 +468,17 @@ public struct LogAnonymizer: Sendable {
                 if index + 1 < end, p[index + 1] == UInt8(ascii: ":") { doubleColon = true }
             }
             // An IPv6 literal has "::" or at least six colons: times (12:30:05) and MACs never reach inet_pton.
-            guard colons >= 2, doubleColon || colons >= 6 else { return nil }
+            guard colons >= 2, doubleColon || colons >= 6 else { return miss }
             // Glued to a word (`host_2001:db8::5`), the address must still have a group before "::": so that
             // `Foo::bar` (a C++ or Kotlin scope) is not read as "::ba".
             let glued = isClass(start - 1, LogAnonymizer.word)
             // Try the longest run first, from up to four later starts (hex letters of a word before the address).
             var first = start
-            while first < min(start + 5, i) {
-                if let found = ipv6Candidate(first, end, glued: glued || first > start) { return found }
+            while first <= min(start + 4, i) {
+                if let (found, foundEnd) = ipv6Candidate(first, end, glued: glued || first > start) { return .address(found, foundEnd) }
                 first += 1
             }
-            return nil
+            return miss
         }
 
         func ipv6Candidate(_ start: Int, _ end: Int, glued: Bool) -> (Int, Int)? {
@@ -404,7 +501,7 @@ public struct LogAnonymizer: Sendable {
         }
 
         /// `"key": "value"` (JSON) or `'key': 'value'` with the colon at `i`.
-        mutating func jsonKey(colon i: Int, into out: inout [UInt8]) -> Int? {
+        mutating func jsonKey(colon i: Int) -> Int? {
             let quote = byte(i - 1)
             guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else { return nil }
             var keyStart = i - 2
@@ -412,7 +509,7 @@ public struct LogAnonymizer: Sendable {
             guard byte(keyStart) == quote, keyStart + 1 < i - 1, let kind = keys.kind(p, keyStart + 1, i - 1) else { return nil }
             var valueStart = i + 1
             while valueStart < n, p[valueStart] == UInt8(ascii: " ") || p[valueStart] == UInt8(ascii: "\t") { valueStart += 1 }
-            return value(at: valueStart, kind: kind, into: &out)
+            return value(at: valueStart, kind: kind)
         }
 
         // MARK: e-mail and JID
@@ -437,7 +534,7 @@ public struct LogAnonymizer: Sendable {
             // `ChatRoomImpl@43946807`: a Java object's identity hash, not an address.
             if dots == 0, (i + 1..<end).allSatisfy({ isClass($0, LogAnonymizer.hex) }) { return nil }
             let isMUC = muc(i + 1, end)
-            var isJID = isMUC || LogAnonymizer.xmppPrefixes.contains { prefix in
+            var isJID = isMUC || xmppPrefixes.contains { prefix in
                 end - (i + 1) > prefix.count && equalsIgnoringCase(i + 1, i + 1 + prefix.count, prefix)
             }
             if end < n, p[end] == UInt8(ascii: "/") {
@@ -484,15 +581,15 @@ public struct LogAnonymizer: Sendable {
         // MARK: key=value
 
         /// A sensitive `key=…` with the '=' at `i`: replaces the value, returns where the scan goes on.
-        mutating func keyValue(at i: Int, into out: inout [UInt8]) -> Int? {
+        mutating func keyValue(at i: Int) -> Int? {
             var keyStart = i
             while keyStart > copied, i - keyStart < 32, isClass(keyStart - 1, LogAnonymizer.keyByte) { keyStart -= 1 }
             guard keyStart < i, let kind = keys.kind(p, keyStart, i) else { return nil }
-            return value(at: i + 1, kind: kind, into: &out)
+            return value(at: i + 1, kind: kind)
         }
 
         /// The value of a sensitive key starting at `start`, in whichever form it is written.
-        mutating func value(at start: Int, kind: Pseudonymizer.Kind, into out: inout [UInt8]) -> Int? {
+        mutating func value(at start: Int, kind: Pseudonymizer.Kind) -> Int? {
             guard start < n else { return nil }
             let first = p[start]
             if first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") {
@@ -504,7 +601,7 @@ public struct LogAnonymizer: Sendable {
                 }
                 end = min(end, n)
                 guard end > start + 1 else { return nil }
-                replaceValue(start + 1, end, kind, into: &out)
+                replaceValue(start + 1, end, kind)
                 return end
             }
             if first == UInt8(ascii: "[") {
@@ -512,7 +609,7 @@ public struct LogAnonymizer: Sendable {
                 var end = start + 1
                 while end < n, p[end] != UInt8(ascii: "]"), p[end] != 0x0A { end += 1 }
                 guard end > start + 1 else { return nil }
-                replaceValue(start + 1, end, kind, into: &out)
+                replaceValue(start + 1, end, kind)
                 return end
             }
             var end = start
@@ -534,7 +631,7 @@ public struct LogAnonymizer: Sendable {
             // Trailing spaces belong to the line, not the name.
             while end > start, p[end - 1] == 0x20 || p[end - 1] == 0x09 { end -= 1 }
             guard end > start else { return nil }
-            replaceValue(start, end, kind, into: &out)
+            replaceValue(start, end, kind)
             return end
         }
 
@@ -551,7 +648,7 @@ public struct LogAnonymizer: Sendable {
         /// `scheme://host[:port][/path…]` with the scheme's colon at `i`. Address hosts are replaced; the
         /// path's first segment is a room only on the site's own hosts or in a Referer; the rest of the
         /// URL is left to the other rules (a query's `room=`, an address in a path).
-        mutating func url(schemeColon i: Int, into out: inout [UInt8]) -> Int? {
+        mutating func url(schemeColon i: Int) -> Int? {
             var schemeStart = i
             while schemeStart > copied, isClass(schemeStart - 1, LogAnonymizer.word), p[schemeStart - 1] != UInt8(ascii: "_") { schemeStart -= 1 }
             guard schemeStart < i else { return nil }
@@ -566,7 +663,7 @@ public struct LogAnonymizer: Sendable {
                 let text = String(decoding: UnsafeBufferPointer(start: p + index + 1, count: close - index - 1), as: UTF8.self)
                 let percent = text.firstIndex(of: "%").map { String(text[..<$0]) } ?? text
                 if let address = IPAddress(percent), address.family == .v6, !address.isLoopback, !address.bytes.allSatisfy({ $0 == 0 }) {
-                    replace(index + 1, close, .ip6, into: &out)
+                    replace(index + 1, close, .ip6)
                 }
                 hostEnd = close + 1
                 index = hostEnd
@@ -575,7 +672,7 @@ public struct LogAnonymizer: Sendable {
                 hostEnd = index
                 guard hostEnd > hostStart else { return nil }
                 if isDigit(hostStart), let end = ipv4(at: hostStart), end == hostEnd {
-                    if !isLoopbackOrUnspecified(hostStart, hostEnd) { replace(hostStart, hostEnd, .ip4, into: &out) }
+                    if !isLoopbackOrUnspecified(hostStart, hostEnd) { replace(hostStart, hostEnd, .ip4) }
                 }
             }
             // :port
@@ -586,7 +683,7 @@ public struct LogAnonymizer: Sendable {
             }
             guard byte(index) == UInt8(ascii: "/") else { return index }
             if isSiteHost(hostStart, hostEnd) || isReferer(schemeStart) {
-                return pathSegments(from: index, into: &out)
+                return pathSegments(from: index)
             }
             return index
         }
@@ -599,8 +696,7 @@ public struct LogAnonymizer: Sendable {
         /// nginx's error log `referrer: "URL`.
         func isReferer(_ start: Int) -> Bool {
             guard byte(start - 1) == UInt8(ascii: "\"") else { return false }
-            if start - 1 >= LogAnonymizer.referrerLabel.count,
-                equals(start - LogAnonymizer.referrerLabel.count, start, LogAnonymizer.referrerLabel)
+            if start - 1 >= referrerLabel.count, equals(start - referrerLabel.count, start, referrerLabel)
             {
                 return true
             }
@@ -621,12 +717,12 @@ public struct LogAnonymizer: Sendable {
         }
 
         /// The path of an HTTP request line (`"GET /room HTTP/1.1"`), with '/' at `i`.
-        mutating func requestPath(at i: Int, into out: inout [UInt8]) -> Int? {
+        mutating func requestPath(at i: Int) -> Int? {
             guard i >= 2, p[i - 1] == UInt8(ascii: " ") else { return nil }
             var methodStart = i - 1
             while methodStart > 0, p[methodStart - 1] >= UInt8(ascii: "A"), p[methodStart - 1] <= UInt8(ascii: "Z") { methodStart -= 1 }
-            guard LogAnonymizer.httpMethods.contains(where: { equals(methodStart, i - 1, $0) }) else { return nil }
-            return pathSegments(from: i, into: &out)
+            guard httpMethods.contains(where: { equals(methodStart, i - 1, $0) }) else { return nil }
+            return pathSegments(from: i)
         }
 
         /// The end of the path segment starting at `start`.
@@ -647,11 +743,11 @@ public struct LogAnonymizer: Sendable {
         /// From a path's first '/': the first segment when it is a room, the conference and endpoint of
         /// `/colibri-ws/…`. Returns the end of what it handled; the rest of the path and the query are
         /// scanned by the other rules.
-        mutating func pathSegments(from slash: Int, into out: inout [UInt8]) -> Int {
+        mutating func pathSegments(from slash: Int) -> Int {
             let firstStart = slash + 1
             let firstEnd = segmentEnd(firstStart)
             let length = firstEnd - firstStart
-            if equals(firstStart, firstEnd, LogAnonymizer.colibriWS) {
+            if equals(firstStart, firstEnd, colibriWS) {
                 // /colibri-ws/<bridge>/<conference>/<endpoint>: the bridge is left to the other rules.
                 guard byte(firstEnd) == UInt8(ascii: "/") else { return firstEnd }
                 let bridgeEnd = segmentEnd(firstEnd + 1)
@@ -660,19 +756,19 @@ public struct LogAnonymizer: Sendable {
                 // The bridge segment is not personal, but an address in it is: scanned for one first.
                 var cursor = firstEnd + 1
                 while cursor < bridgeEnd {
-                    cursor = isDigit(cursor) && !isDigit(cursor - 1) ? digits(at: cursor, into: &out) : cursor + 1
+                    cursor = isDigit(cursor) && !isDigit(cursor - 1) ? digits(at: cursor) : cursor + 1
                 }
-                replace(bridgeEnd + 1, conferenceEnd, .id, into: &out)
+                replace(bridgeEnd + 1, conferenceEnd, .id)
                 if byte(conferenceEnd) == UInt8(ascii: "/") {
                     let endpointEnd = segmentEnd(conferenceEnd + 1)
-                    replace(conferenceEnd + 1, endpointEnd, .id, into: &out)
+                    replace(conferenceEnd + 1, endpointEnd, .id)
                     return max(endpointEnd, conferenceEnd + 1)
                 }
                 return max(conferenceEnd, bridgeEnd + 1)
             }
-            let isStatic = length < LogAnonymizer.staticByLength.count && LogAnonymizer.staticByLength[length].contains { equals(firstStart, firstEnd, $0) }
+            let isStatic = length < staticByLength.count && staticByLength[length].contains { equals(firstStart, firstEnd, $0) }
             if length > 0, !isStatic, !(firstStart..<firstEnd).contains(where: { p[$0] == UInt8(ascii: ".") }) {
-                replace(firstStart, firstEnd, .room, into: &out)
+                replace(firstStart, firstEnd, .room)
                 return firstEnd
             }
             return firstStart

@@ -23,9 +23,8 @@ public enum LogStream {
         blockSize: Int = LogStream.blockSize
     ) throws(Failure) {
         var buffer = [UInt8](repeating: 0, count: blockSize)
+        // The unconsumed tail of a block moves to the front with memmove, not byte by byte.
         var pending = 0
-        var out: [UInt8] = []
-        out.reserveCapacity(blockSize + blockSize / 4)
         while true {
             if pending == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
             let count = buffer.withUnsafeMutableBytes { raw in
@@ -53,13 +52,15 @@ public enum LogStream {
                     continue
                 }
             }
-            out.removeAll(keepingCapacity: true)
-            buffer.withUnsafeBufferPointer { anonymizer.anonymize(UnsafeBufferPointer(rebasing: $0[0..<cut]), into: &out) }
-            try write(out, to: output, name: name)
+            try buffer.withUnsafeBufferPointer { (block) throws(Failure) in
+                try anonymizer.anonymize(UnsafeBufferPointer(rebasing: block[0..<cut])) { (result) throws(Failure) in
+                    try write(result, to: output, name: name)
+                }
+            }
             let rest = filled - cut
             if rest > 0 {
                 buffer.withUnsafeMutableBufferPointer { pointer in
-                    for index in 0..<rest { pointer[index] = pointer[cut + index] }
+                    pointer.baseAddress!.update(from: pointer.baseAddress! + cut, count: rest)
                 }
             }
             pending = rest
@@ -67,10 +68,16 @@ public enum LogStream {
         }
     }
 
-    static func write(_ bytes: [UInt8], to fd: Int32, name: String) throws(Failure) {
+    static func write(_ bytes: UnsafeBufferPointer<UInt8>, to fd: Int32, name: String) throws(Failure) {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { raw in Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset) }
+            #if canImport(Glibc)
+            let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            #elseif canImport(Musl)
+            let written = Musl.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            #else
+            let written = Darwin.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            #endif
             if written < 0 {
                 if errno == EINTR { continue }
                 throw Failure(description: "cannot write the output of \(name): \(String(cString: strerror(errno)))")

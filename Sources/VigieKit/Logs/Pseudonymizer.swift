@@ -77,6 +77,52 @@ public struct Pseudonymizer: Sendable {
         return hex
     }
 
+    /// The longest pseudonym ``write(_:_:count:to:)`` writes: `ip6:` and a /48 prefix (45 characters at
+    /// most), `:` and eight hex digits.
+    public static let longestPseudonym = 64
+
+    /// Labels at a fixed address for the hot path: `label-` of each kind, eight bytes apart.
+    nonisolated(unsafe) static let labelTable: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: Kind.allCases.count * 8)
+        table.initialize(repeating: 0, count: Kind.allCases.count * 8)
+        for kind in Kind.allCases {
+            for (offset, byte) in (kind.label + [UInt8(ascii: "-")]).enumerated() { table[Int(kind.rawValue) * 8 + offset] = byte }
+        }
+        return UnsafePointer(table)
+    }()
+    nonisolated(unsafe) static let hexTable: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 16)
+        for (index, byte) in hexDigits.enumerated() { table[index] = byte }
+        return UnsafePointer(table)
+    }()
+
+    /// Writes the pseudonym of the `count` bytes at `value` at `out` (room for ``longestPseudonym`` bytes)
+    /// and returns its length.
+    @inline(__always)
+    public func write(_ kind: Kind, _ value: UnsafePointer<UInt8>, count: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        if keepNetworkPrefix, kind == .ip4 || kind == .ip6 {
+            var bytes: [UInt8] = []
+            append(kind, value, count: count, to: &bytes)
+            out.update(from: bytes, count: min(bytes.count, Self.longestPseudonym))
+            return min(bytes.count, Self.longestPseudonym)
+        }
+        let label = Self.labelTable + Int(kind.rawValue) * 8
+        var length = 0
+        while label[length] != 0 {
+            out[length] = label[length]
+            length += 1
+        }
+        let hash: UInt64
+        if kind == .room {
+            hash = Self.withNormalisedRoom(value, count: count) { keys[Int(Kind.room.rawValue)].hash($0, count: $1) }
+        } else {
+            hash = keys[Int(kind.rawValue)].hash(value, count: count)
+        }
+        let hex = Self.hexTable
+        for index in 0..<8 { out[length + index] = hex[Int((hash >> UInt64(60 - 4 * index)) & 0xF)] }
+        return length + 8
+    }
+
     /// Appends the pseudonym of the `count` bytes at `value` to `out`.
     public func append(_ kind: Kind, _ value: UnsafePointer<UInt8>, count: Int, to out: inout [UInt8]) {
         out.append(contentsOf: Self.labels[Int(kind.rawValue)])

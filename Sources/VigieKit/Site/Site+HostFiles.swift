@@ -21,8 +21,11 @@ public struct HostFiles: OptionSet, Sendable {
 
     /// The `ca` files of http and https checks.
     public static let caFiles = HostFiles(rawValue: 1)
-    /// The webhook token and the PostgreSQL password (file, or `VIGIE_DATABASE_PASSWORD`).
-    public static let secrets = HostFiles(rawValue: 2)
+    /// The webhook token.
+    public static let webhookToken = HostFiles(rawValue: 2)
+    /// The PostgreSQL password (its file, or `VIGIE_DATABASE_PASSWORD`).
+    public static let databasePassword = HostFiles(rawValue: 4)
+    public static let secrets: HostFiles = [.webhookToken, .databasePassword]
     public static let all: HostFiles = [.caFiles, .secrets]
 }
 
@@ -109,8 +112,7 @@ extension Site {
                 throw error(at: ca, failure)
             }
         }
-        guard files.contains(.secrets) else { return site }
-        if var webhook = site.webhook {
+        if files.contains(.webhookToken), var webhook = site.webhook {
             let token = try secret(webhook.tokenFile, what: "webhook token", reader: reader)
             guard token.count >= WebhookSettings.minimumTokenLength else {
                 throw error(at: webhook.tokenFile, "the webhook token in \(webhook.tokenFile.local) is shorter than \(WebhookSettings.minimumTokenLength) characters")
@@ -118,7 +120,7 @@ extension Site {
             webhook.token = token
             site.webhook = webhook
         }
-        if var database = site.incidents.database {
+        if files.contains(.databasePassword), var database = site.incidents.database {
             if let passwordFile = site.incidents.passwordFile {
                 database.password = try secret(passwordFile, what: "database password", reader: reader)
             } else if let password = reader.environment["VIGIE_DATABASE_PASSWORD"], !password.isEmpty {
