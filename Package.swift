@@ -6,10 +6,13 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
-// `VIGIE_FUZZ=1 swift build --scratch-path .build-fuzz` (Scripts/fuzz.sh) adds a libFuzzer target per
-// parser that faces untrusted input, and instruments the library for coverage. The flags go on those
-// targets only: the template-embedding plugin's tool must not get libFuzzer's `main`.
-let fuzzing = Context.environment["VIGIE_FUZZ"] != nil
+// `Scripts/fuzz.sh` builds (into .build-fuzz) a libFuzzer target per parser that faces untrusted
+// input, with the library instrumented for coverage and AddressSanitizer. It sets VIGIE_FUZZ to the
+// path of the toolchain's libFuzzer without `main` (libclang_rt.fuzzer_no_main): SwiftPM links an
+// executable's entry point as `<target>_main`, which hands over to libFuzzer's driver. The flags go
+// on those targets only: the template-embedding plugin's tool gets neither libFuzzer nor its `main`.
+let fuzzRuntime = Context.environment["VIGIE_FUZZ"]
+let fuzzing = fuzzRuntime != nil
 let fuzzTargets = ["FuzzSTUN", "FuzzXMPP", "FuzzPrometheusText", "FuzzJitsiJSON", "FuzzWebhook", "FuzzURL", "FuzzSiteFile", "FuzzLogAnonymizer"]
 let fuzzerFlags = ["-sanitize=fuzzer,address"]
 let librarySettings: [SwiftSetting] = swiftSettings + (fuzzing ? [.unsafeFlags(fuzzerFlags)] : [])
@@ -113,7 +116,7 @@ if fuzzing {
             dependencies: ["VigieKit"],
             path: "Fuzz/\(name)",
             swiftSettings: swiftSettings + [.unsafeFlags(fuzzerFlags + ["-parse-as-library"])],
-            linkerSettings: [.unsafeFlags(fuzzerFlags)]
+            linkerSettings: [.unsafeFlags(["-sanitize=address", fuzzRuntime ?? ""])]
         )
     }
 }

@@ -19,10 +19,18 @@ TARGETS=("$@")
 SCRATCH=.build-fuzz
 FIXTURES=../shared/fixtures
 
+# libFuzzer without its `main`, from the toolchain that builds (its clang runtime directory).
+toolchain=$(dirname "$(dirname "$(readlink -f "$(command -v swiftc)")")")
+runtime=$(find "$toolchain/lib" -name 'libclang_rt.fuzzer_no_main-x86_64.a' 2>/dev/null | head -n 1)
+[ -n "$runtime" ] || { echo "fuzz: no libclang_rt.fuzzer_no_main in $toolchain/lib" >&2; exit 2; }
+export VIGIE_FUZZ=$runtime
+# A failed invariant is reported by libFuzzer; Swift's own backtracer would only add noise under ASan.
+export SWIFT_BACKTRACE=enable=no
+
 for target in "${TARGETS[@]}"; do
-    VIGIE_FUZZ=1 swift build --scratch-path "$SCRATCH" --product "$target" >&2
+    swift build --scratch-path "$SCRATCH" --product "$target" >&2
 done
-BIN=$(VIGIE_FUZZ=1 swift build --scratch-path "$SCRATCH" --show-bin-path)
+BIN=$(swift build --scratch-path "$SCRATCH" --show-bin-path)
 
 fixtures_for() {  # the recorded payloads that are inputs of a target
     [ -d "$FIXTURES" ] || return 0

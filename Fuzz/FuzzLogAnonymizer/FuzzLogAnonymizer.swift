@@ -2,7 +2,6 @@
 
 /// Any bytes as a log: the pseudonymiser keeps every line (as many line feeds out as in) and leaves no
 /// IPv4 address literal outside loopback, whatever it is glued to; cut in two, it gives the same output.
-@_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzLogAnonymizer(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let input = UnsafeBufferPointer(start: data, count: count)
     var anonymizer = LogAnonymizer(pseudonymizer: Pseudonymizer(key: Array(repeating: 7, count: 32)), siteHosts: ["meet.example.org"])

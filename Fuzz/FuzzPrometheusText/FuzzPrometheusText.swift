@@ -1,7 +1,6 @@
 @testable import VigieKit
 
 /// A scraped exposition (Prometheus text, OpenMetrics): parsing and the Jitsi extractors never trap.
-@_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPrometheusText(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: count))
     let scrape = PrometheusTextParser.parse(bytes)

@@ -2,7 +2,6 @@
 
 /// URLs and endpoints from a site file or a Location header: parsing never traps, and what parses
 /// prints back to something that parses to the same.
-@_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzURL(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: count), as: UTF8.self)
     if case .success(let url) = HTTPURL.parse(text) {

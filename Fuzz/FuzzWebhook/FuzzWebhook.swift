@@ -1,7 +1,6 @@
 @testable import VigieKit
 
 /// An Alertmanager webhook body: decoding never traps, and what it accepts has bounded labels.
-@_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzWebhook(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: count))
     if let payload = try? AlertmanagerPayload.decode(bytes) {

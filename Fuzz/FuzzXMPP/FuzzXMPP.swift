@@ -1,7 +1,6 @@
 @testable import VigieKit
 
 /// A server's XMPP stream, fed in two pieces: the reader never traps, whatever the cut.
-@_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzXMPP(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: count))
     let cut = bytes.isEmpty ? 0 : Int(bytes[0]) % (bytes.count + 1)

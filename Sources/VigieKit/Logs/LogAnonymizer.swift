@@ -286,12 +286,23 @@ public struct LogAnonymizer: Sendable {
             }
         }
 
-        /// `room@muc.domain[/nick]` between `start` and `end`, with the '@' at `at`.
+        /// `room@muc.domain[/nick]` between `start` and `end`, with the '@' at `at`. The MUC domain stays,
+        /// but an address glued into it does not.
         mutating func replaceMUC(_ start: Int, _ at: Int, _ end: Int) {
             replace(start, at, .room)
             var slash = at + 1
             while slash < end, p[slash] != UInt8(ascii: "/") { slash += 1 }
+            scanForAddresses(at + 1, slash)
             if slash + 1 < end { replace(slash + 1, end, .user) }
+        }
+
+        /// Replaces the IPv4 addresses in `start..<end`, text the other rules would skip (a host, a MUC
+        /// domain, a bridge's path segment).
+        mutating func scanForAddresses(_ start: Int, _ end: Int) {
+            var cursor = max(start, copied)
+            while cursor < end {
+                cursor = isDigit(cursor) && !isDigit(cursor - 1) ? digits(at: cursor) : cursor + 1
+            }
         }
 
         mutating func run() {
@@ -410,13 +421,11 @@ public struct LogAnonymizer: Sendable {
             var run = i + 1
             var colons = 1
             var doubleColon = byte(i + 1) == UInt8(ascii: ":") || byte(i - 1) == UInt8(ascii: ":")
-            var lastColon = i
             while run < n, run - i < 40 {
                 let byte = p[run]
                 if byte == UInt8(ascii: ":") {
                     colons += 1
                     if p[run - 1] == UInt8(ascii: ":") { doubleColon = true }
-                    lastColon = run
                 } else if table[Int(byte)] & LogAnonymizer.hex == 0, byte != UInt8(ascii: ".") {
                     break
                 }
@@ -430,21 +439,21 @@ public struct LogAnonymizer: Sendable {
                 }
                 back -= 1
             }
-            guard doubleColon || colons >= 6 else { return lastColon + 1 }
+            // Not an address: the scan goes on just after this colon, so that digits further in the run
+            // (`09:00.0.111.149:15`) still reach the IPv4 rule.
+            guard doubleColon || colons >= 6 else { return i + 1 }
             switch ipv6(around: i) {
             case .address(let start, let end):
                 replace(start, end, .ip6)
                 return end
-            case .none(let runEnd):
-                // The other colons of the same run (`10:05:33`) cannot start an address: skip them.
-                return runEnd
+            case .none:
+                return i + 1
             }
         }
 
         enum IPv6Match {
             case address(Int, Int)
-            /// No address; the run of hex digits, colons and dots ends here.
-            case none(runEnd: Int)
+            case none
         }
 
         /// An IPv6 literal containing the colon at `i`: the run of hex digits, colons and dots around it.
@@ -455,11 +464,7 @@ public struct LogAnonymizer: Sendable {
             }
             var end = i + 1
             while end < n, isClass(end, LogAnonymizer.hex) || p[end] == UInt8(ascii: ":") || p[end] == UInt8(ascii: ".") { end += 1 }
-            // The run may end in a digit run the scan must still see (`10:05:33` then ` +0100`): resume after
-            // the last colon, so that digits after it still reach the IPv4 rule.
-            var lastColon = i
-            for index in i..<end where p[index] == UInt8(ascii: ":") { lastColon = index }
-            let miss = IPv6Match.none(runEnd: lastColon + 1)
+            let miss = IPv6Match.none
             guard end - start >= 3 else { return miss }
             var colons = 0
             var doubleColon = false
@@ -681,11 +686,13 @@ public struct LogAnonymizer: Sendable {
                 while isDigit(portEnd) { portEnd += 1 }
                 index = portEnd
             }
-            guard byte(index) == UInt8(ascii: "/") else { return index }
-            if isSiteHost(hostStart, hostEnd) || isReferer(schemeStart) {
+            if byte(index) == UInt8(ascii: "/"), isSiteHost(hostStart, hostEnd) || isReferer(schemeStart) {
+                // The host is skipped for the path's sake: an address glued in it is found first.
+                if copied <= hostStart { scanForAddresses(hostStart, hostEnd) }
                 return pathSegments(from: index)
             }
-            return index
+            // A host that is not an address literal is scanned like any text (`203.0.113.22ly` holds one).
+            return copied > hostStart ? index : hostStart
         }
 
         func isSiteHost(_ start: Int, _ end: Int) -> Bool {
@@ -754,10 +761,7 @@ public struct LogAnonymizer: Sendable {
                 guard byte(bridgeEnd) == UInt8(ascii: "/") else { return firstEnd + 1 }
                 let conferenceEnd = segmentEnd(bridgeEnd + 1)
                 // The bridge segment is not personal, but an address in it is: scanned for one first.
-                var cursor = firstEnd + 1
-                while cursor < bridgeEnd {
-                    cursor = isDigit(cursor) && !isDigit(cursor - 1) ? digits(at: cursor) : cursor + 1
-                }
+                scanForAddresses(firstEnd + 1, bridgeEnd)
                 replace(bridgeEnd + 1, conferenceEnd, .id)
                 if byte(conferenceEnd) == UInt8(ascii: "/") {
                     let endpointEnd = segmentEnd(conferenceEnd + 1)

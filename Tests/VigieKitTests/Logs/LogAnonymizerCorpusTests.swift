@@ -75,6 +75,9 @@ import Testing
                 forms += [
                     "CANARY host_\(v)", "CANARY x\(v)", "CANARY \(v):52000", "CANARY candidate:1 1 udp 2130706431 \(v) 10000 typ host",
                     "CANARY https://\(host)/room", "CANARY http://\(host):8080/x", "GET /x?ip=\(v) CANARY",
+                    // Found by the fuzzer: a URL host with letters glued to the address.
+                    "CANARY http://\(v)ly/x", "\"GET / HTTP/1.1\" 200 5 \"https://x\(v)y/Room\" CANARY",
+                    "CANARY conf_name=abc@conference.meet.3d\(v) x", "CANARY 09:\(v):15.5",
                 ]
             }
             if value.kind == .ip6 {
