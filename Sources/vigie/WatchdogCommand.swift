@@ -14,6 +14,8 @@ struct WatchdogCommand: AsyncParsableCommand {
         @OptionGroup var register: RegisterOptions
         @Argument(help: "The service name in the site file.") var service: String
 
+        func validate() throws { try WatchdogCommand.validateName(service) }
+
         func run() async throws {
             try await WatchdogCommand.set(service, held: true, register)
             writeStandardOutput("watchdog holds \(service): no restarts until `vigie watchdog release \(service)`\n")
@@ -24,6 +26,8 @@ struct WatchdogCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Let the watchdog restart this service again.")
         @OptionGroup var register: RegisterOptions
         @Argument(help: "The service name in the site file.") var service: String
+
+        func validate() throws { try WatchdogCommand.validateName(service) }
 
         func run() async throws {
             try await WatchdogCommand.set(service, held: false, register)
@@ -37,7 +41,15 @@ struct WatchdogCommand: AsyncParsableCommand {
 
         func run() async throws {
             let holds = try await register.withStore { try await $0.holds() }
-            writeStandardOutput(holds.isEmpty ? "no service on hold\n" : holds.sorted().map { "\($0): on hold\n" }.joined())
+            // A shared register may hold names written by older versions: shown, not obeyed.
+            writeStandardOutput(holds.isEmpty ? "no service on hold\n" : holds.sorted().map { "\(PrintableText.escaped($0)): on hold\n" }.joined())
+        }
+    }
+
+    /// A service name as the site file writes them (nothing else can be a service of the site).
+    static func validateName(_ service: String) throws {
+        guard SiteLoader.isValidServiceName(service) else {
+            throw ValidationError("\"\(PrintableText.escaped(service))\" is not a service name (lower-case letters, digits, '-' and '_')")
         }
     }
 

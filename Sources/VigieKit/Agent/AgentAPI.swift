@@ -50,7 +50,9 @@ public enum AgentAPI {
         readOnly(router, "/api/v1/status") { request, _ -> Response in
             var limit = defaultIncidentLimit
             if let text = request.uri.queryParameters["incidents_limit"] {
-                guard let value = Int(String(text)), (0...maximumIncidentLimit).contains(value) else {
+                guard text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), text.utf8.count <= 5, let value = Int(String(text)),
+                    (0...maximumIncidentLimit).contains(value)
+                else {
                     return AgentAPI.text(.badRequest, "incidents_limit must be a whole number from 0 to \(maximumIncidentLimit)\n")
                 }
                 limit = value

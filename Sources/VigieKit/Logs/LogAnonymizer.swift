@@ -40,7 +40,9 @@ public struct LogAnonymizer: Sendable {
         ("room_jid", .room), ("roomjid", .room),
         ("stats_id", .user), ("statsid", .user), ("displayname", .user), ("display_name", .user), ("nick", .user),
         ("nickname", .user), ("name", .user), ("user", .user), ("username", .user), ("user_name", .user),
-        ("fullname", .user), ("full_name", .user), ("email", .email), ("mail", .email),
+        ("fullname", .user), ("full_name", .user), ("stats-id", .user), ("display-name", .user),
+        ("participantname", .user), ("participant_name", .user), ("userdisplayname", .user), ("user_display_name", .user),
+        ("callername", .user), ("caller_name", .user), ("email", .email), ("mail", .email),
         ("ufrag", .ice), ("local_ufrag", .ice), ("remote_ufrag", .ice), ("pwd", .ice), ("password", .ice),
         ("token", .token), ("jwt", .token), ("access_token", .token), ("auth", .token), ("authorization", .token),
         ("id", .id), ("gid", .id), ("meeting_id", .id), ("meetingid", .id), ("confid", .id), ("conf_id", .id),
@@ -133,8 +135,17 @@ public struct LogAnonymizer: Sendable {
     static let mucPrefixes: [[UInt8]] = ["conference.", "internal-muc.", "muc.", "lobby.", "breakout.", "internal.auth.", "visitors."]
         .map { Array($0.utf8) }
 
-    static let httpMethods: [[UInt8]] = ["GET", "POST", "PUT", "HEAD", "DELETE", "OPTIONS", "PATCH", "CONNECT"].map { Array($0.utf8) }
+    static let httpMethods: [[UInt8]] = [
+        "GET", "POST", "PUT", "HEAD", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE", "PROPFIND", "PROPPATCH", "MKCOL",
+        "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH", "REPORT",
+    ].map { Array($0.utf8) }
+    /// File extensions of Jitsi Meet's own resources: a first path segment with one is a file, not a room.
+    static let staticExtensions: [[UInt8]] = [
+        "js", "mjs", "css", "html", "htm", "ico", "png", "svg", "jpg", "jpeg", "gif", "webp", "json", "txt", "xml", "woff",
+        "woff2", "ttf", "eot", "otf", "map", "wasm", "mp3", "wav", "ogg", "opus", "webmanifest", "pdf", "gz", "br",
+    ].map { Array($0.utf8) }
     static let colibriWS = Array("colibri-ws".utf8)
+    static let authorizationSchemes: [[UInt8]] = ["Bearer", "Basic", "Token", "JWT"].map { Array($0.utf8) }
     static let referrerLabel = Array("referrer: \"".utf8)
 
     // Byte classes, looked up in one table.
@@ -159,7 +170,9 @@ public struct LogAnonymizer: Sendable {
         add("._-".utf8, word | host)
         add("_".utf8, keyByte)
         add("+%".utf8, word)
-        add("@=:-/".utf8, stop)
+        add("@=:-/<".utf8, stop)
+        // UTF-8 bytes of non-ASCII letters: part of names and internationalised addresses (`josé@example.fr`).
+        add(0x80...0xFF, word | host)
         return UnsafePointer(table)
     }()
 
@@ -288,12 +301,17 @@ public struct LogAnonymizer: Sendable {
 
         /// `room@muc.domain[/nick]` between `start` and `end`, with the '@' at `at`. The MUC domain stays,
         /// but an address glued into it does not.
-        mutating func replaceMUC(_ start: Int, _ at: Int, _ end: Int) {
+        @discardableResult
+        mutating func replaceMUC(_ start: Int, _ at: Int, _ end: Int, extendingNick: Bool = false) -> Int {
             replace(start, at, .room)
             var slash = at + 1
             while slash < end, p[slash] != UInt8(ascii: "/") { slash += 1 }
             scanForAddresses(at + 1, slash)
-            if slash + 1 < end { replace(slash + 1, end, .user) }
+            // A nick may have spaces (`…/Jean Dupont`): in running text it runs on like a name.
+            guard slash + 1 < end else { return end }
+            let nickEnd = extendingNick ? max(end, valueEnd(from: slash + 1, multiWord: true)) : end
+            replace(slash + 1, nickEnd, .user)
+            return nickEnd
         }
 
         /// Replaces the IPv4 addresses in `start..<end`, text the other rules would skip (a host, a MUC
@@ -329,11 +347,11 @@ public struct LogAnonymizer: Sendable {
                 case UInt8(ascii: "@"):
                     if let (start, end, kind) = address(at: i) {
                         if kind == .room {
-                            replaceMUC(start, i, end)
+                            i = replaceMUC(start, i, end, extendingNick: true)
                         } else {
                             replace(start, end, kind)
+                            i = end
                         }
-                        i = end
                         continue
                     }
                 case UInt8(ascii: "="):
@@ -353,7 +371,20 @@ public struct LogAnonymizer: Sendable {
                         continue
                     }
                 case UInt8(ascii: "/"):
-                    if i >= 4, p[i - 1] == 0x20, let end = requestPath(at: i) {
+                    if i >= 4, p[i - 1] == 0x20 || p[i - 1] == 0x09, let end = requestPath(at: i) {
+                        i = end
+                        continue
+                    }
+                    if let end = schemelessSitePath(at: i) {
+                        i = end
+                        continue
+                    }
+                    if isColibriPath(i + 1) {
+                        i = pathSegments(from: i)
+                        continue
+                    }
+                case UInt8(ascii: "<"):
+                    if let end = element(at: i) {
                         i = end
                         continue
                     }
@@ -405,18 +436,36 @@ public struct LogAnonymizer: Sendable {
                     i += 1
                 }
             }
-            // Not a fifth dotted part (`1.2.3.4.5` is a version, not an address) nor a longer number.
-            if isDigit(i) || (byte(i) == UInt8(ascii: ".") && isDigit(i + 1)) { return nil }
+            // Not a fifth dotted part (`1.2.3.4.5` is a version, not an address) nor a longer number — unless
+            // the fifth part is a port of two to five digits (tcpdump writes `203.0.113.5.51234`).
+            if isDigit(i) { return nil }
+            if byte(i) == UInt8(ascii: "."), isDigit(i + 1) {
+                var end = i + 1
+                while isDigit(end) { end += 1 }
+                guard (2...5).contains(end - i - 1), byte(end) != UInt8(ascii: ".") else { return nil }
+            }
             return i
         }
 
         // MARK: ':' — IPv6, URLs, JSON keys
 
         mutating func colon(at i: Int) -> Int? {
-            if byte(i + 1) == UInt8(ascii: "/"), byte(i + 2) == UInt8(ascii: "/"), let end = url(schemeColon: i) {
+            if byte(i + 1) == UInt8(ascii: "/"), byte(i + 2) == UInt8(ascii: "/"), let end = url(schemeColon: i, escaped: false) {
+                return end
+            }
+            // A URL inside a JSON string: `https:\/\/host\/path`.
+            if byte(i + 1) == UInt8(ascii: "\\"), byte(i + 2) == UInt8(ascii: "/"), byte(i + 3) == UInt8(ascii: "\\"),
+                byte(i + 4) == UInt8(ascii: "/"), let end = url(schemeColon: i, escaped: true)
+            {
                 return end
             }
             if let end = jsonKey(colon: i) { return end }
+            // `key: value` (a header, `nick: Jean Dupont`) and `key:value` (`room:teamweekly`).
+            if isClass(i - 1, LogAnonymizer.keyByte), byte(i + 1) != UInt8(ascii: "/"), byte(i + 1) != UInt8(ascii: ":"),
+                let end = keyValue(at: i, separatedBy: 1)
+            {
+                return end
+            }
             // Cheap rejection first: an IPv6 address has "::" or six colons in its run of hex, ':' and '.'.
             var run = i + 1
             var colons = 1
@@ -457,63 +506,103 @@ public struct LogAnonymizer: Sendable {
         }
 
         /// An IPv6 literal containing the colon at `i`: the run of hex digits, colons and dots around it.
+        /// An IPv6 literal containing the colon at `i`. Bounded work whatever the line: the run of hex digits,
+        /// colons and dots is looked at 45 bytes (the longest textual address) on either side of the colon,
+        /// and only a few candidates are parsed — from each start in the hex run before the first colon (an
+        /// address glued after hex letters, `cafebabe2001:db8::5`), to the run's end or that end without
+        /// its trailing ':' and '.'.
         func ipv6(around i: Int) -> IPv6Match {
             var start = i
-            while start > copied, isClass(start - 1, LogAnonymizer.hex) || byte(start - 1) == UInt8(ascii: ":") || byte(start - 1) == UInt8(ascii: ".") {
-                start -= 1
-            }
+            while start > copied, i - start < 45, isRunByte(start - 1) { start -= 1 }
             var end = i + 1
-            while end < n, isClass(end, LogAnonymizer.hex) || p[end] == UInt8(ascii: ":") || p[end] == UInt8(ascii: ".") { end += 1 }
-            let miss = IPv6Match.none
-            guard end - start >= 3 else { return miss }
+            while end < n, end - i < 45, isRunByte(end) { end += 1 }
+            guard end - start >= 3 else { return .none }
             var colons = 0
             var doubleColon = false
+            var firstColon = -1
             for index in start..<end where p[index] == UInt8(ascii: ":") {
                 colons += 1
+                if firstColon < 0 { firstColon = index }
                 if index + 1 < end, p[index + 1] == UInt8(ascii: ":") { doubleColon = true }
             }
             // An IPv6 literal has "::" or at least six colons: times (12:30:05) and MACs never reach inet_pton.
-            guard colons >= 2, doubleColon || colons >= 6 else { return miss }
+            guard colons >= 2, doubleColon || colons >= 6 else { return .none }
+            var trimmed = end
+            while trimmed > start, p[trimmed - 1] == UInt8(ascii: ":") || p[trimmed - 1] == UInt8(ascii: ".") { trimmed -= 1 }
+            // `2001:db8::9.443`: an address, then a dotted port.
+            var beforePort = trimmed
+            while beforePort > start, isDigit(beforePort - 1) { beforePort -= 1 }
+            if beforePort < trimmed, byte(beforePort - 1) == UInt8(ascii: "."), !(start..<beforePort - 1).contains(where: { p[$0] == UInt8(ascii: ".") }) {
+                beforePort -= 1
+            } else {
+                beforePort = trimmed
+            }
+            let ends = Array(Set([end, trimmed, beforePort])).sorted(by: >)
             // Glued to a word (`host_2001:db8::5`), the address must still have a group before "::": so that
             // `Foo::bar` (a C++ or Kotlin scope) is not read as "::ba".
-            let glued = isClass(start - 1, LogAnonymizer.word)
-            // Try the longest run first, from up to four later starts (hex letters of a word before the address).
-            var first = start
-            while first <= min(start + 4, i) {
-                if let (found, foundEnd) = ipv6Candidate(first, end, glued: glued || first > start) { return .address(found, foundEnd) }
-                first += 1
+            let wordBefore = isClass(start - 1, LogAnonymizer.word)
+            // Starts: each position of the hex run before the first colon, and just after the first two colons
+            // (`key:2001:db8::a`).
+            var starts = Array(start...firstColon)
+            var colon = firstColon
+            for _ in 0..<2 {
+                if colon + 1 < end, isClass(colon + 1, LogAnonymizer.hex) { starts.append(colon + 1) }
+                colon += 1
+                while colon < end, p[colon] != UInt8(ascii: ":") { colon += 1 }
+                guard colon < end else { break }
             }
-            return miss
+            for first in starts {
+                let glued = wordBefore || first > start
+                for candidateEnd in ends {
+                    if let found = ipv6Candidate(first, candidateEnd, glued: glued) { return .address(found.0, found.1) }
+                }
+            }
+            return .none
+        }
+
+        @inline(__always) func isRunByte(_ index: Int) -> Bool {
+            isClass(index, LogAnonymizer.hex) || byte(index) == UInt8(ascii: ":") || byte(index) == UInt8(ascii: ".")
         }
 
         func ipv6Candidate(_ start: Int, _ end: Int, glued: Bool) -> (Int, Int)? {
+            guard end - start >= 3, end - start <= 45 else { return nil }
             if glued, byte(start) == UInt8(ascii: ":") { return nil }
-            var candidateEnd = end
-            while candidateEnd > start + 2 {
-                // Not followed by more of a word (`::bar` in `Foo::bar`).
-                if !isClass(candidateEnd, LogAnonymizer.word) || byte(candidateEnd) == UInt8(ascii: ".") {
-                    let text = String(decoding: UnsafeBufferPointer(start: p + start, count: candidateEnd - start), as: UTF8.self)
-                    if text.contains(":"), let address = IPAddress(text), address.family == .v6 {
-                        if address.isLoopback || address.bytes.allSatisfy({ $0 == 0 }) { return nil }
-                        return (start, candidateEnd)
-                    }
-                }
-                let last = p[candidateEnd - 1]
-                guard last == UInt8(ascii: ":") || last == UInt8(ascii: ".") || isClass(candidateEnd - 1, LogAnonymizer.hex) else { break }
-                candidateEnd -= 1
-            }
-            return nil
+            // Not followed by more of a word (`::bar` in `Foo::bar`); a zone id (`%eth0`) may follow.
+            let next = byte(end)
+            guard !isClass(end, LogAnonymizer.word) || next == UInt8(ascii: ".") || next == UInt8(ascii: "%") else { return nil }
+            let text = String(decoding: UnsafeBufferPointer(start: p + start, count: end - start), as: UTF8.self)
+            guard let address = IPAddress(text), address.family == .v6 else { return nil }
+            if address.isLoopback || address.bytes.allSatisfy({ $0 == 0 }) { return nil }
+            return (start, end)
         }
 
         /// `"key": "value"` (JSON) or `'key': 'value'` with the colon at `i`.
         mutating func jsonKey(colon i: Int) -> Int? {
-            let quote = byte(i - 1)
+            // `"key"` right before the colon, or after spaces (`"key" : "value"`, as pretty printers write).
+            var closing = i - 1
+            while closing > copied, i - closing < 4, p[closing] == 0x20 || p[closing] == 0x09 { closing -= 1 }
+            let quote = byte(closing)
             guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else { return nil }
-            var keyStart = i - 2
-            while keyStart >= copied, i - 1 - keyStart <= 32, isClass(keyStart, LogAnonymizer.keyByte) { keyStart -= 1 }
-            guard byte(keyStart) == quote, keyStart + 1 < i - 1, let kind = keys.kind(p, keyStart + 1, i - 1) else { return nil }
+            // JSON inside a JSON string (docker's json-file logs): `\"key\":\"value\"`.
+            let escaped = byte(closing - 1) == UInt8(ascii: "\\")
+            let keyEnd = escaped ? closing - 1 : closing
+            var keyStart = keyEnd - 1
+            while keyStart >= copied, keyEnd - 1 - keyStart <= 32, isClass(keyStart, LogAnonymizer.keyByte) || byte(keyStart) == UInt8(ascii: "-") {
+                keyStart -= 1
+            }
+            guard byte(keyStart) == quote, !escaped || byte(keyStart - 1) == UInt8(ascii: "\\"), keyStart + 1 < keyEnd,
+                let kind = keys.kind(p, keyStart + 1, keyEnd)
+            else { return nil }
             var valueStart = i + 1
             while valueStart < n, p[valueStart] == UInt8(ascii: " ") || p[valueStart] == UInt8(ascii: "\t") { valueStart += 1 }
+            if escaped, byte(valueStart) == UInt8(ascii: "\\"), byte(valueStart + 1) == UInt8(ascii: "\"") {
+                // To the next `\"`.
+                var end = valueStart + 2
+                while end + 1 < n, !(p[end] == UInt8(ascii: "\\") && p[end + 1] == UInt8(ascii: "\"")), p[end] != 0x0A { end += 1 }
+                guard end > valueStart + 2 else { return nil }
+                replaceValue(valueStart + 2, end, kind)
+                return end
+            }
             return value(at: valueStart, kind: kind)
         }
 
@@ -522,8 +611,19 @@ public struct LogAnonymizer: Sendable {
         /// `local@domain[/resource]` around the '@' at `i`, and what it is.
         func address(at i: Int) -> (Int, Int, Pseudonymizer.Kind)? {
             var start = i
-            while start > copied, isClass(start - 1, LogAnonymizer.word) { start -= 1 }
+            // Word bytes, and XEP-0106 escapes (`jean\40example.org@…`: a backslash and two hex digits).
+            while start > copied, isClass(start - 1, LogAnonymizer.word)
+                || (byte(start - 1) == UInt8(ascii: "\\") && isClass(start, LogAnonymizer.hex) && isClass(start + 1, LogAnonymizer.hex))
+            {
+                start -= 1
+            }
             guard start < i else { return nil }
+            // `jean@[203.0.113.30]`: a domain literal.
+            if byte(i + 1) == UInt8(ascii: "[") {
+                var close = i + 2
+                while close < n, close - i < 48, p[close] != UInt8(ascii: "]"), p[close] > 0x20 { close += 1 }
+                if byte(close) == UInt8(ascii: "]") { return (start, close + 1, .email) }
+            }
             var end = i + 1
             var dots = 0
             while end < n, isClass(end, LogAnonymizer.host) {
@@ -585,12 +685,44 @@ public struct LogAnonymizer: Sendable {
 
         // MARK: key=value
 
-        /// A sensitive `key=…` with the '=' at `i`: replaces the value, returns where the scan goes on.
-        mutating func keyValue(at i: Int) -> Int? {
-            var keyStart = i
-            while keyStart > copied, i - keyStart < 32, isClass(keyStart - 1, LogAnonymizer.keyByte) { keyStart -= 1 }
-            guard keyStart < i, let kind = keys.kind(p, keyStart, i) else { return nil }
-            return value(at: i + 1, kind: kind)
+        /// A sensitive `key=…` (also `key = …`) with the '=' at `i`, or `key: …` with the ':' at `i`
+        /// (`separatedBy` spaces after it): replaces the value, returns where the scan goes on.
+        mutating func keyValue(at i: Int, separatedBy spaces: Int = 0) -> Int? {
+            var keyEnd = i
+            while keyEnd > copied, i - keyEnd < 2, p[keyEnd - 1] == 0x20 { keyEnd -= 1 }
+            var keyStart = keyEnd
+            while keyStart > copied, keyEnd - keyStart < 32, isClass(keyStart - 1, LogAnonymizer.keyByte) || p[keyStart - 1] == UInt8(ascii: "-") {
+                keyStart -= 1
+            }
+            guard keyStart < keyEnd, let kind = keys.kind(p, keyStart, keyEnd) else { return nil }
+            var valueStart = i + 1
+            while valueStart < n, valueStart - i <= 2, p[valueStart] == 0x20 { valueStart += 1 }
+            return value(at: valueStart, kind: kind)
+        }
+
+        /// `<nick …>Jean Dupont</nick>`, `<stats-id>…</stats-id>`: the text of an XML element whose name is a
+        /// sensitive key (Prosody logs presence stanzas), with the '<' at `i`.
+        mutating func element(at i: Int) -> Int? {
+            var nameEnd = i + 1
+            while nameEnd < n, nameEnd - i < 40, isClass(nameEnd, LogAnonymizer.keyByte) || p[nameEnd] == UInt8(ascii: "-")
+                || p[nameEnd] == UInt8(ascii: ":") || p[nameEnd] == UInt8(ascii: ".")
+            {
+                nameEnd += 1
+            }
+            guard nameEnd > i + 1 else { return nil }
+            var localStart = nameEnd
+            while localStart > i + 1, p[localStart - 1] != UInt8(ascii: ":") { localStart -= 1 }
+            guard let kind = keys.kind(p, localStart, nameEnd) else { return nil }
+            var close = nameEnd
+            while close < n, close - nameEnd < 1024, p[close] != UInt8(ascii: ">"), p[close] != 0x0A { close += 1 }
+            guard byte(close) == UInt8(ascii: ">"), byte(close - 1) != UInt8(ascii: "/") else { return nil }
+            var textEnd = close + 1
+            while textEnd < n, textEnd - close < 4096, p[textEnd] != UInt8(ascii: "<"), p[textEnd] != 0x0A { textEnd += 1 }
+            guard textEnd > close + 1 else { return nil }
+            // The element's attributes are scanned like any text first (an `ip="…"`, a `from='…'`).
+            scanForAddresses(nameEnd, close)
+            replaceValue(close + 1, textEnd, kind)
+            return textEnd
         }
 
         /// The value of a sensitive key starting at `start`, in whichever form it is written.
@@ -609,34 +741,52 @@ public struct LogAnonymizer: Sendable {
                 replaceValue(start + 1, end, kind)
                 return end
             }
-            if first == UInt8(ascii: "[") {
-                // A bracketed value (`conf_name=[OBFUSCATED]`) ends at its bracket.
+            if first == UInt8(ascii: "[") || first == UInt8(ascii: "<") || first == UInt8(ascii: "|") {
+                // A bracketed value (`conf_name=[OBFUSCATED]`, `nick=<Jean Dupont>`) ends at its bracket.
+                let closing = first == UInt8(ascii: "[") ? UInt8(ascii: "]") : first == UInt8(ascii: "<") ? UInt8(ascii: ">") : first
                 var end = start + 1
-                while end < n, p[end] != UInt8(ascii: "]"), p[end] != 0x0A { end += 1 }
+                while end < n, p[end] != closing, p[end] != 0x0A { end += 1 }
                 guard end > start + 1 else { return nil }
                 replaceValue(start + 1, end, kind)
                 return end
             }
+            var start = start
+            // `Authorization: Bearer eyJ…`: the scheme stays, the credentials go.
+            if kind == .token {
+                for scheme in LogAnonymizer.authorizationSchemes where equalsIgnoringCase(start, start + scheme.count, scheme) && byte(start + scheme.count) == 0x20 {
+                    start += scheme.count + 1
+                    while byte(start) == 0x20 { start += 1 }
+                    break
+                }
+            }
+            let end = valueEnd(from: start, multiWord: kind == .user)
+            guard end > start else { return nil }
+            replaceValue(start, end, kind)
+            return end
+        }
+
+        /// The end of a bare value starting at `start`. A name may have spaces and commas (`Jean Dupont`,
+        /// `Dupont, Jean`): it runs on to the next `key=`, the end of its field or of the line.
+        func valueEnd(from start: Int, multiWord: Bool) -> Int {
             var end = start
-            let multiWord = kind == .user
             while end < n {
                 let byte = p[end]
-                if byte == 0x0A || byte == 0x0D || byte == UInt8(ascii: "&") || byte == UInt8(ascii: ",") || byte == UInt8(ascii: ";")
+                if byte == 0x0A || byte == 0x0D || byte == UInt8(ascii: "&") || byte == UInt8(ascii: ";")
                     || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: ")") || byte == UInt8(ascii: "]")
-                    || byte == UInt8(ascii: "}") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "|")
+                    || byte == UInt8(ascii: "}") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "|") || byte == UInt8(ascii: "<")
                 {
                     break
                 }
-                if byte == 0x20 || byte == 0x09 {
-                    // A name may have spaces: it runs on to the next `key=` (or the end of its field).
-                    guard multiWord, end + 1 < n, !startsKey(end + 1) else { break }
+                if byte == 0x20 || byte == 0x09 || byte == UInt8(ascii: ",") {
+                    guard multiWord else { break }
+                    var next = end + 1
+                    while next < n, p[next] == 0x20 || p[next] == 0x09 { next += 1 }
+                    guard next < n, !startsKey(next) else { break }
                 }
                 end += 1
             }
-            // Trailing spaces belong to the line, not the name.
-            while end > start, p[end - 1] == 0x20 || p[end - 1] == 0x09 { end -= 1 }
-            guard end > start else { return nil }
-            replaceValue(start, end, kind)
+            // Trailing spaces and commas belong to the line, not the name.
+            while end > start, p[end - 1] == 0x20 || p[end - 1] == 0x09 || p[end - 1] == UInt8(ascii: ",") { end -= 1 }
             return end
         }
 
@@ -653,11 +803,11 @@ public struct LogAnonymizer: Sendable {
         /// `scheme://host[:port][/path…]` with the scheme's colon at `i`. Address hosts are replaced; the
         /// path's first segment is a room only on the site's own hosts or in a Referer; the rest of the
         /// URL is left to the other rules (a query's `room=`, an address in a path).
-        mutating func url(schemeColon i: Int) -> Int? {
+        mutating func url(schemeColon i: Int, escaped: Bool) -> Int? {
             var schemeStart = i
             while schemeStart > copied, isClass(schemeStart - 1, LogAnonymizer.word), p[schemeStart - 1] != UInt8(ascii: "_") { schemeStart -= 1 }
             guard schemeStart < i else { return nil }
-            let hostStart = i + 3
+            let hostStart = i + (escaped ? 5 : 3)
             var index = hostStart
             var hostEnd: Int
             if byte(index) == UInt8(ascii: "[") {
@@ -686,17 +836,40 @@ public struct LogAnonymizer: Sendable {
                 while isDigit(portEnd) { portEnd += 1 }
                 index = portEnd
             }
-            if byte(index) == UInt8(ascii: "/"), isSiteHost(hostStart, hostEnd) || isReferer(schemeStart) {
+            // The path starts at '/' (or at `\/` in a JSON string).
+            let slash = escaped && byte(index) == UInt8(ascii: "\\") ? index + 1 : index
+            if byte(slash) == UInt8(ascii: "/"), isSiteHost(hostStart, hostEnd) || isReferer(schemeStart) || isColibriPath(slash + 1) {
                 // The host is skipped for the path's sake: an address glued in it is found first.
                 if copied <= hostStart { scanForAddresses(hostStart, hostEnd) }
-                return pathSegments(from: index)
+                return pathSegments(from: slash)
             }
             // A host that is not an address literal is scanned like any text (`203.0.113.22ly` holds one).
             return copied > hostStart ? index : hostStart
         }
 
+        /// Whether `start..<end` is one of the site's host names (a final '.' of an absolute name aside).
         func isSiteHost(_ start: Int, _ end: Int) -> Bool {
-            siteHosts.contains { equalsIgnoringCase(start, end, $0) }
+            let end = end > start && p[end - 1] == UInt8(ascii: ".") ? end - 1 : end
+            return siteHosts.contains { equalsIgnoringCase(start, end, $0) }
+        }
+
+        /// Whether a path segment `colibri-ws` starts at `index`: a bridge's websocket, on whatever host.
+        func isColibriPath(_ index: Int) -> Bool {
+            equals(index, index + colibriWS.count, colibriWS) && (byte(index + colibriWS.count) == UInt8(ascii: "/")
+                || byte(index + colibriWS.count) == UInt8(ascii: "\\"))
+        }
+
+        /// A site URL without its scheme (`meet.example.org/Room`), with the '/' at `i`.
+        mutating func schemelessSitePath(at i: Int) -> Int? {
+            guard !siteHosts.isEmpty, isClass(i - 1, LogAnonymizer.host) else { return nil }
+            var hostStart = i
+            while hostStart > copied, i - hostStart < 254, isClass(hostStart - 1, LogAnonymizer.host) { hostStart -= 1 }
+            // After `//` only when no scheme precedes (`//meet.example.org/Room`; `https://` is the URL rule's).
+            if byte(hostStart - 1) == UInt8(ascii: "/") {
+                guard byte(hostStart - 2) == UInt8(ascii: "/"), byte(hostStart - 3) != UInt8(ascii: ":") else { return nil }
+            }
+            guard isSiteHost(hostStart, i) else { return nil }
+            return pathSegments(from: i)
         }
 
         /// Whether the URL starting at `start` is an access log's Referer: `"… HTTP/1.1" 200 512 "URL`, or
@@ -725,10 +898,14 @@ public struct LogAnonymizer: Sendable {
 
         /// The path of an HTTP request line (`"GET /room HTTP/1.1"`), with '/' at `i`.
         mutating func requestPath(at i: Int) -> Int? {
-            guard i >= 2, p[i - 1] == UInt8(ascii: " ") else { return nil }
-            var methodStart = i - 1
-            while methodStart > 0, p[methodStart - 1] >= UInt8(ascii: "A"), p[methodStart - 1] <= UInt8(ascii: "Z") { methodStart -= 1 }
-            guard httpMethods.contains(where: { equals(methodStart, i - 1, $0) }) else { return nil }
+            var methodEnd = i
+            while methodEnd > copied, i - methodEnd < 8, p[methodEnd - 1] == 0x20 || p[methodEnd - 1] == 0x09 { methodEnd -= 1 }
+            guard methodEnd < i else { return nil }
+            var methodStart = methodEnd
+            while methodStart > 0, methodEnd - methodStart < 10, (p[methodStart - 1] | 0x20) >= UInt8(ascii: "a"), (p[methodStart - 1] | 0x20) <= UInt8(ascii: "z") {
+                methodStart -= 1
+            }
+            guard httpMethods.contains(where: { equalsIgnoringCase(methodStart, methodEnd, $0) }) else { return nil }
             return pathSegments(from: i)
         }
 
@@ -738,7 +915,7 @@ public struct LogAnonymizer: Sendable {
             while end < n {
                 let byte = p[end]
                 if byte <= 0x20 || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")
-                    || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: ">")
+                    || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\\")
                 {
                     break
                 }
@@ -747,10 +924,23 @@ public struct LogAnonymizer: Sendable {
             return end
         }
 
+        /// Whether `start..<end` ends in the extension of one of Jitsi Meet's files (`app.bundle.min.js`).
+        func hasStaticExtension(_ start: Int, _ end: Int) -> Bool {
+            var dot = end - 1
+            while dot > start, p[dot] != UInt8(ascii: ".") { dot -= 1 }
+            guard dot > start || (dot == start && p[dot] == UInt8(ascii: ".")) else { return false }
+            return LogAnonymizer.staticExtensions.contains { equalsIgnoringCase(dot + 1, end, $0) }
+        }
+
         /// From a path's first '/': the first segment when it is a room, the conference and endpoint of
         /// `/colibri-ws/…`. Returns the end of what it handled; the rest of the path and the query are
         /// scanned by the other rules.
         mutating func pathSegments(from slash: Int) -> Int {
+            // `//Room` and `/./Room` name the same room as `/Room`.
+            var slash = slash
+            while byte(slash + 1) == UInt8(ascii: "/") || (byte(slash + 1) == UInt8(ascii: ".") && byte(slash + 2) == UInt8(ascii: "/")) {
+                slash += byte(slash + 1) == UInt8(ascii: "/") ? 1 : 2
+            }
             let firstStart = slash + 1
             let firstEnd = segmentEnd(firstStart)
             let length = firstEnd - firstStart
@@ -771,7 +961,7 @@ public struct LogAnonymizer: Sendable {
                 return max(conferenceEnd, bridgeEnd + 1)
             }
             let isStatic = length < staticByLength.count && staticByLength[length].contains { equals(firstStart, firstEnd, $0) }
-            if length > 0, !isStatic, !(firstStart..<firstEnd).contains(where: { p[$0] == UInt8(ascii: ".") }) {
+            if length > 0, !isStatic, !hasStaticExtension(firstStart, firstEnd) {
                 replace(firstStart, firstEnd, .room)
                 return firstEnd
             }

@@ -24,6 +24,12 @@ public enum LogFiles {
         guard attributes[.type] as? FileAttributeType == .typeRegular else {
             throw LogStream.Failure(description: "\(path) is not a regular file (symlinks are not rewritten)")
         }
+        // The rename replaces one name; another hard link to the file would keep the clear text.
+        if let links = (attributes[.referenceCount] as? NSNumber)?.intValue, links > 1 {
+            throw LogStream.Failure(
+                description: "\(path) has \(links) hard links: rewriting it in place would leave the clear text under the other names; anonymize a copy, or remove the other links first"
+            )
+        }
         let permissions = (attributes[.posixPermissions] as? NSNumber)?.uint32Value ?? 0o640
         let owner = (attributes[.ownerAccountID] as? NSNumber)?.uint32Value
         let group = (attributes[.groupOwnerAccountID] as? NSNumber)?.uint32Value

@@ -127,8 +127,26 @@ public enum BundleWriter {
         directory.hasSuffix("/") ? directory + path : "\(directory)/\(path)"
     }
 
+    /// The output directory without trailing `/` and `/.`: with them, `open` would resolve a link at the
+    /// last component whatever O_NOFOLLOW says (`--out link/`).
+    static func lastComponentPath(_ directory: String) -> String {
+        var path = directory
+        while true {
+            if path.count > 1, path.hasSuffix("/") {
+                path.removeLast()
+            } else if path.count > 2, path.hasSuffix("/.") {
+                path.removeLast(2)
+            } else if path == "." || path.isEmpty {
+                return "."
+            } else {
+                return path
+            }
+        }
+    }
+
     /// The output directory, opened without following a link at its last component.
-    static func openOutput(_ directory: String, create: Bool) throws(RenderError) -> Int32 {
+    static func openOutput(_ given: String, create: Bool) throws(RenderError) -> Int32 {
+        let directory = lastComponentPath(given)
         var fd = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         if fd < 0, errno == ENOENT, create {
             // Missing parents are made the ordinary way: they are the user's file system, not the bundle.

@@ -9,8 +9,10 @@ import Mustache
 /// YAML: a double-quoted scalar whenever the text is not a plain safe word.
 struct YAMLEscaping: MustacheContentType {
     func escapeText(_ text: String) -> String {
+        // Plain only when YAML cannot read it as anything but this string: a word that starts with a
+        // letter, '/' or '_' (not an indicator such as '@', '-', '.', '%', nor a number), not a reserved word.
         TargetEscaping.isPlainWord(text, extra: "._/-@") && !TargetEscaping.yamlReserved.contains(text.lowercased())
-            && !(text.first.map { $0.isNumber || $0 == "-" || $0 == "." } ?? true)
+            && (text.first.map { $0.isASCII && ($0.isLetter || $0 == "/" || $0 == "_") } ?? false)
             ? text : TargetEscaping.doubleQuoted(text, escapingDollarBraces: false)
     }
 }
@@ -44,7 +46,8 @@ struct MarkdownEscaping: MustacheContentType {
     func escapeText(_ text: String) -> String {
         var output = ""
         for character in text {
-            if "\\`*_[]<>|#".contains(character) { output.append("\\") }
+            // `&` starts an entity (`&NewLine;`), `~~` a strikethrough: both escaped like the rest.
+            if "\\`*_[]<>|#&~".contains(character) { output.append("\\") }
             output.append(character)
         }
         return output

@@ -67,7 +67,7 @@ public struct ReportDocument: Sendable, Hashable {
     static func markdownEscape(_ text: String) -> String {
         var out = ""
         for character in PrintableText.oneLine(text) {
-            if "\\`*_[]<>#|".contains(character) { out.append("\\") }
+            if "\\`*_[]<>#|&~".contains(character) { out.append("\\") }
             out.append(character)
         }
         return out

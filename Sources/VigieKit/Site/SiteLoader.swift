@@ -49,6 +49,8 @@ public enum SiteLoader {
     ///   - baseDirectory: The directory relative paths are resolved against on this machine.
     public static func decode(yaml: String, file: String, baseDirectory: String) throws(SiteFileError) -> Site {
         try YAMLPreflight.check(yaml, file: file)
+        // A byte-order mark is allowed at the start (editors on Windows write one); YAML does not want it.
+        let yaml = yaml.hasPrefix("\u{FEFF}") ? String(yaml.unicodeScalars.dropFirst()) : yaml
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
@@ -67,6 +69,9 @@ public enum SiteLoader {
         site.file = file
         return site
     }
+
+    /// Whether `name` is a valid service or check name: lower-case letters, digits, '-' and '_'.
+    public static func isValidServiceName(_ name: String) -> Bool { SiteDecoder.isValidServiceName(name) }
 
     static func translate(_ error: YamlError, file: String, yaml: String) -> SiteFileError {
         func at(_ mark: Mark) -> SourceLocation { SourceLocation(line: mark.line, column: mark.column) }
@@ -123,8 +128,10 @@ struct SiteDecoder {
         try siteSection.rejectUnknownKeys(allowed: ["name", "domain", "lang"])
         let nameCursor = try siteSection.required("name")
         let name = try nameCursor.string()
-        guard (1...100).contains(name.count), name.first != " ", name.last != " " else {
-            throw nameCursor.error("the site name is 1 to 100 characters, without leading or trailing spaces")
+        guard (1...100).contains(name.count), !(name.first?.isWhitespace ?? true), !(name.last?.isWhitespace ?? true),
+            !name.unicodeScalars.contains(where: { $0 == "\u{2800}" })
+        else {
+            throw nameCursor.error("the site name is 1 to 100 characters, without leading or trailing spaces or blanks")
         }
         let domainCursor = try siteSection.required("domain")
         let domain = try domainCursor.string().lowercased()
@@ -192,8 +199,14 @@ struct SiteDecoder {
                 let directory = try item.string()
                 guard directory.hasPrefix("/"), directory != "/", SiteDecoder.isPlainPath(directory) else {
                     throw item.error(
-                        "\"\(directory)\" must be an absolute directory other than /, of letters, digits and ._-/, without .. "
+                        "\"\(directory)\" must be an absolute directory other than /, of letters, digits and ._-/, without . or .. "
                             + "(it is written into logrotate, systemd and shell files)"
+                    )
+                }
+                if let system = SiteDecoder.systemDirectories.first(where: { directory == $0 || directory.hasPrefix($0 + "/") }) {
+                    throw item.error(
+                        "\(directory) is \(directory == system ? "" : "under ")\(system), a system directory: the purge deletes "
+                            + "rotated-looking names there as root (libc.so.6 looks rotated); list the services' log directories"
                     )
                 }
                 if settings.directories.contains(directory) { throw item.error("\(directory) is listed twice") }
@@ -205,11 +218,17 @@ struct SiteDecoder {
         return settings
     }
 
-    /// Paths written into the bundle's files: letters, digits and `._-/`, no `..` component, no `//`.
+    /// Paths written into the bundle's files: letters, digits and `._-/`, no `.` or `..` component, no `//`.
     static func isPlainPath(_ path: String) -> Bool {
         TargetEscaping.isPlainWord(path, extra: "._/-") && !path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().contains("")
-            && !path.split(separator: "/").contains("..") && !path.hasPrefix("-")
+            && !path.split(separator: "/").contains { $0 == ".." || $0 == "." } && !path.hasPrefix("-")
     }
+
+    /// Directories that hold the system, not logs: `logs.directories` may not be, or be under, one of them.
+    static let systemDirectories = [
+        "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/run", "/sbin", "/sys", "/usr",
+        "/var/lib", "/var/cache", "/var/spool", "/var/mail", "/var/backups", "/snap",
+    ]
 
     /// A path on the Jitsi host (a secret file, a key directory): kept as written, resolved on this machine for
     /// local use, never read here.
@@ -218,7 +237,7 @@ struct SiteDecoder {
         while text.count > 1, text.hasSuffix("/") { text.removeLast() }
         guard SiteDecoder.isPlainPath(text), text != "/", text != "." else {
             throw cursor.error(
-                "\"\(text)\" must be a path of letters, digits and ._-/ without .. (it is written into systemd units, "
+                "\"\(text)\" must be a path of letters, digits and ._-/ without . or .. components (it is written into systemd units, "
                     + "Alertmanager's configuration and provisioning)"
             )
         }

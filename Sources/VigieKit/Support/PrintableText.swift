@@ -7,11 +7,15 @@
 /// Characters that have no place in one line of printable text, and how to show them.
 public enum PrintableText {
     /// Whether `scalar` is a control, format or line/paragraph separator character (Unicode general
-    /// categories Cc, Cf, Zl, Zp): C0 and C1 controls (NUL, TAB, LF, CR, ESC, NEL…), DEL, bidirectional
-    /// overrides and isolates, zero-width characters, the byte-order mark, U+2028 and U+2029.
+    /// categories Cc, Cf, Zl, Zp, and private-use, surrogate or unassigned code points) or one Unicode
+    /// says is invisible (Default_Ignorable_Code_Point): C0 and C1 controls (NUL, TAB, LF, CR, ESC,
+    /// NEL…), DEL, bidirectional overrides and isolates, zero-width characters, the byte-order mark,
+    /// U+2028 and U+2029, variation selectors, Hangul fillers.
     public static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { return true }
         if scalar.isASCII { return false }
+        // Invisible by definition (variation selectors, fillers such as U+3164, soft hyphen…).
+        if scalar.properties.isDefaultIgnorableCodePoint { return true }
         switch scalar.properties.generalCategory {
         case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned:
             return true

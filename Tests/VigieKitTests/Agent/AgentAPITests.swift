@@ -115,7 +115,7 @@ import Testing
                     #expect(json["incidents_truncated"] == .bool(truncated), "\(query)")
                 }
             }
-            for bad in ["-1", "10001", "many"] {
+            for bad in ["-1", "10001", "many", "+5", "%205", "-0", "", "000001"] {
                 try await client.execute(uri: "/api/v1/status?incidents_limit=\(bad)", method: .get) { response in
                     #expect(response.status == .badRequest, "\(bad)")
                 }

@@ -127,5 +127,14 @@ import Testing
         }
         let list = try await Shell.run(Self.binary, ["incident", "list", "--data-dir", data.path])
         #expect(list.output.contains("\\u{1B}]0;owned\\u{7}"), "\(list.output)")
+
+        // The watchdog takes service names only (nothing else can be a service of the site), and shows what
+        // a shared register already holds.
+        let hold = try await Shell.run(Self.binary, ["watchdog", "hold", "we\u{1B}]0;x\u{07}b", "--data-dir", data.path])
+        #expect(hold.status != 0)
+        #expect(!hold.standardError.unicodeScalars.contains("\u{1B}") && hold.standardError.contains("is not a service name"), "\(hold.standardError)")
+        try await store.setHold(service: "old\u{1B}[2Jname", held: true, at: Date(), by: "x")
+        let status = try await Shell.run(Self.binary, ["watchdog", "status", "--data-dir", data.path])
+        #expect(status.output == "old\\u{1B}[2Jname: on hold\n", "\(status.output)")
     }
 }

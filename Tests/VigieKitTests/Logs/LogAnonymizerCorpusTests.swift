@@ -61,11 +61,18 @@ import Testing
             forms += [
                 "\(key)=\(v) next=CANARY", "CANARY \(key)=\(v)", "[\(key)=\(v)] CANARY", "\(key)=\"\(v)\" CANARY", "\(key)='\(v)' CANARY",
                 "{\"\(key)\": \"\(v)\", \"canary\": \"CANARY\"}", "{\"\(key)\":\"\(v)\"} CANARY", "{'\(key)': '\(v)'} CANARY",
-                "<conference \(key)=\"\(v)\" canary=\"CANARY\"/>", "(\(key)=\(v), CANARY)", "a=1&\(key)=\(v)&b=CANARY",
+                "<conference \(key)=\"\(v)\" canary=\"CANARY\"/>", "(\(key)=\(v)) CANARY", "a=1&\(key)=\(v)&b=CANARY",
+                // Found by a review: a space before a JSON colon, JSON inside a JSON string, `key = v`,
+                // `key: v` and `key:v`, an XML element of the key's name.
+                "{\"\(key)\" : \"\(v)\", \"canary\" : \"CANARY\"}", "{\\\"\(key)\\\":\\\"\(v)\\\"} CANARY",
+                "\(key) = \(v) next=CANARY", "CANARY \(key): \(v)", "CANARY \(key):\(v)", "<\(key) xmlns='urn:x'>\(v)</\(key)> CANARY",
             ]
         }
         switch value.kind {
         case .ip4, .ip6, .email, .jid:
+            if value.kind == .email || value.kind == .jid {
+                forms += ["CANARY \(v.prefix(2))é\(v.dropFirst(2))", "CANARY \(v.prefix(3))\\40x.org\(v.dropFirst(3))"]
+            }
             let host = value.kind == .ip6 ? "[\(v)]" : v
             forms += [
                 "\(v) CANARY", "CANARY \(v)", "CANARY \(v).", "CANARY (\(v))", "CANARY <\(v)>", "CANARY [\(v)]", "CANARY \(v),x",
@@ -77,11 +84,14 @@ import Testing
                     "CANARY https://\(host)/room", "CANARY http://\(host):8080/x", "GET /x?ip=\(v) CANARY",
                     // Found by the fuzzer: a URL host with letters glued to the address.
                     "CANARY http://\(v)ly/x", "\"GET / HTTP/1.1\" 200 5 \"https://x\(v)y/Room\" CANARY",
-                    "CANARY conf_name=abc@conference.meet.3d\(v) x", "CANARY 09:\(v):15.5",
+                    "CANARY conf_name=abc@conference.meet.3d\(v) x", "CANARY 09:\(v):15.5", "IP \(v).51234 > \(v).443: CANARY",
                 ]
             }
             if value.kind == .ip6 {
-                forms += ["CANARY \(host):10000", "CANARY http://\(host)/y", "CANARY https://\(host):8443/z", "CANARY host_\(v)"]
+                forms += [
+                    "CANARY \(host):10000", "CANARY http://\(host)/y", "CANARY https://\(host):8443/z", "CANARY host_\(v)",
+                    "CANARY \(v)%eth0", "CANARY cafebabe\(v) x", "CANARY key:\(v)", "CANARY \(v).443",
+                ]
             }
         case .room:
             let lower = v.lowercased()
@@ -90,10 +100,22 @@ import Testing
                 "\"GET /libs/app.js HTTP/1.1\" 200 512 \"https://\(site)/\(v)\" \"CANARY\"",
                 "CANARY https://\(site)/\(v)", "CANARY \(lower)@conference.\(site)", "CANARY \(v)@conference.\(site)/\(values.capitalised(2))",
                 "conf_name=\(lower)@conference.\(site) CANARY", "POST /http-bind?room=\(lower) CANARY",
-                "referrer: \"https://\(site)/\(v)\" CANARY", "CANARY https://\(site)/\(v.prefix(3))%\(String(format: "%02X", v.utf8.dropFirst(3).first!))\(v.dropFirst(4))",
+                "referrer: \"https://\(site)/\(v)\" CANARY", "\"GET //\(v) HTTP/1.1\" CANARY", "\"GET /./\(v) HTTP/1.1\" CANARY",
+                "\"get /\(v) HTTP/1.1\" CANARY", "\"PROPFIND /\(v) HTTP/1.1\" CANARY", "\"GET\t/\(v) HTTP/1.1\" CANARY",
+                "\"GET  /\(v) HTTP/1.1\" CANARY", "CANARY https://\(site)./\(v)", "CANARY \(site)/\(v)", "CANARY //\(site)/\(v)",
+                "{\"url\":\"https:\\/\\/\(site)\\/\(v)\"} CANARY", "\"GET /\(v.prefix(4)).\(v.dropFirst(4)) HTTP/1.1\" CANARY", "CANARY https://\(site)/\(v.prefix(3))%\(String(format: "%02X", v.utf8.dropFirst(3).first!))\(v.dropFirst(4))",
             ]
+        case .user:
+            forms += ["CANARY teamweekly@conference.\(site)/\(v) joined", "CANARY nick=\(v.replacingOccurrences(of: " ", with: ", "))"]
+        case .token:
+            forms += ["Authorization: Bearer \(v) CANARY", "authorization=Bearer \(v) CANARY"]
+        case .email:
+            break
         case .id:
-            forms += ["\"GET /colibri-ws/jvb1/\(v)/\(values.hex(8))?pwd=\(values.ice().text) HTTP/1.1\" CANARY"]
+            forms += [
+                "\"GET /colibri-ws/jvb1/\(v)/\(values.hex(8))?pwd=\(values.ice().text) HTTP/1.1\" CANARY",
+                "CANARY ws://10.0.0.5:9090/colibri-ws/jvb1/\(v)/ep1", "CANARY ws /colibri-ws/jvb1/\(v)/ep1",
+            ]
             if v.contains("-") { forms += ["CANARY \(v)", "sid '\(v)' CANARY", "\(v)@guest.\(site) CANARY"] }
         default:
             break

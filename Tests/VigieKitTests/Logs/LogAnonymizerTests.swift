@@ -48,7 +48,7 @@ import Testing
         }
         let uuid = #/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/#
         found += text.matches(of: uuid).map { String($0.output) }
-        let secrets = #/(?:token|jwt|pwd|ufrag|stats_id|conf_name|room|meeting_id|epId|confId)=(?!["'\[]?(?:token-|ice-|user-|room-|id-|jid-))["'\[]?([^\s&\]]+)/#
+        let secrets = #/(?:token|jwt|pwd|ufrag|stats_id|conf_name|room|meeting_id|epId|confId)=(?!["'\[<|]?(?:token-|ice-|user-|room-|id-|jid-))["'\[<|]?([^\s&\]]+)/#
         found += text.matches(of: secrets).map { String($0.output.0) }
         return found
     }
@@ -166,6 +166,13 @@ import Testing
         try FileManager.default.createSymbolicLink(at: link, withDestinationURL: file)
         #expect(throws: LogStream.Failure.self) { try LogFiles.anonymizeInPlace(link.path, with: &anonymizer) }
         #expect(throws: LogStream.Failure.self) { try LogFiles.anonymizeInPlace(directory.appendingPathComponent("missing.log").path, with: &anonymizer) }
+        // A file with another hard link is refused: the other name would keep the clear text.
+        let linked = directory.appendingPathComponent("linked.log")
+        try "203.0.113.9 - -\n".write(to: linked, atomically: true, encoding: .utf8)
+        #expect(Glibc.link(linked.path, directory.appendingPathComponent("other-name.log").path) == 0)
+        let error = #expect(throws: LogStream.Failure.self) { try LogFiles.anonymizeInPlace(linked.path, with: &anonymizer) }
+        #expect(error?.description.contains("2 hard links") == true)
+        #expect(try String(contentsOf: linked, encoding: .utf8).contains("203.0.113.9"), "refused before anything is written")
     }
 
     @Test func dailyKeysRotate() throws {

@@ -94,8 +94,12 @@ import Testing
         ("single quote", "'"), ("backslash", "\\"), ("command substitution", "$(touch /tmp/vigie-hostile-sentinel)"),
         ("backtick", "`touch /tmp/vigie-hostile-sentinel`"), ("mustache", "{{domain}}"), ("semicolon", ";reboot"),
         ("brace", "}"), ("hash", " #x"), ("non-ASCII", "é—ü"), ("dollar brace", "${HOME}%{x}"), ("pipe", "|a"),
-        ("percent", "%00"), ("space", " x"),
+        ("percent", "%00"), ("space", " x"), ("entity", "&NewLine;&rlm;"), ("strikethrough", "~~x~~"),
     ]
+
+    /// What YAML reads as an indicator at the start of a plain scalar, as the first character of the site
+    /// name (found by a review: `@visio` rendered `site: @visio`, which Prometheus refuses).
+    static let leadingIndicators = ["@", "%", "!", "&", "-", "?", ":", ",", "[", "]", "{", "}", "'", "\"", "|", ">", "#", "`", "=", "~", "."]
 
     /// A YAML double-quoted scalar holding exactly `text`.
     static func yamlQuoted(_ text: String) -> String {
@@ -220,6 +224,35 @@ import Testing
         #expect(result.status == 0, "\(result.output)\(result.standardError)")
         #expect(!FileManager.default.fileExists(atPath: "/tmp/vigie-hostile-sentinel"), "a payload ran")
 
+    }
+
+    /// A site name starting with each YAML indicator renders files that parse, and the name is data in them.
+    @Test func aSiteNameMayStartWithAnything() async throws {
+        let scratch = try BundleFixture.temporaryDirectory("hostile-leading")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        func bundle(_ name: String) throws -> RenderedBundle {
+            let text = Self.siteFile().replacingOccurrences(of: Self.yamlQuoted(Self.value("site.name", payload: "")), with: Self.yamlQuoted(name))
+            return try BundleRenderer(site: try SiteLoader.decode(yaml: text, file: "hostile.yml", baseDirectory: "/"), siteFileText: text).render()
+        }
+        let benign = scratch.appendingPathComponent("benign")
+        // Capitalised, so that the lower-case names derived from it (resource names, the dashboard's uid)
+        // never contain the value itself and the comparison's replacement cannot touch them.
+        try BundleWriter.write(try bundle("Visio"), to: benign.path)
+        var manifest: [[String: Any]] = []
+        for (index, indicator) in Self.leadingIndicators.enumerated() {
+            let directory = scratch.appendingPathComponent("case-\(index)")
+            try BundleWriter.write(try bundle(indicator + "Visio"), to: directory.path)
+            manifest.append([
+                "case": "site.name starting with \(indicator)", "hostile": indicator + "Visio", "benign": "Visio",
+                "hostileDir": directory.path, "benignDir": benign.path, "derived": Self.derived(indicator + "Visio", "Visio"),
+            ])
+        }
+        let manifestFile = scratch.appendingPathComponent("manifest.json")
+        try JSONSerialization.data(withJSONObject: manifest).write(to: manifestFile)
+        let result = try await Shell.run("/usr/bin/env", ["python3", Self.checker, manifestFile.path])
+        #expect(result.status == 0, "\(result.output)\(result.standardError)")
+        let prometheus = try #require(try bundle("@visio")["prometheus/prometheus.yml"]?.contents)
+        #expect(prometheus.contains("site: \"@visio\"\n"))
     }
 
     /// The bundle's own checkers on one render where every free-text field carries every printable payload

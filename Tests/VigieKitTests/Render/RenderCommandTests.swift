@@ -150,6 +150,13 @@ import Testing
         #expect(outLink.standardError.contains("\(linked.path) is a symbolic link"), "\(outLink.standardError)")
         #expect(try manager.contentsOfDirectory(atPath: elsewhere.path).isEmpty)
         #expect(try await VigieCLITests.vigie("render", "--site", site, "--out", linked.path, "--check").status == 2)
+        // With a trailing slash or `/.`, open() would resolve the link whatever O_NOFOLLOW says: refused the same.
+        for spelling in [linked.path + "/", linked.path + "/.", linked.path + "//./"] {
+            let result = try await VigieCLITests.vigie("render", "--site", site, "--out", spelling)
+            #expect(result.status == 2, "\(spelling): \(result.standardError)")
+            #expect(try await VigieCLITests.vigie("render", "--site", site, "--out", spelling, "--check").status == 2)
+        }
+        #expect(try manager.contentsOfDirectory(atPath: elsewhere.path).isEmpty)
         // A missing output directory is made, parents included; --check of a missing one is all missing.
         let fresh = scratch.appendingPathComponent("a/b/bundle")
         let missing = try await VigieCLITests.vigie("render", "--site", site, "--out", fresh.path, "--check")

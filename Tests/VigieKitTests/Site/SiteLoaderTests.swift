@@ -567,6 +567,45 @@ import Testing
         }
         #expect(try SiteBuilder.site("site: {name: s, domain: d.org}\nlogs: {key_directory: keys/}\nservices: {web: {}}\n", baseDirectory: "/etc/vigie").logs.keyDirectory?.local == "/etc/vigie/keys")
     }
+
+    /// Line breaks YAML reads but a reader of the file (and the alias rule) might not; raw control
+    /// characters and tabs in the indentation, each named at its place; a leading byte-order mark is fine.
+    @Test func lineBreaksControlCharactersAndTabsAreNamedAtTheirPlace() throws {
+        let valid = "site: {name: s, domain: d.org}\nservices: {web: {}}\n"
+        for (text, line, column, message) in [
+            ("# c\rsite: {name: &n s, domain: d.org}\rservices: {web: {}}\rx: *n\r", 1, 4, "carriage return without a line feed"),
+            ("site: {name: s, domain: d.org}\u{85}services: {web: {}}\n", 1, 31, "U+0085 (next line) used as a line break"),
+            ("site: {name: s, domain: d.org}\nservices:\u{2028}  web: {}\n", 2, 10, "U+2028 (line separator) used as a line break"),
+            ("site: {name: s, domain: d.org}\nservices: {web: {}}\u{2029}\n", 2, 20, "U+2029 (paragraph separator)"),
+            ("site: {name: s\u{1B}[2J, domain: d.org}\nservices: {web: {}}\n", 1, 15, "U+001B (escape) in the file"),
+            ("site: {name: s, domain: d.org}\nservices:\n\tweb: {}\n", 3, 1, "a tab in the indentation"),
+            ("site: {name: s, domain: d.org}\nservices: {web: {}}\n\u{7F}\n", 3, 1, "U+007F (delete) in the file"),
+        ] {
+            let error = try #require(#expect(throws: SiteFileError.self) { try SiteBuilder.site(text) })
+            #expect(error.location == SourceLocation(line: line, column: column), "\(error)")
+            #expect(error.message.contains(message), "\(error)")
+        }
+        #expect(try SiteBuilder.site("\u{FEFF}" + valid).name == "s", "a byte-order mark at the start is allowed")
+        #expect(try SiteBuilder.site(valid.replacingOccurrences(of: "\n", with: "\r\n")).name == "s", "CRLF is a line break")
+        // Invisible characters are refused in a name like control characters.
+        for invisible in ["\u{3164}", "\u{FE0F}", "\u{200D}", "\u{2800}", "\u{00A0}"] {
+            #expect(throws: SiteFileError.self, "\(invisible.unicodeScalars.first!.value)") {
+                try SiteBuilder.site("site: {name: \"visio\(invisible)\", domain: d.org}\nservices: {web: {}}\n")
+            }
+        }
+    }
+
+    /// A log directory that is, or is under, a system directory is refused: the purge runs as root and
+    /// `libc.so.6` looks like a rotated log.
+    @Test func systemDirectoriesAreNotLogDirectories() throws {
+        for directory in ["/usr/lib/x86_64-linux-gnu", "/etc", "/usr", "/var/lib/prosody", "/bin", "/var/log/./x"] {
+            let error = try #require(#expect(throws: SiteFileError.self) {
+                try SiteBuilder.site("site: {name: s, domain: d.org}\nservices: {web: {}}\nlogs: {directories: [\(directory)]}\n")
+            })
+            #expect(error.keyPath == "logs.directories[0]", "\(directory): \(error)")
+        }
+        #expect(try SiteBuilder.site("site: {name: s, domain: d.org}\nservices: {web: {}}\nlogs: {directories: [/var/log/jitsi, /opt/jitsi/logs]}\n").logs.directories.count == 2)
+    }
 }
 
 extension Result {
