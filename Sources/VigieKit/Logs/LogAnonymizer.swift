@@ -215,6 +215,8 @@ public struct LogAnonymizer: Sendable {
         let staticByLength = LogAnonymizer.staticByLength
         let colibriWS = LogAnonymizer.colibriWS
         let referrerLabel = LogAnonymizer.referrerLabel
+        /// Which bytes end a site host name (lower-cased, or a final '.'): a 256-entry filter.
+        let siteHostEnds: [Bool]
         var copied = 0
         /// The output, written in place: the input's bytes between the values, and the pseudonyms.
         var output: UnsafeMutableBufferPointer<UInt8>
@@ -227,6 +229,12 @@ public struct LogAnonymizer: Sendable {
             self.pseudonymizer = pseudonymizer
             self.siteHosts = siteHosts
             self.keys = LogAnonymizer.keyTable
+            var ends = [Bool](repeating: false, count: 256)
+            for host in siteHosts {
+                if let last = host.last { ends[Int(last | 0x20)] = true }
+                ends[Int(UInt8(ascii: ".") | 0x20)] = true
+            }
+            self.siteHostEnds = siteHosts.isEmpty ? [Bool](repeating: false, count: 256) : ends
             // Pseudonyms are longer than most values: room for a quarter more, grown when a block needs it.
             self.output = .allocate(capacity: n + n / 4 + 256)
         }
@@ -461,7 +469,8 @@ public struct LogAnonymizer: Sendable {
             }
             if let end = jsonKey(colon: i) { return end }
             // `key: value` (a header, `nick: Jean Dupont`) and `key:value` (`room:teamweekly`).
-            if isClass(i - 1, LogAnonymizer.keyByte), byte(i + 1) != UInt8(ascii: "/"), byte(i + 1) != UInt8(ascii: ":"),
+            // (Keys end in a letter or '_': a time's `10:05` is not looked up.)
+            if i > 0, isClass(i - 1, LogAnonymizer.keyByte), !isDigit(i - 1), byte(i + 1) != UInt8(ascii: "/"), byte(i + 1) != UInt8(ascii: ":"),
                 let end = keyValue(at: i, separatedBy: 1)
             {
                 return end
@@ -854,14 +863,15 @@ public struct LogAnonymizer: Sendable {
         }
 
         /// Whether a path segment `colibri-ws` starts at `index`: a bridge's websocket, on whatever host.
-        func isColibriPath(_ index: Int) -> Bool {
-            equals(index, index + colibriWS.count, colibriWS) && (byte(index + colibriWS.count) == UInt8(ascii: "/")
+        @inline(__always) func isColibriPath(_ index: Int) -> Bool {
+            byte(index) == UInt8(ascii: "c") && equals(index, index + colibriWS.count, colibriWS) && (byte(index + colibriWS.count) == UInt8(ascii: "/")
                 || byte(index + colibriWS.count) == UInt8(ascii: "\\"))
         }
 
         /// A site URL without its scheme (`meet.example.org/Room`), with the '/' at `i`.
         mutating func schemelessSitePath(at i: Int) -> Int? {
-            guard !siteHosts.isEmpty, isClass(i - 1, LogAnonymizer.host) else { return nil }
+            // Cheap rejection first: the byte before the '/' must end one of the site's host names.
+            guard i > 0, siteHostEnds[Int(p[i - 1] | 0x20) & 0xFF] else { return nil }
             var hostStart = i
             while hostStart > copied, i - hostStart < 254, isClass(hostStart - 1, LogAnonymizer.host) { hostStart -= 1 }
             // After `//` only when no scheme precedes (`//meet.example.org/Room`; `https://` is the URL rule's).
