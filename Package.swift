@@ -110,10 +110,11 @@ let package = Package(
 )
 
 if fuzzing {
+    package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/FuzzDriver", swiftSettings: swiftSettings))
     package.targets += fuzzTargets.map { name in
         .executableTarget(
             name: name,
-            dependencies: ["VigieKit"],
+            dependencies: ["VigieKit", "FuzzDriver"],
             path: "Fuzz/\(name)",
             swiftSettings: swiftSettings + [.unsafeFlags(fuzzerFlags + ["-parse-as-library"])],
             linkerSettings: [.unsafeFlags(["-sanitize=address", fuzzRuntime ?? ""])]

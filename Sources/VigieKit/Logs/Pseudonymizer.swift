@@ -161,50 +161,32 @@ public struct Pseudonymizer: Sendable {
         }
     }
 
-    /// A room name as Jitsi compares it: lower-cased, `%XX` decoded, `+` a space (as in a query string).
-    /// ASCII in place; a name with other letters (`Équipe`) goes through Unicode lower-casing.
+    /// A room name as Jitsi compares it: `%XX` decoded, `+` a space (as in a query string), lower-cased —
+    /// ASCII in place, a name with other letters (`Équipe`) through Unicode lower-casing.
     static func withNormalisedRoom<R>(_ value: UnsafePointer<UInt8>, count: Int, _ body: (UnsafePointer<UInt8>, Int) -> R) -> R {
         let limit = min(count, normalisationLimit)
-        if UnsafeBufferPointer(start: value, count: limit).contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "%") }) {
-            return withDecodedRoom(value, count: limit, body)
-        }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(limit, 1)) { buffer in
             var length = 0
             var index = 0
+            var ascii = true
             while index < limit {
                 var byte = value[index]
                 if byte == UInt8(ascii: "%"), index + 2 < limit, let high = hexValue(value[index + 1]), let low = hexValue(value[index + 2]) {
                     byte = high << 4 | low
                     index += 2
+                } else if byte == UInt8(ascii: "+") {
+                    byte = 0x20
                 }
                 if byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") { byte += 32 }
-                if byte == UInt8(ascii: "+") { byte = 0x20 }
+                if byte >= 0x80 { ascii = false }
                 buffer[length] = byte
                 length += 1
                 index += 1
             }
-            return body(UnsafePointer(buffer.baseAddress!), length)
+            if ascii { return body(UnsafePointer(buffer.baseAddress!), length) }
+            let lowered = Array(String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<length]), as: UTF8.self).lowercased().utf8)
+            return lowered.withUnsafeBufferPointer { body($0.baseAddress ?? UnsafePointer(buffer.baseAddress!), $0.count) }
         }
-    }
-
-    /// The slow path: percent-decoded bytes, then Unicode lower-casing of the text.
-    static func withDecodedRoom<R>(_ value: UnsafePointer<UInt8>, count: Int, _ body: (UnsafePointer<UInt8>, Int) -> R) -> R {
-        var decoded: [UInt8] = []
-        decoded.reserveCapacity(count)
-        var index = 0
-        while index < count {
-            var byte = value[index]
-            if byte == UInt8(ascii: "%"), index + 2 < count, let high = hexValue(value[index + 1]), let low = hexValue(value[index + 2]) {
-                byte = high << 4 | low
-                index += 2
-            } else if byte == UInt8(ascii: "+") {
-                byte = 0x20
-            }
-            decoded.append(byte)
-            index += 1
-        }
-        let lowered = Array(String(decoding: decoded, as: UTF8.self).lowercased().utf8)
-        return lowered.withUnsafeBufferPointer { body($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
     }
 
     @inline(__always)

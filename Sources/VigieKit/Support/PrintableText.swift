@@ -50,40 +50,36 @@ public enum PrintableText {
     /// that a terminal, a table or a one-line field shows it instead of obeying it. A backslash is
     /// doubled only when the text needed escaping, so that ordinary text reads unchanged.
     public static func escaped(_ text: String) -> String {
-        guard firstForbidden(in: text) != nil else { return text }
-        var out = ""
-        out.unicodeScalars.reserveCapacity(text.unicodeScalars.count + 8)
-        for scalar in text.unicodeScalars {
+        shown(text) { scalar in
             switch scalar {
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\\": out += "\\\\"
-            default:
-                if isForbidden(scalar) {
-                    out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+            case "\n": "\\n"
+            case "\r": "\\r"
+            case "\t": "\\t"
+            case "\\": "\\\\"
+            default: nil
             }
         }
-        return out
     }
 
     /// One line of prose for a document (a report draft): line breaks and tabs become spaces, every other
     /// forbidden character is shown as `\u{…}`.
     public static func oneLine(_ text: String) -> String {
+        shown(text) { scalar in scalar == "\n" || scalar == "\r" || scalar == "\t" ? " " : nil }
+    }
+
+    /// `text` with each forbidden character replaced by `special`'s form for it, else `\u{…}`; unchanged
+    /// (and not copied) when it holds none.
+    private static func shown(_ text: String, _ special: (Unicode.Scalar) -> String?) -> String {
         guard firstForbidden(in: text) != nil else { return text }
         var out = ""
+        out.unicodeScalars.reserveCapacity(text.unicodeScalars.count + 8)
         for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n", "\r", "\t": out += " "
-            default:
-                if isForbidden(scalar) {
-                    out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+            if let replacement = special(scalar) {
+                out += replacement
+            } else if isForbidden(scalar) {
+                out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            } else {
+                out.unicodeScalars.append(scalar)
             }
         }
         return out
