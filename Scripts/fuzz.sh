@@ -3,7 +3,7 @@
 #
 #   Scripts/fuzz.sh [SECONDS] [TARGET...]     (default: 60 seconds each, every target)
 #
-# Targets (Fuzz/<Target>/): FuzzSTUN, FuzzXMPP, FuzzPrometheusText, FuzzJitsiJSON, FuzzWebhook, FuzzURL,
+# Targets (Fuzz/<Target>/, sharing Fuzz/FuzzDriver): FuzzSTUN, FuzzXMPP, FuzzPrometheusText, FuzzJitsiJSON, FuzzWebhook, FuzzURL,
 # FuzzSiteFile, FuzzLogAnonymizer. Each asserts its invariants inside (a line count kept, no address left,
 # a URL that round-trips…) and starts from the seeds in Fuzz/Corpus/<Target> plus, where they fit, the
 # recorded payloads of ../shared/fixtures. A crash or a failed invariant leaves its input under

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command, and exactly what CI runs: install what is missing, bring the lab
 # up (real nginx, Prosody, coturn on 127.0.0.1), build, run every test, then run each fuzz target
-# for a short while (Scripts/fuzz.sh; FUZZ_SECONDS, default 20 s each).
+# for a short while (Scripts/fuzz.sh; FUZZ_SECONDS, default 10 s each).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -10,4 +10,4 @@ Lab/lab.sh up
 trap 'Lab/lab.sh down' EXIT
 swift build --build-tests
 swift test --disable-xctest
-Scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
+Scripts/fuzz.sh "${FUZZ_SECONDS:-10}"

@@ -68,7 +68,9 @@ import Testing
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
-                _ = await LoopbackHTTP.eventually(timeout: .seconds(10)) {
+                // Three runs of 1.5 s each, 1 s apart, after a first start within 2 s: about 8.5 s on an idle
+                // machine; the wait ends as soon as they are done, and allows for a loaded one.
+                _ = await LoopbackHTTP.eventually(timeout: .seconds(40)) {
                     (Self.runs(metrics, "check=http,kind=http,service=svc") ?? 0) >= 3
                 }
                 trigger.triggerGracefulShutdown()

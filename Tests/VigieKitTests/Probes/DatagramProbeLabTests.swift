@@ -94,7 +94,11 @@ import Testing
         )
         #expect(result.verdict == .pass)
         #expect(result.udp?.state == .openOrFiltered)
-        #expect(result.udp?.datagramsSent == 2)
+        // The RFC 5389 schedule within 1 s is two datagrams; a loaded machine may reach the deadline before
+        // the second one leaves, never send more than the schedule.
+        let schedule = STUNRetransmission().sendOffsets(within: .seconds(1)).count
+        #expect(schedule == 2)
+        #expect((1...schedule).contains(result.udp?.datagramsSent ?? 0), "\(String(describing: result.udp))")
         #expect(result.latency == nil)
     }
 
