@@ -145,9 +145,11 @@ import Testing
         return lines.firstIndex { $0.contains("@\(field)@") }! + 1
     }
 
-    struct Outcome {
+    struct Outcome: Sendable {
         var refused: [(field: String, payload: String, error: SiteFileError)] = []
         var accepted: [(field: String, payload: String)] = []
+        /// Render errors other than a refused value: template defects.
+        var defects: [String] = []
     }
 
     @Test func theBenignSiteLoadsAndRenders() throws {
@@ -167,44 +169,20 @@ import Testing
         let benignDirectory = scratch.appendingPathComponent("benign")
         try BundleWriter.write(benignBundle, to: benignDirectory.path)
 
-        var outcome = Outcome()
-        var manifest: [[String: Any]] = []
-        for (field, _) in Self.fields {
-            for (payloadName, payload) in Self.payloads {
-                let text = Self.siteFile(field: field, payload: payload)
-                let site: Site
-                do {
-                    site = try SiteLoader.decode(yaml: text, file: "hostile.yml", baseDirectory: "/home/admin/site")
-                } catch {
-                    outcome.refused.append((field, payloadName, error))
-                    #expect(error.location?.line == Self.line(of: field), "\(field) with \(payloadName): \(error)")
-                    #expect(!error.description.unicodeScalars.contains { PrintableText.isForbidden($0) }, "the message shows, not obeys: \(error)")
-                    continue
-                }
-                // Control, format and separator characters never get past the loader.
-                #expect(!payload.unicodeScalars.contains { PrintableText.isForbidden($0) }, "\(field) accepted \(payloadName)")
-                let bundle: RenderedBundle
-                do {
-                    bundle = try BundleRenderer(site: site, siteFileText: text).render()
-                } catch {
-                    // A value the bundle cannot write is refused, which is safe; but it must not be a template defect.
-                    guard case .unsafeValue = error else { Issue.record("\(field) with \(payloadName): \(error)"); continue }
-                    outcome.refused.append((field, payloadName, SiteFileError(file: "", location: nil, keyPath: field, message: "\(error)")))
-                    continue
-                }
-                outcome.accepted.append((field, payloadName))
-                let directory = scratch.appendingPathComponent("case-\(manifest.count)")
-                try BundleWriter.write(bundle, to: directory.path)
-                let hostileValue = Self.value(field, payload: payload)
-                let benignValue = Self.value(field, payload: "")
-                manifest.append([
-                    "case": "\(field) with \(payloadName)", "hostile": hostileValue, "benign": benignValue,
-                    "hostileDir": directory.path, "benignDir": benignDirectory.path,
-                    // Derived from the site name, not carrying it: the cloud resource names and the dashboard uid.
-                    "derived": Self.derived(hostileValue, benignValue),
-                ])
-            }
+        // Rendering ~640 site files is CPU work: off the cooperative pool (see Offload).
+        let (outcome, manifest) = try await Offload.run { () throws -> (Outcome, [[String: String]]) in
+            try Self.renderMatrix(into: scratch, benignDirectory: benignDirectory)
         }
+        for (field, payloadName, error) in outcome.refused where error.file == "hostile.yml" {
+            #expect(error.location?.line == Self.line(of: field), "\(field) with \(payloadName): \(error)")
+            #expect(!error.description.unicodeScalars.contains { PrintableText.isForbidden($0) }, "the message shows, not obeys: \(error)")
+        }
+        for (field, payloadName) in outcome.accepted {
+            // Control, format and separator characters never get past the loader.
+            let payload = Self.payloads.first { $0.name == payloadName }!.text
+            #expect(!payload.unicodeScalars.contains { PrintableText.isForbidden($0) }, "\(field) accepted \(payloadName)")
+        }
+        #expect(outcome.defects.isEmpty, "\(outcome.defects)")
         // Which fields are free text is a decision, checked here: the rest refuse every payload.
         let acceptingFields = Set(outcome.accepted.map(\.field))
         #expect(
@@ -219,7 +197,12 @@ import Testing
         #expect(!outcome.accepted.isEmpty && !outcome.refused.isEmpty)
 
         let manifestFile = scratch.appendingPathComponent("manifest.json")
-        try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted]).write(to: manifestFile)
+        let entries: [[String: Any]] = manifest.map { entry in
+            var object: [String: Any] = entry
+            object["derived"] = entry["derived"].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? []
+            return object
+        }
+        try JSONSerialization.data(withJSONObject: entries, options: [.prettyPrinted]).write(to: manifestFile)
         let result = try await Shell.run("/usr/bin/env", ["python3", Self.checker, manifestFile.path])
         #expect(result.status == 0, "\(result.output)\(result.standardError)")
         #expect(!FileManager.default.fileExists(atPath: "/tmp/vigie-hostile-sentinel"), "a payload ran")
@@ -230,29 +213,41 @@ import Testing
     @Test func aSiteNameMayStartWithAnything() async throws {
         let scratch = try BundleFixture.temporaryDirectory("hostile-leading")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        func bundle(_ name: String) throws -> RenderedBundle {
-            let text = Self.siteFile().replacingOccurrences(of: Self.yamlQuoted(Self.value("site.name", payload: "")), with: Self.yamlQuoted(name))
-            return try BundleRenderer(site: try SiteLoader.decode(yaml: text, file: "hostile.yml", baseDirectory: "/"), siteFileText: text).render()
+        // Twenty-odd renders: off the cooperative pool (see Offload).
+        let manifest = try await Offload.run { () throws -> [[String: String]] in
+            let benign = scratch.appendingPathComponent("benign")
+            // Capitalised, so that the lower-case names derived from it (resource names, the dashboard's uid)
+            // never contain the value itself and the comparison's replacement cannot touch them.
+            try BundleWriter.write(try Self.leadingBundle("Visio"), to: benign.path)
+            var manifest: [[String: String]] = []
+            for (index, indicator) in Self.leadingIndicators.enumerated() {
+                let directory = scratch.appendingPathComponent("case-\(index)")
+                try BundleWriter.write(try Self.leadingBundle(indicator + "Visio"), to: directory.path)
+                manifest.append([
+                    "case": "site.name starting with \(indicator)", "hostile": indicator + "Visio", "benign": "Visio",
+                    "hostileDir": directory.path, "benignDir": benign.path,
+                    "derived": Self.encodeDerived(Self.derived(indicator + "Visio", "Visio")),
+                ])
+            }
+            return manifest
         }
-        let benign = scratch.appendingPathComponent("benign")
-        // Capitalised, so that the lower-case names derived from it (resource names, the dashboard's uid)
-        // never contain the value itself and the comparison's replacement cannot touch them.
-        try BundleWriter.write(try bundle("Visio"), to: benign.path)
-        var manifest: [[String: Any]] = []
-        for (index, indicator) in Self.leadingIndicators.enumerated() {
-            let directory = scratch.appendingPathComponent("case-\(index)")
-            try BundleWriter.write(try bundle(indicator + "Visio"), to: directory.path)
-            manifest.append([
-                "case": "site.name starting with \(indicator)", "hostile": indicator + "Visio", "benign": "Visio",
-                "hostileDir": directory.path, "benignDir": benign.path, "derived": Self.derived(indicator + "Visio", "Visio"),
-            ])
+        let entries: [[String: Any]] = manifest.map { entry in
+            var object: [String: Any] = entry
+            object["derived"] = entry["derived"].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? []
+            return object
         }
         let manifestFile = scratch.appendingPathComponent("manifest.json")
-        try JSONSerialization.data(withJSONObject: manifest).write(to: manifestFile)
+        try JSONSerialization.data(withJSONObject: entries).write(to: manifestFile)
         let result = try await Shell.run("/usr/bin/env", ["python3", Self.checker, manifestFile.path])
         #expect(result.status == 0, "\(result.output)\(result.standardError)")
-        let prometheus = try #require(try bundle("@visio")["prometheus/prometheus.yml"]?.contents)
+        let prometheus = try #require(try Self.leadingBundle("@visio")["prometheus/prometheus.yml"]?.contents)
         #expect(prometheus.contains("site: \"@visio\"\n"))
+    }
+
+    /// The bundle of the hostile site file with `name` as its site name.
+    static func leadingBundle(_ name: String) throws -> RenderedBundle {
+        let text = siteFile().replacingOccurrences(of: yamlQuoted(value("site.name", payload: "")), with: yamlQuoted(name))
+        return try BundleRenderer(site: try SiteLoader.decode(yaml: text, file: "hostile.yml", baseDirectory: "/"), siteFileText: text).render()
     }
 
     /// The bundle's own checkers on one render where every free-text field carries every printable payload
@@ -282,6 +277,54 @@ import Testing
             #expect(result.status == 0, "\(program) \(arguments): \(result.output)\(result.standardError)")
         }
         #expect(!FileManager.default.fileExists(atPath: "/tmp/vigie-hostile-sentinel"))
+    }
+
+    /// Every field × every payload: refused (its error checked here) or rendered into `scratch`, with the
+    /// manifest of the rendered cases for the differential checker.
+    static func renderMatrix(into scratch: URL, benignDirectory: URL) throws -> (Outcome, [[String: String]]) {
+        var outcome = Outcome()
+        var manifest: [[String: String]] = []
+        for (field, _) in Self.fields {
+            for (payloadName, payload) in Self.payloads {
+                let text = Self.siteFile(field: field, payload: payload)
+                let site: Site
+                do {
+                    site = try SiteLoader.decode(yaml: text, file: "hostile.yml", baseDirectory: "/home/admin/site")
+                } catch {
+                    outcome.refused.append((field, payloadName, error))
+                    continue
+                }
+                let bundle: RenderedBundle
+                do {
+                    bundle = try BundleRenderer(site: site, siteFileText: text).render()
+                } catch {
+                    // A value the bundle cannot write is refused, which is safe; but it must not be a template defect.
+                    guard case .unsafeValue = error else {
+                        outcome.defects.append("\(field) with \(payloadName): \(error)")
+                        continue
+                    }
+                    outcome.refused.append((field, payloadName, SiteFileError(file: "", location: nil, keyPath: field, message: "\(error)")))
+                    continue
+                }
+                outcome.accepted.append((field, payloadName))
+                let directory = scratch.appendingPathComponent("case-\(manifest.count)")
+                try BundleWriter.write(bundle, to: directory.path)
+                let hostileValue = Self.value(field, payload: payload)
+                let benignValue = Self.value(field, payload: "")
+                manifest.append([
+                    "case": "\(field) with \(payloadName)", "hostile": hostileValue, "benign": benignValue,
+                    "hostileDir": directory.path, "benignDir": benignDirectory.path,
+                    // Derived from the site name, not carrying it: the cloud resource names and the dashboard uid.
+                    "derived": Self.encodeDerived(Self.derived(hostileValue, benignValue)),
+                ])
+            }
+        }
+        return (outcome, manifest)
+    }
+
+    /// The manifest is built off the pool, where only `Sendable` values travel: derived pairs go as JSON text.
+    static func encodeDerived(_ pairs: [[String]]) -> String {
+        String(decoding: (try? JSONSerialization.data(withJSONObject: pairs)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
     /// The differential checker is not blind: a render where a value escaped its comment, or a
