@@ -24,6 +24,12 @@ struct ReportCommand: AsyncParsableCommand {
             if let date, Self.day(date) == nil { throw ValidationError("--date must be YYYY-MM-DD, got \"\(date)\"") }
             if prometheus == nil, logs == nil { throw ValidationError("give --prometheus and/or --logs: the report needs data") }
             if let prometheus, case .failure(let failure) = HTTPURL.parse(prometheus) { throw ValidationError("--prometheus: \(failure)") }
+            if let logs {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: logs, isDirectory: &isDirectory), isDirectory.boolValue else {
+                    throw ValidationError("--logs: no directory at \(PrintableText.escaped(logs))")
+                }
+            }
         }
 
         static func day(_ text: String) -> Date? {
@@ -41,8 +47,7 @@ struct ReportCommand: AsyncParsableCommand {
                 let analysis = try await builder.analyse(dayStart: dayStart)
                 let source = [prometheus.map { "Prometheus \($0)" }, logs.map { "logs \($0)" }].compactMap { $0 }.joined(separator: ", ")
                 let written = try await builder.write(analysis, to: out, source: source, now: now)
-                var text = "wrote \(written.markdown)\nwrote \(written.html)\nwrote \(written.svg)\n"
-                if let png = written.png { text += "wrote \(png)\n" }
+                let text = ([written.markdown, written.html] + written.charts).map { "wrote \($0)\n" }.joined()
                 writeStandardOutput(text)
                 if let skipped = written.pngSkipped { writeStandardError("warning: no PNG: \(skipped)\n") }
             } catch {

@@ -47,7 +47,7 @@ public struct CollectorRunner: Sendable {
         guard exchange.status == 200 else {
             return .failure(CollectorFailure(reason: Self.hint(status: exchange.status, kind: collector.kind)))
         }
-        if exchange.bodyBytes > exchange.body.count {
+        if exchange.truncated {
             return .failure(CollectorFailure(reason: "answer larger than \(HTTPFetcher.bodyLimit) bytes"))
         }
         return JitsiStatsExtractor.extract(collector.kind, body: exchange.body)

@@ -22,6 +22,8 @@ struct HTTPExchange: Sendable {
     /// The presented certificates, leaf first (https only).
     var peerChain: [Certificate]
     var tlsVersion: String?
+    /// The answer was longer than the limit: reading stopped there, and `body` is incomplete.
+    var truncated = false
 }
 
 enum HTTPExchangeFailure: Error, Sendable {
@@ -55,7 +57,8 @@ enum HTTPFetcher {
         deadline: ContinuousClock.Instant,
         keepBody: Bool = false,
         accept: String = "*/*",
-        method: HTTPMethod = .GET
+        method: HTTPMethod = .GET,
+        bodyLimit: Int = HTTPFetcher.bodyLimit
     ) async -> Result<HTTPExchange, HTTPExchangeFailure> {
         let chainBox = NIOLockedValueBox<[NIOSSLCertificate]>([])
         let versionBox = NIOLockedValueBox<TLSVersion?>(nil)
@@ -125,9 +128,11 @@ enum HTTPFetcher {
                             // 1xx interim answers are skipped; the final answer follows.
                             if responseHead.status.code >= 200 { status = responseHead }
                         case .body(let buffer):
+                            if keepBody, status != nil {
+                                body.append(contentsOf: buffer.readableBytesView.prefix(max(0, bodyLimit - bodyBytes)))
+                            }
                             bodyBytes += buffer.readableBytes
-                            if keepBody, status != nil { body.append(contentsOf: buffer.readableBytesView) }
-                            if bodyBytes >= bodyLimit { return (status, bodyBytes, body) }
+                            if bodyBytes > bodyLimit { return (status, bodyBytes, body) }
                         case .end:
                             if status != nil { return (status, bodyBytes, body) }
                         }
@@ -153,7 +158,8 @@ enum HTTPFetcher {
                     bodyBytes: bodyBytes,
                     body: body,
                     peerChain: chain,
-                    tlsVersion: versionBox.withLockedValue { $0 }.map(describe)
+                    tlsVersion: versionBox.withLockedValue { $0 }.map(describe),
+                    truncated: bodyBytes > bodyLimit
                 )
             )
         } catch let error as NIOSSLError {

@@ -13,9 +13,9 @@ public struct DailyAnalysis: Sendable {
         public var step: Duration
         /// `min by (service) (vigie_probe_success)`: 1 when every check of the service passed.
         public var success: [TimeSeries] = []
-        /// `vigie_probe_duration_seconds`, per check.
+        /// `max by (service) (vigie_probe_duration_seconds{kind!="udp"})`: the slowest check of the service.
         public var durations: [TimeSeries] = []
-        /// `vigie_tls_certificate_expiry_seconds`, per check.
+        /// `vigie_tls_certificate_expiry_seconds`, per check (its last figure counts).
         public var certificates: [TimeSeries] = []
         /// `vigie_jitsi_participants`, `vigie_jitsi_conferences`, `vigie_jitsi_stress_level`, per service.
         public var participants: [TimeSeries] = []
@@ -42,10 +42,14 @@ public struct DailyAnalysis: Sendable {
 
     public struct Availability: Sendable, Hashable {
         public var service: String
-        /// Percent of the day's samples with every check passing; `nil` without data.
+        /// Percent of the samples with every check passing, over the part of the day with data; `nil` without data.
         public var percent: Double?
         public var samples: Int
+        /// The samples a whole day has at the analysis' step.
+        public var expected: Int
         public var outages: [Outage]
+        /// The share of the day with data, 0–1.
+        public var coverage: Double { expected == 0 ? 0 : min(1, Double(samples) / Double(expected)) }
     }
 
     public struct Latency: Sendable, Hashable {
@@ -87,7 +91,14 @@ public struct DailyAnalysis: Sendable {
     }
 
     public var dayStart: Date
+    /// The step of the day's series, seconds.
+    public var step: TimeInterval
     public var availability: [Availability] = []
+    /// udp checks (`service/check`): no round-trip time, so not in latency figures or thresholds.
+    public var udpChecks: [String] = []
+    /// The share of the day (0–1) where latency, load or stress had a figure to compare with its threshold
+    /// (certificates are a figure of the day: compared when ``certificates`` is not empty).
+    public var thresholdCoverage: Double = 0
     public var latency: [Latency] = []
     public var certificates: [Certificate] = []
     public var participantsPeak: Peak?
@@ -106,13 +117,18 @@ public struct DailyAnalysis: Sendable {
         dayStart = input.dayStart
         logs = input.logs
         let step = input.step.seconds
+        self.step = step
+        let expected = step > 0 ? Int((86_400 / step).rounded(.down)) : 0
+        udpChecks = input.site.services.flatMap { service in
+            service.checks.filter { $0.kind == .udp }.map { "\(service.name)/\($0.name)" }
+        }
         let services = input.site.services.map(\.name)
 
         // Availability and outages.
         for service in services {
             guard let series = input.success.first(where: { $0.labels["service"] == service }) else {
                 if input.site.service(named: service)?.checks.isEmpty == false {
-                    availability.append(Availability(service: service, percent: nil, samples: 0, outages: []))
+                    availability.append(Availability(service: service, percent: nil, samples: 0, expected: expected, outages: []))
                 }
                 continue
             }
@@ -135,6 +151,7 @@ public struct DailyAnalysis: Sendable {
                     service: service,
                     percent: series.samples.isEmpty ? nil : Double(up) / Double(series.samples.count) * 100,
                     samples: series.samples.count,
+                    expected: expected,
                     outages: outages
                 )
             )
@@ -211,6 +228,11 @@ public struct DailyAnalysis: Sendable {
                 )
             )
         }
+
+        // What the thresholds were compared with: the steps where latency, load or stress had a figure.
+        var covered = Set<Date>()
+        for series in input.durations + input.participants + input.stress { for sample in series.samples { covered.insert(sample.at) } }
+        thresholdCoverage = expected == 0 ? 0 : min(1, Double(covered.count) / Double(expected))
 
         if let perBridge = input.site.report.capacityPerBridge {
             for series in input.participants where bridges.contains(series.labels["service"] ?? "") {

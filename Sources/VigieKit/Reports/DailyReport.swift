@@ -2,7 +2,24 @@ import Foundation
 
 /// The daily report: the analysis as a document (Markdown and HTML with charts), in the site's language.
 public enum DailyReport {
-    public static func document(_ analysis: DailyAnalysis, site: Site, source: String, generatedAt: Date) -> ReportDocument {
+    /// The chart files written next to the report (names relative to it), linked by its Markdown.
+    public struct ChartFiles: Sendable, Hashable {
+        public var load: [String] = []
+        public var latency: [String] = []
+
+        public init(load: [String] = [], latency: [String] = []) {
+            self.load = load
+            self.latency = latency
+        }
+    }
+
+    public static func document(
+        _ analysis: DailyAnalysis,
+        site: Site,
+        source: String,
+        generatedAt: Date,
+        charts: ChartFiles = ChartFiles()
+    ) -> ReportDocument {
         let fr = site.language == .fr
         func t(_ french: String, _ english: String) -> String { fr ? french : english }
         func time(_ date: Date) -> String { date.formatted(.iso8601.time(includingFractionalSeconds: false)).prefix(5) + " UTC" }
@@ -30,28 +47,68 @@ public enum DailyReport {
             ])
         )
 
+        /// A share of the day: one decimal below 10 % (7 minutes are 0.5 %, not 0 %).
+        func share(_ fraction: Double) -> String { String(format: fraction < 0.1 ? "%.1f %%" : "%.0f %%", fraction * 100) }
+        func coverage(_ row: DailyAnalysis.Availability) -> String {
+            if row.samples == 0 { return t("aucune donnée", "no data") }
+            if row.samples >= row.expected { return "100 %" }
+            return "\(share(row.coverage)) (\(duration(Double(row.samples) * analysis.step)))"
+        }
         var availability: [ReportDocument.Block] = [
             .table(
-                header: [t("Composant", "Service"), t("Disponibilité", "Availability"), t("Interruptions", "Outages"), t("Durée totale", "Total down")],
+                header: [
+                    t("Composant", "Service"), t("Disponibilité", "Availability"), t("Couverture", "Coverage"), t("Interruptions", "Outages"),
+                    t("Durée totale", "Total down"),
+                ],
                 rows: analysis.availability.map { row in
-                    [row.service, percent(row.percent), String(row.outages.count), duration(row.outages.reduce(0) { $0 + $1.duration })]
+                    [row.service, percent(row.percent), coverage(row), String(row.outages.count), duration(row.outages.reduce(0) { $0 + $1.duration })]
                 }
             )
         ]
+        let partial = analysis.availability.filter { $0.samples > 0 && $0.samples < $0.expected }.map(\.service)
+        if !partial.isEmpty {
+            availability.append(
+                .paragraph(
+                    t(
+                        "Données sur une partie de la journée seulement pour \(partial.joined(separator: ", ")) : la disponibilité est celle de la partie couverte, non de la journée.",
+                        "Data for part of the day only for \(partial.joined(separator: ", ")): availability is that of the covered part, not of the day."
+                    )
+                )
+            )
+        }
         let outages = analysis.availability.flatMap { row in row.outages.map { (row.service, $0) } }
         if !outages.isEmpty {
             availability.append(.bullets(outages.map { "\($0.0): \(time($0.1.start)) → \(time($0.1.end)) (\(duration($0.1.duration)))" }))
         }
         sections.append(.init(t("Disponibilité", "Availability"), availability))
 
-        sections.append(
-            .init(t("Latence des contrôles", "Probe latency"), [
-                .table(
+        var latency: [ReportDocument.Block] = [
+            .paragraph(
+                t(
+                    "Par composant, le plus lent de ses contrôles à chaque minute.",
+                    "Per service, the slowest of its checks at each minute."
+                )
+            )
+        ]
+        latency.append(
+            analysis.latency.isEmpty
+                ? .paragraph(t("Pas de données de latence.", "No latency data."))
+                : .table(
                     header: [t("Composant", "Service"), "p50", "p95", "max"],
                     rows: analysis.latency.map { [$0.service, ms($0.p50), ms($0.p95), ms($0.max)] }
                 )
-            ])
         )
+        if !analysis.udpChecks.isEmpty {
+            latency.append(
+                .paragraph(
+                    t(
+                        "Sans temps d'aller-retour, les contrôles udp (\(analysis.udpChecks.joined(separator: ", "))) ne comptent ni dans la latence ni dans son seuil : un contrôle udp réussi attend tout son délai.",
+                        "udp checks (\(analysis.udpChecks.joined(separator: ", "))) have no round-trip time and count neither in latency nor in its threshold: a passing udp check waits its whole timeout."
+                    )
+                )
+            )
+        }
+        sections.append(.init(t("Latence des contrôles", "Probe latency"), latency))
 
         if !analysis.certificates.isEmpty {
             sections.append(
@@ -91,11 +148,23 @@ public enum DailyReport {
             default: String(Int(value))
             }
         }
+        let compared = analysis.thresholdCoverage > 0 || !analysis.certificates.isEmpty
+        let noCrossing: String
+        if !compared {
+            noCrossing = t("Aucune donnée à comparer aux seuils : rien n'est dit des seuils ce jour-là.", "No data to compare with the thresholds: nothing is known of them that day.")
+        } else if analysis.thresholdCoverage < 1 {
+            noCrossing = t(
+                "Aucun seuil franchi sur la partie de la journée avec des données (\(share(analysis.thresholdCoverage))).",
+                "No threshold crossed over the part of the day with data (\(share(analysis.thresholdCoverage)))."
+            )
+        } else {
+            noCrossing = t("Aucun seuil franchi.", "No threshold crossed.")
+        }
         sections.append(
             .init(
                 t("Seuils franchis", "Thresholds crossed"),
                 analysis.crossings.isEmpty
-                    ? [.paragraph(t("Aucun seuil franchi.", "No threshold crossed."))]
+                    ? [.paragraph(noCrossing)]
                     : [
                         .table(
                             header: [t("Mesure", "Metric"), t("Objet", "Subject"), t("Seuil", "Threshold"), t("Pire valeur", "Worst"), t("Première fois", "First"), t("Minutes au-delà", "Minutes beyond")],
@@ -135,34 +204,48 @@ public enum DailyReport {
             let rows = logs.counts.keys.sorted().map { [$0, String(logs.counts[$0]!.errors), String(logs.counts[$0]!.warnings)] }
             sections.append(
                 .init(t("Erreurs dans les journaux", "Errors in the logs"), [
-                    .paragraph(t("\(logs.lines) lignes du jour dans \(logs.files) fichiers.", "\(logs.lines) lines of the day in \(logs.files) files.")),
+                    .paragraph(
+                        t(
+                            "\(Plural.french(logs.lines, "entrée")) du jour dans \(Plural.french(logs.files, "fichier")).",
+                            "\(Plural.count(logs.lines, "entry", "entries")) of the day in \(Plural.count(logs.files, "file", "files"))."
+                        )
+                    ),
                     rows.isEmpty
                         ? .paragraph(t("Aucune erreur ni avertissement.", "No error or warning."))
                         : .table(header: [t("Composant", "Component"), t("Erreurs", "Errors"), t("Avertissements", "Warnings")], rows: rows),
-                ])
+                ] + (logs.skipped.isEmpty ? [] : [.paragraph(t("Non lus : ", "Not read: ") + logs.skipped.joined(separator: ", "))]))
             )
         }
 
         sections.append(
             .init(t("Graphiques", "Charts"), [
-                .svg(loadChart(analysis, site: site)),
-                .svg(
-                    SVGChart.day(
-                        title: t("Latence du contrôle le plus lent (ms)", "Slowest probe latency (ms)"),
-                        lines: [.init(name: "max", samples: analysis.latencySeries.map { .init(at: $0.at, value: $0.value * 1000) }, colour: "#c0392b")],
-                        dayStart: analysis.dayStart
-                    )
-                ),
+                .chart(title: loadTitle(site), svg: loadChart(analysis, site: site), files: charts.load),
+                .chart(title: latencyTitle(site), svg: latencyChart(analysis, site: site), files: charts.latency),
             ])
         )
         return ReportDocument(title: t("Rapport journalier", "Daily report") + " — \(site.name) — \(day)", language: site.language, sections: sections)
     }
 
-    /// The participants chart (also rendered alone as the report's PNG).
+    static func loadTitle(_ site: Site) -> String { site.language == .fr ? "Participants sur la journée" : "Participants over the day" }
+
+    static func latencyTitle(_ site: Site) -> String {
+        site.language == .fr ? "Latence du contrôle le plus lent (ms)" : "Slowest probe latency (ms)"
+    }
+
+    /// The participants chart (also written alone, as SVG and PNG).
     public static func loadChart(_ analysis: DailyAnalysis, site: Site) -> String {
         SVGChart.day(
-            title: site.language == .fr ? "Participants sur la journée" : "Participants over the day",
-            lines: [.init(name: site.language == .fr ? "participants" : "participants", samples: analysis.participantsSeries, colour: "#2f6fb0")],
+            title: loadTitle(site),
+            lines: [.init(name: "participants", samples: analysis.participantsSeries, colour: "#2f6fb0")],
+            dayStart: analysis.dayStart
+        )
+    }
+
+    /// The slowest probe at each step (also written alone, as SVG and PNG).
+    public static func latencyChart(_ analysis: DailyAnalysis, site: Site) -> String {
+        SVGChart.day(
+            title: latencyTitle(site),
+            lines: [.init(name: "max", samples: analysis.latencySeries.map { .init(at: $0.at, value: $0.value * 1000) }, colour: "#c0392b")],
             dayStart: analysis.dayStart
         )
     }

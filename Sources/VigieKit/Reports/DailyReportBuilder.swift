@@ -20,24 +20,55 @@ public struct DailyReportBuilder: Sendable {
         self.logsDirectory = logsDirectory
     }
 
+    /// Why the day could not be read.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The queries, each aggregated so that its answer grows with the services, not with the checks
+    /// (a raw per-check range query over a day is ~30 MB at 1,000 checks).
+    enum Query {
+        static let success = "min by (service) (vigie_probe_success)"
+        /// The slowest check of each service at each step; udp checks have no round-trip time (a passing one
+        /// waits its whole timeout), so they are left out.
+        static let latency = #"max by (service) (vigie_probe_duration_seconds{kind!="udp"})"#
+        /// The day's last figure per check, evaluated once at the day's end.
+        static let certificates = "min by (service, check) (last_over_time(vigie_tls_certificate_expiry_seconds[1d]))"
+        static let participants = "max by (service) (vigie_jitsi_participants)"
+        static let conferences = "max by (service) (vigie_jitsi_conferences)"
+        static let stress = "max by (service) (vigie_jitsi_stress_level)"
+        static let throughput = "max by (service, direction) (vigie_jitsi_throughput_bytes_per_second)"
+        static let cpu = #"1 - avg(rate(node_cpu_seconds_total{mode="idle"}[5m]))"#
+    }
+
     /// The analysis of the UTC day starting at `dayStart`.
-    public func analyse(dayStart: Date) async throws(PrometheusClient.Failure) -> DailyAnalysis {
+    public func analyse(dayStart: Date) async throws(Failure) -> DailyAnalysis {
         var input = DailyAnalysis.Input(site: site, dayStart: dayStart, step: step)
         if let prometheus {
             let end = dayStart.addingTimeInterval(86_400 - step.seconds)
-            func range(_ query: String) async throws(PrometheusClient.Failure) -> [TimeSeries] {
-                try await prometheus.queryRange(query, start: dayStart, end: end, step: step)
+            func range(_ query: String, from start: Date = dayStart) async throws(Failure) -> [TimeSeries] {
+                do {
+                    return try await prometheus.queryRange(query, start: start, end: end, step: step)
+                } catch {
+                    throw Failure(description: error.description)
+                }
             }
-            input.success = try await range("min by (service) (vigie_probe_success)")
-            input.durations = try await range("vigie_probe_duration_seconds")
-            input.certificates = try await range("min by (service, check) (vigie_tls_certificate_expiry_seconds)")
-            input.participants = try await range("max by (service) (vigie_jitsi_participants)")
-            input.conferences = try await range("max by (service) (vigie_jitsi_conferences)")
-            input.stress = try await range("max by (service) (vigie_jitsi_stress_level)")
-            input.throughput = try await range("max by (service, direction) (vigie_jitsi_throughput_bytes_per_second)")
-            input.cpu = try await range(#"1 - avg(rate(node_cpu_seconds_total{mode="idle"}[5m]))"#)
+            input.success = try await range(Query.success)
+            input.durations = try await range(Query.latency)
+            input.certificates = try await range(Query.certificates, from: end)
+            input.participants = try await range(Query.participants)
+            input.conferences = try await range(Query.conferences)
+            input.stress = try await range(Query.stress)
+            input.throughput = try await range(Query.throughput)
+            input.cpu = try await range(Query.cpu)
         }
-        if let logsDirectory { input.logs = LogDaySummary.read(directory: logsDirectory, day: dayStart) }
+        if let logsDirectory {
+            do {
+                input.logs = try LogDaySummary.read(directory: logsDirectory, day: dayStart)
+            } catch {
+                throw Failure(description: error.description)
+            }
+        }
         return DailyAnalysis(input)
     }
 
@@ -45,9 +76,9 @@ public struct DailyReportBuilder: Sendable {
     public struct Written: Sendable {
         public var markdown: String
         public var html: String
-        public var svg: String
-        /// `nil` when no SVG renderer is installed (the reason is in `pngSkipped`).
-        public var png: String?
+        /// The charts: participants (`load-<day>`) and the slowest probe (`latency-<day>`), SVG then PNG.
+        public var charts: [String] = []
+        /// Why there is no PNG (no SVG renderer installed, or it failed), when there is none.
         public var pngSkipped: String?
     }
 
@@ -55,55 +86,75 @@ public struct DailyReportBuilder: Sendable {
         public var description: String
     }
 
-    /// Writes `daily-<day>.md`, `.html`, `load-<day>.svg` and `load-<day>.png` into `directory`.
+    /// Writes `load-<day>.svg`/`.png`, `latency-<day>.svg`/`.png`, then `daily-<day>.md` (linking the
+    /// charts) and `daily-<day>.html` (showing them) into `directory`.
     public func write(_ analysis: DailyAnalysis, to directory: String, source: String, now: Date) async throws(WriteFailure) -> Written {
         let day = analysis.dayStart.formatted(.iso8601.year().month().day())
-        let document = DailyReport.document(analysis, site: site, source: source, generatedAt: now)
         let base = URL(fileURLWithPath: directory)
-        let written = Written(
-            markdown: base.appendingPathComponent("daily-\(day).md").path,
-            html: base.appendingPathComponent("daily-\(day).html").path,
-            svg: base.appendingPathComponent("load-\(day).svg").path
-        )
-        var result = written
+        func path(_ name: String) -> String { base.appendingPathComponent(name).path }
+        let svgs = [
+            ("load-\(day)", DailyReport.loadChart(analysis, site: site)),
+            ("latency-\(day)", DailyReport.latencyChart(analysis, site: site)),
+        ]
         do {
             try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
-            try document.markdown.write(toFile: written.markdown, atomically: true, encoding: .utf8)
-            try document.html.write(toFile: written.html, atomically: true, encoding: .utf8)
-            try DailyReport.loadChart(analysis, site: site).write(toFile: written.svg, atomically: true, encoding: .utf8)
+            for (name, svg) in svgs { try svg.write(toFile: path(name + ".svg"), atomically: true, encoding: .utf8) }
         } catch {
             throw WriteFailure(description: "cannot write the report into \(directory): \(error.localizedDescription)")
         }
-        let png = base.appendingPathComponent("load-\(day).png").path
-        if let converter = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first(where: FileManager.default.isExecutableFile(atPath:)) {
-            do {
-                let outcome = try await Subprocess.run(
-                    .path(FilePath(converter)),
-                    arguments: ["--format=png", "--output=\(png)", written.svg],
-                    output: .discarded,
-                    error: .string(limit: 4096)
-                )
-                switch outcome.terminationStatus {
-                case .exited(0):
-                    result.png = png
-                case .exited(let code):
-                    let reason = outcome.standardError.split(separator: "\n").first.map(String.init) ?? ""
-                    result.pngSkipped = "rsvg-convert failed (exit \(code))" + (reason.isEmpty ? "" : ": \(reason)")
-                case .signaled(let signal):
-                    result.pngSkipped = "rsvg-convert was killed by signal \(signal)"
-                }
-            } catch {
-                result.pngSkipped = "cannot run rsvg-convert: \(error)"
+        var written = Written(markdown: path("daily-\(day).md"), html: path("daily-\(day).html"))
+        var files: [String: [String]] = [:]
+        for (name, _) in svgs {
+            files[name] = [name + ".svg"]
+            written.charts.append(path(name + ".svg"))
+            switch await Self.convert(svg: path(name + ".svg"), png: path(name + ".png")) {
+            case nil:
+                files[name]?.append(name + ".png")
+                written.charts.append(path(name + ".png"))
+            case let reason?:
+                written.pngSkipped = written.pngSkipped ?? reason
             }
-        } else {
-            result.pngSkipped = "rsvg-convert is not installed (Debian package librsvg2-bin)"
         }
-        return result
+        let charts = DailyReport.ChartFiles(load: files["load-\(day)"] ?? [], latency: files["latency-\(day)"] ?? [])
+        let document = DailyReport.document(analysis, site: site, source: source, generatedAt: now, charts: charts)
+        do {
+            try document.markdown.write(toFile: written.markdown, atomically: true, encoding: .utf8)
+            try document.html.write(toFile: written.html, atomically: true, encoding: .utf8)
+        } catch {
+            throw WriteFailure(description: "cannot write the report into \(directory): \(error.localizedDescription)")
+        }
+        return written
+    }
+
+    /// Renders `svg` as `png` with rsvg-convert; `nil` when done, else why not.
+    static func convert(svg: String, png: String) async -> String? {
+        guard let converter = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
+            return "rsvg-convert is not installed (Debian package librsvg2-bin)"
+        }
+        do {
+            let outcome = try await Subprocess.run(
+                .path(FilePath(converter)),
+                arguments: ["--format=png", "--output=\(png)", svg],
+                output: .discarded,
+                error: .string(limit: 4096)
+            )
+            switch outcome.terminationStatus {
+            case .exited(0):
+                return nil
+            case .exited(let code):
+                let reason = outcome.standardError.split(separator: "\n").first.map(String.init) ?? ""
+                return "rsvg-convert failed (exit \(code))" + (reason.isEmpty ? "" : ": \(reason)")
+            case .signaled(let signal):
+                return "rsvg-convert was killed by signal \(signal)"
+            }
+        } catch {
+            return "cannot run rsvg-convert: \(error)"
+        }
     }
 }
 
 extension DailyReportBuilder.Written {
-    init(markdown: String, html: String, svg: String) {
-        self.init(markdown: markdown, html: html, svg: svg, png: nil, pngSkipped: nil)
+    init(markdown: String, html: String) {
+        self.init(markdown: markdown, html: html, charts: [], pngSkipped: nil)
     }
 }

@@ -1,9 +1,14 @@
+import CSystemShims
 import Foundation
 
-// Errors and warnings per component in a day's logs, for the daily report. Lines are matched on
-// the level words Jitsi (java.util.logging, localized), Prosody and nginx write; the component comes
-// from the line's prefix (`JVB`, `Jicofo`, docker's `prosody-1 |`) or the file name. Only counts
-// leave this file: no line is copied into a report.
+// Errors and warnings per component in a day's logs, for the daily report. Each file is streamed
+// line by line (FileLineReader): an entry belongs to the day when its timestamp (LogTimestamp, every
+// form a Jitsi host writes) falls in it; continuation lines (stack traces) belong to their entry.
+// The level is the first level word after the timestamp (java.util.logging's localized names,
+// Prosody's, nginx's, syslog's), or on the next line in java.util.logging's two-line format;
+// journald's export and JSON forms give it as PRIORITY. The component comes from the program name
+// (`JVB`, `Jicofo`, docker's `prosody-1 |`, syslog's `prosody[812]:`, journald's SYSLOG_IDENTIFIER)
+// or the file name. Only counts leave this file: no line is copied into a report.
 
 /// Counts of error and warning lines per component for one day.
 public struct LogDaySummary: Sendable, Hashable {
@@ -12,73 +17,280 @@ public struct LogDaySummary: Sendable, Hashable {
         public var warnings = 0
     }
 
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
     public var counts: [String: Counts] = [:]
+    /// Files read.
     public var files = 0
+    /// Entries of the day.
     public var lines = 0
+    /// Files left out: links, devices, compressed rotations, unreadable ones (names, escaped).
+    public var skipped: [String] = []
 
-    static let errorWords: Set<String> = ["SEVERE", "ERROR", "error", "FATAL", "CRITICAL", "crit", "alert", "emerg", "SCHWERWIEGEND", "GRAVE"]
-    static let warningWords: Set<String> = ["WARNING", "WARN", "warn", "warning", "WARNUNG", "AVERTISSEMENT", "ADVERTENCIA"]
-
-    /// Reads every file of `directory` (not following links), counting the lines of `day` (UTC).
-    public static func read(directory: String, day: Date) -> LogDaySummary {
+    /// Reads every regular file of `directory` (never through a link), counting the entries of the UTC `day`.
+    public static func read(directory: String, day: Date) throws(Failure) -> LogDaySummary {
+        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directoryFD >= 0 else {
+            throw Failure(description: "cannot read the log directory \(PrintableText.escaped(directory)): \(String(cString: strerror(errno)))")
+        }
+        defer { close(directoryFD) }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw Failure(description: "cannot list the log directory \(PrintableText.escaped(directory)): \(error.localizedDescription)")
+        }
         var summary = LogDaySummary()
-        let manager = FileManager.default
-        guard let names = try? manager.contentsOfDirectory(atPath: directory) else { return summary }
-        let iso = day.formatted(.iso8601.year().month().day())
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.month, .day, .year], from: day)
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let syslogDay = "\(months[(parts.month ?? 1) - 1]) \(String(parts.day ?? 1).leftPadded(to: 2, with: " "))"
-        let nginxDay = "\(String(parts.day ?? 1).leftPadded(to: 2))/\(months[(parts.month ?? 1) - 1])/\(parts.year ?? 1970)"
-        for name in names.sorted() where !name.hasSuffix(".gz") {
-            let path = URL(fileURLWithPath: directory).appendingPathComponent(name).path
-            guard (try? manager.attributesOfItem(atPath: path))?[.type] as? FileAttributeType == .typeRegular,
-                let data = manager.contents(atPath: path)
-            else { continue }
-            summary.files += 1
-            let fileComponent = component(fileName: name)
-            for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-                guard line.contains(iso) || line.contains(syslogDay) || line.contains(nginxDay) else { continue }
-                summary.lines += 1
-                let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" || $0 == "[" || $0 == "]" }).prefix(8)
-                let level: String? = words.first { errorWords.contains(String($0)) || warningWords.contains(String($0)) }.map(String.init)
-                guard let level else { continue }
-                let name = component(line: line) ?? fileComponent
-                if errorWords.contains(level) {
-                    summary.counts[name, default: Counts()].errors += 1
-                } else {
-                    summary.counts[name, default: Counts()].warnings += 1
+        let start = Int64(day.timeIntervalSince1970.rounded(.down))
+        for name in names.sorted() {
+            let shown = PrintableText.escaped(name)
+            if name.hasSuffix(".gz") || name.hasSuffix(".xz") || name.hasSuffix(".zst") || name.hasSuffix(".bz2") {
+                summary.skipped.append("\(shown) (compressed)")
+                continue
+            }
+            let fd = openat(directoryFD, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+            guard fd >= 0 else {
+                summary.skipped.append(errno == ELOOP ? "\(shown) (a link)" : "\(shown) (\(String(cString: strerror(errno))))")
+                continue
+            }
+            defer { close(fd) }
+            let mode = vigie_fd_mode(fd)
+            guard mode >= 0, vigie_mode_is_regular(mode) != 0 else {
+                if vigie_mode_is_directory(mode) == 0 { summary.skipped.append("\(shown) (not a regular file)") }
+                continue
+            }
+            var counter = LogDayCounter(dayStart: start, fileComponent: LogDayCounter.component(fileName: name))
+            var reader = FileLineReader(descriptor: fd, name: "\(directory)/\(shown)")
+            do {
+                while try reader.nextLine({ line in counter.consume(line) }) {
+                    if counter.binaryFieldFollows != nil {
+                        // journald export: a field's size (64-bit little-endian), its bytes, a newline.
+                        counter.binaryFieldFollows = nil
+                        guard let size = try reader.read(exactly: 8) else { break }
+                        let length = size.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                        guard length < 1 << 40, try reader.skip(length + 1) else { break }
+                    }
                 }
+            } catch {
+                summary.skipped.append("\(shown) (\(error))")
+                continue
+            }
+            counter.finish()
+            summary.files += 1
+            summary.lines += counter.entries
+            for (component, counts) in counter.counts {
+                summary.counts[component, default: Counts()].errors += counts.errors
+                summary.counts[component, default: Counts()].warnings += counts.warnings
             }
         }
         return summary
     }
+}
 
-    static func component(line: Substring) -> String? {
-        if line.hasPrefix("JVB ") { return "jitsi-videobridge" }
-        if line.hasPrefix("Jicofo ") { return "jicofo" }
-        if let bar = line.firstIndex(of: "|"), line.distance(from: line.startIndex, to: bar) < 30 {
-            let prefix = line[..<bar].trimmingWhitespace()
-            for (word, name) in [("prosody", "prosody"), ("jvb", "jitsi-videobridge"), ("jicofo", "jicofo"), ("web", "nginx")] where prefix.hasPrefix(word) {
-                return name
+/// The day's entries of one file, fed a line at a time: the pure core of ``LogDaySummary``.
+struct LogDayCounter {
+    enum Level { case error, warning, other }
+
+    let dayStart: Int64
+    let fileComponent: String
+    var entries = 0
+    var counts: [String: LogDaySummary.Counts] = [:]
+    /// The file is journald's export format (`journalctl -o export`).
+    var export: Bool?
+    /// Set when the line just consumed names a binary export field: its size and bytes follow.
+    var binaryFieldFollows: String?
+    /// The entry in progress is of the day and its level is still unknown (java.util.logging's first line).
+    private var levelPending: String?
+    /// Fields of the export entry in progress.
+    private var fields: [String: String] = [:]
+
+    init(dayStart: Int64, fileComponent: String) {
+        self.dayStart = dayStart
+        self.fileComponent = fileComponent
+    }
+
+    func inDay(_ seconds: Int64) -> Bool { seconds >= dayStart && seconds < dayStart + 86_400 }
+
+    mutating func consume(_ line: UnsafeBufferPointer<UInt8>) {
+        if export == nil {
+            export = Self.starts(line, with: "__CURSOR=") || Self.starts(line, with: "__REALTIME_TIMESTAMP=")
+        }
+        if export == true {
+            exportLine(line)
+            return
+        }
+        if line.first == UInt8(ascii: "{"), let entry = Self.journalJSON(line) {
+            levelPending = nil
+            journalEntry(entry)
+            return
+        }
+        if let stamp = LogTimestamp.find(in: line, near: dayStart + 43_200) {
+            levelPending = nil
+            guard inDay(stamp.seconds) else { return }
+            entries += 1
+            let component = Self.component(line: line, after: stamp.end) ?? fileComponent
+            switch Self.level(line, from: stamp.end, words: 6) {
+            case .error?: counts[component, default: .init()].errors += 1
+            case .warning?: counts[component, default: .init()].warnings += 1
+            case .other?: break
+            case nil: levelPending = component
             }
+        } else if let component = levelPending {
+            // java.util.logging's two-line format: `SEVERE: message` under the timestamp line.
+            levelPending = nil
+            switch Self.level(line, from: 0, words: 1) {
+            case .error?: counts[component, default: .init()].errors += 1
+            case .warning?: counts[component, default: .init()].warnings += 1
+            default: break
+            }
+        }
+    }
+
+    mutating func finish() {
+        if export == true { endExportEntry() }
+    }
+
+    // MARK: journald
+
+    private mutating func exportLine(_ line: UnsafeBufferPointer<UInt8>) {
+        if line.isEmpty {
+            endExportEntry()
+            return
+        }
+        guard let equals = line.firstIndex(of: UInt8(ascii: "=")) else {
+            binaryFieldFollows = String(decoding: line, as: UTF8.self)
+            return
+        }
+        let name = String(decoding: UnsafeBufferPointer(rebasing: line[..<equals]), as: UTF8.self)
+        guard Self.journalFields.contains(name) else { return }
+        fields[name] = String(decoding: UnsafeBufferPointer(rebasing: line[(equals + 1)...].prefix(256)), as: UTF8.self)
+    }
+
+    private mutating func endExportEntry() {
+        defer { fields = [:] }
+        guard !fields.isEmpty else { return }
+        journalEntry(fields)
+    }
+
+    static let journalFields: Set<String> = ["__REALTIME_TIMESTAMP", "PRIORITY", "SYSLOG_IDENTIFIER", "_SYSTEMD_UNIT", "_COMM"]
+
+    /// One journal entry: time in microseconds, syslog priority (0–3 errors, 4 warnings).
+    private mutating func journalEntry(_ fields: [String: String]) {
+        guard let micros = fields["__REALTIME_TIMESTAMP"].flatMap({ Int64($0) }), inDay(micros / 1_000_000) else { return }
+        entries += 1
+        let identifier = fields["SYSLOG_IDENTIFIER"] ?? fields["_SYSTEMD_UNIT"] ?? fields["_COMM"]
+        let component = identifier.map(Self.component(program:)) ?? fileComponent
+        switch fields["PRIORITY"].flatMap({ Int($0) }) {
+        case (0...3)?: counts[component, default: .init()].errors += 1
+        case 4?: counts[component, default: .init()].warnings += 1
+        default: break
+        }
+    }
+
+    /// The fields of a `journalctl -o json` line.
+    static func journalJSON(_ line: UnsafeBufferPointer<UInt8>) -> [String: String]? {
+        guard case .object(let pairs)? = try? JSONValue.parse(Array(line)) else { return nil }
+        var fields: [String: String] = [:]
+        for (name, value) in pairs where journalFields.contains(name) {
+            switch value {
+            case .string(let text): fields[name] = text
+            case .integer(let number): fields[name] = String(number)
+            default: break
+            }
+        }
+        return fields["__REALTIME_TIMESTAMP"] == nil ? nil : fields
+    }
+
+    // MARK: words
+
+    static let errorWords: Set<String> = ["SEVERE", "ERROR", "error", "err", "FATAL", "fatal", "CRITICAL", "crit", "alert", "emerg", "SCHWERWIEGEND", "GRAVE"]
+    static let warningWords: Set<String> = ["WARNING", "WARN", "warn", "warning", "WARNUNG", "AVERTISSEMENT", "ADVERTENCIA", "AVVERTENZA"]
+    /// Levels that are neither: the first level word decides, so "info … error in the message" is not an error.
+    static let otherWords: Set<String> = [
+        "INFO", "info", "INFORMATION", "INFORMAZIONI", "INFORMACIÓN", "notice", "NOTICE", "DEBUG", "debug", "TRACE", "trace",
+        "FINE", "FINER", "FINEST", "CONFIG", "KONFIGURATION", "FEIN", "FEINER",
+    ]
+
+    /// The first level word among the first `words` words from `from`.
+    static func level(_ line: UnsafeBufferPointer<UInt8>, from: Int, words: Int) -> Level? {
+        var seen = 0
+        var index = from
+        while index < line.count, seen < words {
+            while index < line.count, isSeparator(line[index]) { index += 1 }
+            let start = index
+            while index < line.count, !isSeparator(line[index]) { index += 1 }
+            guard index > start else { break }
+            seen += 1
+            guard index - start <= 16 else { continue }
+            let word = String(decoding: UnsafeBufferPointer(rebasing: line[start..<index]), as: UTF8.self)
+            if errorWords.contains(word) { return .error }
+            if warningWords.contains(word) { return .warning }
+            if otherWords.contains(word) { return .other }
         }
         return nil
     }
 
+    static func isSeparator(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "|")
+    }
+
+    static func starts(_ line: UnsafeBufferPointer<UInt8>, with prefix: StaticString) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        guard line.count >= count else { return false }
+        for offset in 0..<count where line[offset] != prefix.utf8Start[offset] { return false }
+        return true
+    }
+
+    // MARK: components
+
+    /// The program a line names: Jitsi's prefix, docker's container, syslog's `program[pid]:`.
+    static func component(line: UnsafeBufferPointer<UInt8>, after timestampEnd: Int) -> String? {
+        let head = String(decoding: UnsafeBufferPointer(rebasing: line.prefix(48)), as: UTF8.self)
+        if head.hasPrefix("JVB ") { return "jitsi-videobridge" }
+        if head.hasPrefix("Jicofo ") { return "jicofo" }
+        if let bar = head.firstIndex(of: "|"), head.distance(from: head.startIndex, to: bar) < 30 {
+            let prefix = head[..<bar].trimmingWhitespace()
+            for (word, name) in [("prosody", "prosody"), ("jvb", "jitsi-videobridge"), ("jicofo", "jicofo"), ("web", "nginx"), ("nginx", "nginx")]
+            where prefix.hasPrefix(word) {
+                return name
+            }
+        }
+        // syslog: `host program[pid]:` right after the timestamp.
+        let rest = String(decoding: UnsafeBufferPointer(rebasing: line[timestampEnd...].prefix(96)), as: UTF8.self)
+        for word in rest.split(separator: " ", omittingEmptySubsequences: true).prefix(2) {
+            guard word.hasSuffix("]:"), let open = word.firstIndex(of: "["),
+                word[word.index(after: open)..<word.index(word.endIndex, offsetBy: -2)].allSatisfy(\.isNumber)
+            else { continue }
+            return component(program: String(word[..<open]))
+        }
+        return nil
+    }
+
+    /// A program or unit name as a component: Jitsi's by their usual names, the rest as given (safe characters only).
+    static func component(program: String) -> String {
+        var name = program.lowercased()
+        if name.hasSuffix(".service") { name.removeLast(8) }
+        switch name {
+        case "jvb", "jitsi-videobridge", "jitsi-videobridge2", "videobridge": return "jitsi-videobridge"
+        case "jicofo": return "jicofo"
+        case "prosody", "lua5.4", "lua5.2": return "prosody"
+        case "nginx": return "nginx"
+        case "turnserver", "coturn": return "coturn"
+        default:
+            let safe = name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._@-".unicodeScalars.contains($0)) }
+            return safe && !name.isEmpty && name.count <= 64 ? name : "other"
+        }
+    }
+
     static func component(fileName: String) -> String {
         let lower = fileName.lowercased()
-        if lower.hasPrefix("jvb") { return "jitsi-videobridge" }
+        if lower.hasPrefix("jvb") || lower.hasPrefix("jitsi-videobridge") { return "jitsi-videobridge" }
         if lower.hasPrefix("jicofo") { return "jicofo" }
         if lower.hasPrefix("prosody") { return "prosody" }
+        if lower.hasPrefix("turn") || lower.hasPrefix("coturn") { return "coturn" }
         if lower.contains("access") || lower.contains("error") || lower.hasPrefix("nginx") { return "nginx" }
-        return String(fileName.prefix { $0 != "." })
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int, with pad: Character) -> String {
-        count >= width ? self : String(repeating: pad, count: width - count) + self
+        return component(program: String(fileName.prefix { $0 != "." }))
     }
 }

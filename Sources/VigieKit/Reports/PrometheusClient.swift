@@ -5,6 +5,8 @@ public struct PrometheusClient: Sendable {
     public let base: HTTPURL
     let context: ProbeContext
     public var timeout: Duration
+    /// The most of an answer read: past it the query fails (a cut answer is never decoded).
+    public var bodyLimit = 64 << 20
 
     public struct Failure: Error, Sendable, CustomStringConvertible {
         public var description: String
@@ -30,8 +32,13 @@ public struct PrometheusClient: Sendable {
         } catch {
             throw Failure(description: "\(error)")
         }
-        switch await HTTPFetcher.fetch(url, target: target, deadline: .now + timeout, keepBody: true, accept: "application/json") {
+        switch await HTTPFetcher.fetch(url, target: target, deadline: .now + timeout, keepBody: true, accept: "application/json", bodyLimit: bodyLimit) {
         case .success(let exchange):
+            guard !exchange.truncated else {
+                throw Failure(
+                    description: "Prometheus at \(base) answered more than \(Self.size(bodyLimit)) to \(query): the answer is not read (aggregate the query or narrow its range)"
+                )
+            }
             guard exchange.status == 200 || exchange.status == 400 || exchange.status == 422 else {
                 throw Failure(description: "Prometheus at \(base) answered HTTP \(exchange.status)")
             }
@@ -43,6 +50,11 @@ public struct PrometheusClient: Sendable {
             case .tls(let reason), .protocolError(let reason): throw Failure(description: "Prometheus at \(base): \(reason)")
             }
         }
+    }
+
+    /// A byte count as an administrator reads it (`1 MiB`, `512 bytes`).
+    static func size(_ bytes: Int) -> String {
+        bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : bytes >= 1 << 10 && bytes % (1 << 10) == 0 ? "\(bytes >> 10) KiB" : "\(bytes) bytes"
     }
 
     static func percentEncode(_ text: String) -> String {

@@ -9,8 +9,9 @@ public struct ReportDocument: Sendable, Hashable {
         case fields([(String, String)])
         case bullets([String])
         case table(header: [String], rows: [[String]])
-        /// Raw SVG markup made by Vigie itself (charts); only the HTML form shows it.
-        case svg(String)
+        /// A chart: raw SVG markup made by Vigie itself, shown inline by the HTML form, and the chart's
+        /// files (names relative to the document, made by Vigie: `load-2026-11-20.svg`), linked by the Markdown.
+        case chart(title: String, svg: String, files: [String])
 
         public static func == (lhs: Block, rhs: Block) -> Bool { "\(lhs)" == "\(rhs)" }
         public func hash(into hasher: inout Hasher) { hasher.combine("\(self)") }
@@ -55,8 +56,17 @@ public struct ReportDocument: Sendable, Hashable {
                     out += "| " + header.map(Self.cellEscape).joined(separator: " | ") + " |\n"
                     out += "|" + String(repeating: "---|", count: header.count) + "\n"
                     for row in rows { out += "| " + row.map(Self.cellEscape).joined(separator: " | ") + " |\n" }
-                case .svg:
-                    continue
+                case .chart(let title, _, let files):
+                    guard let first = files.first else {
+                        out += Self.markdownEscape(title) + "\n"
+                        continue
+                    }
+                    out += "![\(Self.markdownEscape(title))](\(Self.linkTarget(first)))"
+                    for other in files.dropFirst() {
+                        let format = other.split(separator: ".").last.map { $0.uppercased() } ?? other
+                        out += " ([\(Self.markdownEscape(format))](\(Self.linkTarget(other))))"
+                    }
+                    out += "\n"
                 }
             }
         }
@@ -76,6 +86,21 @@ public struct ReportDocument: Sendable, Hashable {
     /// HTML text: markup escaped, control characters shown.
     static func htmlEscape(_ text: String) -> String {
         MarkupEscaping.escape(PrintableText.oneLine(text))
+    }
+
+    /// A relative link target: every byte outside a file name's plain characters percent-encoded.
+    static func linkTarget(_ name: String) -> String {
+        var out = ""
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
     }
 
     static func cellEscape(_ text: String) -> String {
@@ -123,7 +148,7 @@ public struct ReportDocument: Sendable, Hashable {
                     out += "<table>\n<tr>" + header.map { "<th>\(Self.htmlEscape($0))</th>" }.joined() + "</tr>\n"
                     for row in rows { out += "<tr>" + row.map { "<td>\(Self.htmlEscape($0))</td>" }.joined() + "</tr>\n" }
                     out += "</table>\n"
-                case .svg(let markup):
+                case .chart(_, let markup, _):
                     out += markup + "\n"
                 }
             }

@@ -24,6 +24,9 @@ import Testing
           xmpp:
             checks:
               - xmpp: 127.0.0.1:5222
+          media:
+            checks:
+              - udp: 127.0.0.1:10000
           videobridge:
             collect:
               - jvb_metrics: http://127.0.0.1:8080/metrics
@@ -50,6 +53,9 @@ import Testing
         add("vigie_probe_success", #"service="xmpp",check="xmpp",kind="xmpp""#) { (1320..<1325).contains($0) ? 0 : 1 }
         add("vigie_probe_duration_seconds", #"service="web",check="https",kind="https""#) { $0 == 720 ? 1.5 : 0.05 }
         add("vigie_probe_duration_seconds", #"service="xmpp",check="xmpp",kind="xmpp""#) { _ in 0.01 }
+        // A passing udp check waits its whole timeout (2 s, above the 1 s threshold): not a latency.
+        add("vigie_probe_success", #"service="media",check="udp",kind="udp""#) { _ in 1 }
+        add("vigie_probe_duration_seconds", #"service="media",check="udp",kind="udp""#) { _ in 2 }
         add("vigie_tls_certificate_expiry_seconds", #"service="web",check="https",kind="https""#) { _ in 10 * 86_400 + 3600 }
         add("vigie_jitsi_participants", #"service="videobridge""#) { Double(participants(minute: $0)) }
         add("vigie_jitsi_participants", #"service="focus""#) { Double(participants(minute: $0)) }
@@ -88,6 +94,11 @@ import Testing
             #expect(webLatency.p95 == 0.05)
             #expect(webLatency.max == 1.5)
             #expect(analysis.latency.first { $0.service == "xmpp" }?.p95 == 0.01)
+            #expect(!analysis.latency.contains { $0.service == "media" }, "udp has no round-trip time")
+            #expect(analysis.udpChecks == ["media/udp"])
+            #expect(analysis.latencySeries.map(\.value).max() == 1.5, "the udp timeout is not the slowest probe")
+            #expect(web.coverage == 1)
+            #expect(analysis.thresholdCoverage == 1)
 
             #expect(analysis.certificates == [DailyAnalysis.Certificate(service: "web", check: "https", daysLeft: 10)])
             // The first minute at the top (rounding makes a short plateau around 14:00).
@@ -103,7 +114,7 @@ import Testing
             #expect(crossings[.participants]?.first?.minutesBeyond == above40.count)
             #expect(crossings[.participants]?.first?.firstAt == at(above40.first!))
             #expect(crossings[.stress]?.first == DailyAnalysis.Crossing(metric: .stress, subject: "videobridge", threshold: 0.8, worst: 0.9, firstAt: at(840), minutesBeyond: 10))
-            #expect(crossings[.probeLatency]?.first == DailyAnalysis.Crossing(metric: .probeLatency, subject: "web", threshold: 1, worst: 1.5, firstAt: at(720), minutesBeyond: 1))
+            #expect(crossings[.probeLatency] == [DailyAnalysis.Crossing(metric: .probeLatency, subject: "web", threshold: 1, worst: 1.5, firstAt: at(720), minutesBeyond: 1)])
             #expect(crossings[.certificateDays]?.first?.worst == 10)
             #expect(analysis.capacity.map(\.service) == ["videobridge"])
             #expect(analysis.capacity.first?.ratio == 42.0 / 50)
@@ -111,8 +122,11 @@ import Testing
             // The document says the same.
             let document = DailyReport.document(analysis, site: site, source: url, generatedAt: Self.day.addingTimeInterval(86_400))
             let markdown = document.markdown
-            #expect(markdown.contains("| web | 97.92 % | 1 | 30m |"))
-            #expect(markdown.contains("| xmpp | 99.65 % | 1 | 5m |"))
+            #expect(markdown.contains("| web | 97.92 % | 100 % | 1 | 30m |"))
+            #expect(markdown.contains("| xmpp | 99.65 % | 100 % | 1 | 5m |"))
+            #expect(markdown.contains("| media | 100.00 % | 100 % | 0 | 0s |"))
+            #expect(markdown.contains("udp checks (media/udp) have no round-trip time"))
+            #expect(!markdown.contains("Data for part of the day only"))
             #expect(markdown.contains("- web: 10:00 UTC → 10:30 UTC (30m)"))
             let peakTime = String(format: "%02d:%02d UTC", firstAt42 / 60, firstAt42 % 60)
             #expect(markdown.contains("- **Participants**: 42 at \(peakTime)"))
@@ -122,6 +136,90 @@ import Testing
             #expect(document.html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""))
             #expect(document.html.contains("<polyline"))
         }
+    }
+
+    /// 1,000 checks in 10 services over the day, one sample every 4 minutes: the report's queries are
+    /// aggregated per service, so its answers stay small; a raw per-check range query (~30 MB) is refused
+    /// loudly past the client's limit, never decoded cut.
+    @Test func aThousandChecksGetTheirReport() async throws {
+        var services = "site: {name: big, domain: meet.example.org, lang: en}\nservices:\n"
+        for service in 0..<10 {
+            services += "  s\(service):\n    checks:\n"
+            for check in 0..<100 { services += "      - {https: \"https://meet.example.org/c\(check)\", name: c\(check)}\n" }
+        }
+        services += "report:\n  thresholds: {probe_latency: 1s}\n"
+        let site = try SiteBuilder.site(services)
+        #expect(site.checks.count == 1000)
+        var text = ""
+        typealias Value = @Sendable (_ service: Int, _ check: Int, _ minute: Int) -> Double
+        let success: Value = { service, check, minute in service == 4 && check == 7 && (720..<740).contains(minute) ? 0 : 1 }
+        let duration: Value = { service, check, minute in
+            if service == 3 && check == 42 && minute == 600 { return 2.5 }
+            return 0.02 + Double(check) / 10_000
+        }
+        let families: [(String, Value)] = [("vigie_probe_success", success), ("vigie_probe_duration_seconds", duration)]
+        for (family, value) in families {
+            text += "# TYPE \(family) gauge\n"
+            for service in 0..<10 {
+                for check in 0..<100 {
+                    let labels = "service=\"s\(service)\",check=\"c\(check)\",kind=\"https\""
+                    for minute in stride(from: 0, to: 1440, by: 4) {
+                        text += "\(family){\(labels)} \(value(service, check, minute)) \(Int(Self.day.timeIntervalSince1970) + minute * 60)\n"
+                    }
+                }
+            }
+        }
+        try await LoadedPrometheus.with(openMetrics: text + "# EOF\n") { url in
+            let client = PrometheusClient(url: try HTTPURL.parse(url).get())
+            let analysis = try await DailyReportBuilder(site: site, prometheus: client, logsDirectory: nil).analyse(dayStart: Self.day)
+            #expect(analysis.availability.count == 10)
+            #expect(analysis.availability.allSatisfy { $0.samples == 1440 && $0.coverage == 1 })
+            let s4 = try #require(analysis.availability.first { $0.service == "s4" })
+            #expect(s4.outages.map(\.duration) == [1200], "one check of s4 down 20 minutes")
+            #expect(analysis.latency.count == 10)
+            let s0 = try #require(analysis.latency.first { $0.service == "s0" })
+            #expect(abs(s0.p50 - 0.0299) < 1e-9 && abs(s0.max - 0.0299) < 1e-9, "the slowest check of s0 at every step")
+            #expect(analysis.crossings.map(\.subject) == ["s3"])
+            #expect(analysis.crossings.first?.worst == 2.5)
+
+            // The raw series, over a client limit of 1 MiB: an error saying so, not "invalid JSON".
+            var small = client
+            small.bodyLimit = 1 << 20
+            let error = await #expect(throws: PrometheusClient.Failure.self) {
+                try await small.queryRange("vigie_probe_duration_seconds", start: Self.day, end: Self.day.addingTimeInterval(86_340), step: .seconds(60))
+            }
+            #expect(error?.description.contains("answered more than 1 MiB") == true, "\(String(describing: error))")
+        }
+    }
+
+    /// Seven minutes of data are not a day: the report states each service's coverage, computes availability
+    /// over the covered part and says so, and with no data at all never claims that no threshold was crossed.
+    @Test func partialAndMissingDataAreSaid() throws {
+        let site = try SiteBuilder.site(Self.site)
+        let minutes = (0..<7).map { Self.day.addingTimeInterval(Double(600 + $0) * 60) }
+        var input = DailyAnalysis.Input(site: site, dayStart: Self.day, step: .seconds(60))
+        input.success = [TimeSeries(labels: ["service": "web"], samples: minutes.enumerated().map { .init(at: $1, value: $0 == 3 ? 0 : 1) })]
+        input.durations = [TimeSeries(labels: ["service": "web"], samples: minutes.map { .init(at: $0, value: 0.05) })]
+        let partial = DailyAnalysis(input)
+        let web = try #require(partial.availability.first { $0.service == "web" })
+        #expect(web.samples == 7 && web.expected == 1440)
+        let markdown = DailyReport.document(partial, site: site, source: "test", generatedAt: Self.day).markdown
+        #expect(markdown.contains("| web | 85.71 % | 0.5 % (7m) | 1 | 1m |"), "\(markdown)")
+        #expect(markdown.contains("| xmpp | no data | no data | 0 | 0s |"))
+        #expect(markdown.contains("Data for part of the day only for web: availability is that of the covered part, not of the day."))
+        #expect(markdown.contains("No threshold crossed over the part of the day with data (0.5 %)."))
+        #expect(!markdown.contains("No threshold crossed."))
+
+        let empty = DailyAnalysis(DailyAnalysis.Input(site: site, dayStart: Self.day, step: .seconds(60)))
+        let nothing = DailyReport.document(empty, site: site, source: "test", generatedAt: Self.day).markdown
+        #expect(nothing.contains("No data to compare with the thresholds"))
+        #expect(!nothing.contains("No threshold crossed"))
+        #expect(nothing.contains("No latency data."))
+        var french = site
+        french.language = .fr
+        let rien = DailyReport.document(empty, site: french, source: "test", generatedAt: Self.day).markdown
+        #expect(rien.contains("Aucune donnée à comparer aux seuils"))
+        #expect(!rien.contains("Aucun seuil franchi"))
     }
 
     @Test func theCommandWritesMarkdownHTMLAndPNGInFrench() async throws {
@@ -136,7 +234,7 @@ import Testing
         JVB 2026-11-19 10:02:00.000 SEVERE: [51] Conference.expire#13: another day
         JVB 2026-11-20 10:03:00.000 INFO: [51] Conference.expire#14: fine
         """.write(to: directory.appendingPathComponent("logs/jvb.log"), atomically: true, encoding: .utf8)
-        try "Nov 20 10:00:01 mod_bosh\twarn\tsession filters\nNov 20 10:00:02 c2s1\terror\tstream error\n"
+        try "Nov 20 10:00:01 mod_bosh\twarn\tsession filters\nNov 20 10:00:02 c2s1\terror\tstream error\nNov 21 00:00:00 c2s1\terror\tnext day\n"
             .write(to: directory.appendingPathComponent("logs/prosody.log"), atomically: true, encoding: .utf8)
         try await Self.withLoadedPrometheus { url in
             let out = directory.appendingPathComponent("out").path
@@ -147,8 +245,14 @@ import Testing
             #expect(result.status == 0, "\(result.standardError)")
             let markdown = try String(contentsOfFile: out + "/daily-2026-11-20.md", encoding: .utf8)
             #expect(markdown.hasPrefix("# Rapport journalier — visio-test — 2026-11-20"))
-            #expect(markdown.contains("| web | 97.92 % | 1 | 30m |"))
+            #expect(markdown.contains("| web | 97.92 % | 100 % | 1 | 30m |"))
             #expect(markdown.contains("| jitsi-videobridge | 1 | 1 |"), "the other day's line is not counted")
+            #expect(markdown.contains("## Graphiques\n\n![Participants sur la journée](load-2026-11-20.svg) ([PNG](load-2026-11-20.png))\n"))
+            #expect(markdown.contains("![Latence du contrôle le plus lent (ms)](latency-2026-11-20.svg) ([PNG](latency-2026-11-20.png))"))
+            #expect(markdown.contains("les contrôles udp (media/udp) ne comptent ni dans la latence"))
+            for chart in ["load-2026-11-20.svg", "latency-2026-11-20.svg", "latency-2026-11-20.png"] {
+                #expect(FileManager.default.fileExists(atPath: out + "/" + chart), "\(chart) is linked, so it is written")
+            }
             #expect(markdown.contains("| prosody | 1 | 1 |"))
             let html = try String(contentsOfFile: out + "/daily-2026-11-20.html", encoding: .utf8)
             #expect(html.contains("<html lang=\"fr\">"))
@@ -194,6 +298,9 @@ import Testing
         let badDate = try await Shell.run(VigieCLITests.binary, ["report", "daily", "--site", siteFile, "--date", "20/11/2026", "--logs", logs, "--out", directory.path])
         #expect(badDate.status == 2)
         #expect(badDate.standardError.contains("--date must be YYYY-MM-DD"))
+        let badLogs = try await Shell.run(VigieCLITests.binary, ["report", "daily", "--site", siteFile, "--logs", logs + "/nosuch", "--out", directory.path])
+        #expect(badLogs.status == 2)
+        #expect(badLogs.standardError.contains("--logs: no directory at \(logs)/nosuch"), "\(badLogs.standardError)")
         let badURL = try await Shell.run(VigieCLITests.binary, ["report", "daily", "--site", siteFile, "--prometheus", "ftp://x", "--out", directory.path])
         #expect(badURL.status == 2)
         #expect(badURL.standardError.contains("--prometheus"))
