@@ -62,8 +62,10 @@ enum WebhookEndpoint {
             return AgentAPI.text(.badRequest, "\(error)\n")
         }
         do {
-            let (opened, resolved) = try await incidents.apply(payload)
-            return AgentAPI.text(.ok, "\(payload.alerts.count) alerts: \(opened) incidents opened, \(resolved) resolved\n")
+            let outcome = try await incidents.apply(payload)
+            var parts = ["\(Plural.count(outcome.opened, "incident")) opened", "\(outcome.resolved) resolved"]
+            if outcome.joined > 0 { parts.append("\(outcome.joined) joined an open outage") }
+            return AgentAPI.text(.ok, "\(Plural.count(payload.alerts.count, "alert")): \(parts.joined(separator: ", "))\n")
         } catch {
             return AgentAPI.text(.serviceUnavailable, "incident register unavailable: \(error)\n")
         }

@@ -4,14 +4,21 @@ import struct Foundation.Date
 
 // Observations in, register entries and restarts out.
 //
-// - A check opens an incident after `open_after` consecutive failed runs (one open incident per
-//   check), its timeline grows when the reason changes, and it closes after `close_after`
-//   consecutive passes (hysteresis: a flapping check does not open and close every run).
+// - One outage of a service is one incident (`service:<name>`). A check that fails `open_after`
+//   consecutive runs opens it, or joins the one already open; every failing check, reason change,
+//   restart, escalation and Alertmanager alert about the service goes into that incident's timeline.
+// - It resolves when the service recovers: a check that passes `close_after` consecutive runs leaves
+//   the outage (hysteresis: a flapping check does not open and close every run), and the incident
+//   resolves when no check of the service is left in it.
 // - Each service with a `remediation:` policy has a `Watchdog`; its restart runs in the background
 //   and reports back, every action is in the audit log and on the service's open incidents, and
-//   an escalation opens a critical `watchdog:<service>` incident.
-// - Alertmanager's alerts open and resolve `alert:<fingerprint>` incidents.
+//   an escalation raises the service's incident to critical (opening it if the checks had not yet).
+// - Alertmanager's alerts about a site service with an open incident join it; other alerts open and
+//   resolve `alert:<fingerprint>` incidents.
 // - `maintain()` applies the significance rule (NIS2 clocks) and refreshes watchdog holds.
+//
+// Registers written before one-incident-per-outage hold `check:<service>/<check>` and
+// `watchdog:<service>` keys: they are resolved with the service's incident.
 
 /// Turns what the agent observes into incidents, restarts and audit entries.
 public actor IncidentManager {
@@ -27,6 +34,8 @@ public actor IncidentManager {
     private var failures: [String: Int] = [:]
     private var passes: [String: Int] = [:]
     private var lastReason: [String: String] = [:]
+    /// Per service, the checks in its current outage: failed `open_after` runs, not yet passed `close_after`.
+    private var outage: [String: Set<String>] = [:]
     private var watchdogs: [String: Watchdog] = [:]
     private var holds: Set<String> = []
 
@@ -65,27 +74,38 @@ public actor IncidentManager {
         let checkIDs = Set(site.checks.map(\.id))
         failures = failures.filter { checkIDs.contains($0.key) }
         passes = passes.filter { checkIDs.contains($0.key) }
+        for (service, checks) in outage {
+            let kept = checks.filter { name in site.service(named: service)?.checks.contains { $0.name == name } == true }
+            outage[service] = kept
+        }
     }
 
     public func watchdog(for service: String) -> Watchdog? { watchdogs[service] }
 
-    static func key(_ check: Check) -> String { "check:\(check.service)/\(check.name)" }
+    /// The key of a service's outage: at most one open incident per service.
+    static func key(service: String) -> String { "service:\(service)" }
 
     // MARK: checks
 
     /// Takes one check result.
     public func observe(_ result: CheckResult) async {
         let check = result.check
+        let service = check.service
         let at = now()
+        let label = "\(service)/\(check.name)"
         do {
             if result.ok {
                 failures[check.id] = 0
                 passes[check.id, default: 0] += 1
                 if passes[check.id] == site.incidents.closeAfter {
-                    if let resolved = try await store.resolve(
-                        key: Self.key(check), at: at, message: "recovered: \(site.incidents.closeAfter) passing runs"
-                    ) {
-                        logger.notice("incident resolved", metadata: ["vigie.incident": "\(resolved.id)"])
+                    let wasInOutage = outage[service]?.remove(check.name) != nil
+                    let runs = Plural.count(site.incidents.closeAfter, "passing run")
+                    if outage[service, default: []].isEmpty {
+                        if let resolved = try await resolveOutage(service: service, at: at, message: "recovered: every check of \(service) passes (\(label): \(runs))") {
+                            logger.notice("incident resolved", metadata: ["vigie.incident": "\(resolved.id)", "vigie.service": "\(service)"])
+                        }
+                    } else if wasInOutage, let open = try await store.openIncident(key: Self.key(service: service)) {
+                        try await store.addEvent(incidentID: open.id, kind: .recovered, message: "\(label) passes again (\(runs))", at: at)
                     }
                 }
             } else {
@@ -93,31 +113,42 @@ public actor IncidentManager {
                 failures[check.id, default: 0] += 1
                 let reason = result.error ?? "failed"
                 if failures[check.id] == site.incidents.openAfter {
+                    outage[service, default: []].insert(check.name)
                     let draft = Incident(
-                        key: Self.key(check),
-                        service: check.service,
+                        key: Self.key(service: service),
+                        service: service,
                         severity: .major,
-                        title: "\(check.service)/\(check.name) failing: \(reason)",
+                        title: "\(label) failing: \(reason)",
                         source: .check,
                         detectedAt: at,
                         impact: await impact()
                     )
                     let (incident, created) = try await store.open(
-                        draft, event: .checkFailed, message: "\(site.incidents.openAfter) failed runs: \(reason)", at: at
+                        draft, event: .checkFailed, message: "\(label): \(Plural.count(site.incidents.openAfter, "failed run")): \(reason)", at: at
                     )
-                    if created { logger.warning("incident opened", metadata: ["vigie.incident": "\(incident.id)", "vigie.check": "\(check.service)/\(check.name)"]) }
+                    if created { logger.warning("incident opened", metadata: ["vigie.incident": "\(incident.id)", "vigie.check": "\(label)"]) }
                     lastReason[check.id] = reason
                 } else if failures[check.id, default: 0] > site.incidents.openAfter, lastReason[check.id] != reason,
-                    let open = try await store.openIncident(key: Self.key(check))
+                    let open = try await store.openIncident(key: Self.key(service: service))
                 {
-                    try await store.addEvent(incidentID: open.id, kind: .checkFailed, message: reason, at: at)
+                    try await store.addEvent(incidentID: open.id, kind: .checkFailed, message: "\(label): \(reason)", at: at)
                     lastReason[check.id] = reason
                 }
             }
         } catch {
             logger.error("incident register unavailable", metadata: ["vigie.error": "\(error)"])
         }
-        await feedWatchdog(service: check.service, event: result.ok ? .checkPassed(check.name) : .checkFailed(check.name), at: at)
+        await feedWatchdog(service: service, event: result.ok ? .checkPassed(check.name) : .checkFailed(check.name), at: at)
+    }
+
+    /// Resolves the service's outage incident, and what a register written before one incident per outage holds for it.
+    func resolveOutage(service: String, at: Date, message: String) async throws -> Incident? {
+        let resolved = try await store.resolve(key: Self.key(service: service), at: at, message: message)
+        for check in site.service(named: service)?.checks ?? [] {
+            try await store.resolve(key: "check:\(service)/\(check.name)", at: at, message: message)
+        }
+        try await store.resolve(key: "watchdog:\(service)", at: at, message: message)
+        return resolved
     }
 
     // MARK: watchdog
@@ -141,20 +172,30 @@ public actor IncidentManager {
         case .escalate(let reason):
             logger.error("watchdog escalation", metadata: ["vigie.service": "\(name)", "vigie.reason": "\(reason)"])
             await audit(action: "escalate", target: name, result: reason, at: at)
+            // The checks the watchdog saw failing are in the outage until they pass `close_after` runs.
+            outage[name, default: []].formUnion(watchdog.failingChecks)
             do {
-                let draft = Incident(
-                    key: "watchdog:\(name)", service: name, severity: .critical,
-                    title: "\(name): restarts stopped at the flap limit", source: .watchdog, detectedAt: at,
-                    impact: await impact()
-                )
-                _ = try await store.open(draft, event: .escalation, message: reason, at: at)
+                if let open = try await store.openIncident(key: Self.key(service: name)) {
+                    _ = try await store.update(id: open.id, at: at, event: .escalation, message: reason) { $0.severity = .critical }
+                } else {
+                    let draft = Incident(
+                        key: Self.key(service: name), service: name, severity: .critical,
+                        title: "\(name): restarts stopped at the flap limit", source: .watchdog, detectedAt: at,
+                        impact: await impact()
+                    )
+                    _ = try await store.open(draft, event: .escalation, message: reason, at: at)
+                }
             } catch {
                 logger.error("incident register unavailable", metadata: ["vigie.error": "\(error)"])
             }
         case .recovered(let restarts):
-            await audit(action: "recovered", target: name, result: "all checks pass (\(restarts) restarts in the window)", at: at)
+            let detail = "all checks pass (\(Plural.count(restarts, "restart")) in the window)"
+            await audit(action: "recovered", target: name, result: detail, at: at)
             do {
-                try await store.resolve(key: "watchdog:\(name)", at: at, message: "all checks pass again")
+                // The incident itself resolves when the checks have passed `close_after` runs.
+                if let open = try await store.openIncident(key: Self.key(service: name)) {
+                    try await store.addEvent(incidentID: open.id, kind: .recovered, message: "watchdog: \(detail)", at: at)
+                }
             } catch {
                 logger.error("incident register unavailable", metadata: ["vigie.error": "\(error)"])
             }
@@ -190,26 +231,66 @@ public actor IncidentManager {
 
     // MARK: alerts
 
-    /// Applies one Alertmanager webhook call: firing alerts open (or update) incidents, resolved ones close them.
-    public func apply(_ payload: AlertmanagerPayload) async throws -> (opened: Int, resolved: Int) {
+    /// What one Alertmanager webhook call did to the register.
+    public struct AlertOutcome: Sendable, Hashable {
+        public var opened = 0
+        public var resolved = 0
+        /// Alerts about a site service that joined its open outage incident.
+        public var joined = 0
+    }
+
+    /// Applies one Alertmanager webhook call: an alert about a site service with an open outage joins that
+    /// incident's timeline; other firing alerts open (or update) their own incidents, resolved ones close them.
+    public func apply(_ payload: AlertmanagerPayload) async throws -> AlertOutcome {
         let at = now()
-        var opened = 0
-        var resolved = 0
+        var outcome = AlertOutcome()
         for alert in payload.alerts {
             let key = "alert:\(alert.fingerprint)"
+            let outageIncident: Incident? =
+                if let service = alert.service, site.service(named: service) != nil {
+                    try await store.openIncident(key: Self.key(service: service))
+                } else {
+                    nil
+                }
             if alert.firing {
+                if let incident = outageIncident, try await store.openIncident(key: key) == nil {
+                    let message = "\(alert.name) firing (alert \(alert.fingerprint))"
+                    // Alertmanager repeats a firing alert every repeat_interval: one line until it resolves.
+                    if try await !Self.isFiring(message: message, in: store.events(incidentID: incident.id)) {
+                        try await store.addEvent(incidentID: incident.id, kind: .alertFiring, message: message, at: at)
+                        outcome.joined += 1
+                    }
+                    continue
+                }
                 let draft = Incident(
                     key: key, service: alert.service ?? "alertmanager", severity: alert.incidentSeverity,
                     title: alert.summary.map { "\(alert.name): \($0)" } ?? alert.name, source: .alert,
                     detectedAt: alert.startsAt ?? at
                 )
                 let (_, created) = try await store.open(draft, event: .alertFiring, message: "\(alert.name) firing", at: at)
-                if created { opened += 1 }
+                if created { outcome.opened += 1 }
             } else if try await store.resolve(key: key, at: Self.resolutionTime(alert, now: at), message: "\(alert.name) resolved") != nil {
-                resolved += 1
+                outcome.resolved += 1
+            } else if let incident = outageIncident,
+                try await Self.isFiring(message: "\(alert.name) firing (alert \(alert.fingerprint))", in: store.events(incidentID: incident.id))
+            {
+                try await store.addEvent(
+                    incidentID: incident.id, kind: .alertResolved, message: "\(alert.name) resolved (alert \(alert.fingerprint))",
+                    at: Self.resolutionTime(alert, now: at)
+                )
             }
         }
-        return (opened, resolved)
+        return outcome
+    }
+
+    /// Whether the timeline's last word on this alert is that it fires.
+    static func isFiring(message: String, in events: [IncidentEvent]) -> Bool {
+        let resolvedMessage = message.replacingOccurrences(of: " firing (alert ", with: " resolved (alert ")
+        for event in events.reversed() {
+            if event.kind == .alertFiring, event.message == message { return true }
+            if event.kind == .alertResolved, event.message == resolvedMessage { return false }
+        }
+        return false
     }
 
     /// Alertmanager's `endsAt` when it is a real past time (it sends `0001-01-01` for "unknown").

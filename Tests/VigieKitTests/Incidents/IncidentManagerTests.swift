@@ -64,8 +64,9 @@ import Testing
             }
             #expect(try await store.incidents(includeResolved: true, limit: 10).isEmpty, "two failures are not an incident")
             await manager.observe(Self.result(tcp, ok: false))
-            let open = try #require(try await store.openIncident(key: "check:xmpp/tcp"))
+            let open = try #require(try await store.openIncident(key: "service:xmpp"))
             #expect(open.title == "xmpp/tcp failing: connection refused")
+            #expect(open.service == "xmpp")
             #expect(open.impact == "at detection: videobridge: 2 conferences, 9 participants")
             #expect(open.detectedAt == clock.current)
 
@@ -73,7 +74,7 @@ import Testing
             await manager.observe(Self.result(tcp, ok: false, reason: "no answer in 5s"))
             await manager.observe(Self.result(tcp, ok: true))  // one pass is not a recovery (close_after 2)
             await manager.observe(Self.result(tcp, ok: false, reason: "no answer in 5s"))
-            #expect(try await store.openIncident(key: "check:xmpp/tcp")?.id == open.id)
+            #expect(try await store.openIncident(key: "service:xmpp")?.id == open.id)
             await manager.observe(Self.result(tcp, ok: true))
             clock.advance(30)
             await manager.observe(Self.result(tcp, ok: true))
@@ -81,8 +82,9 @@ import Testing
             #expect(resolved.resolvedAt == clock.current)
             let timeline = try await store.events(incidentID: open.id)
             #expect(timeline.map(\.kind) == [.opened, .checkFailed, .resolved])
-            #expect(timeline[1].message == "no answer in 5s")
-            #expect(timeline[2].message == "recovered: 2 passing runs")
+            #expect(timeline[0].message == "xmpp/tcp: 3 failed runs: connection refused")
+            #expect(timeline[1].message == "xmpp/tcp: no answer in 5s")
+            #expect(timeline[2].message == "recovered: every check of xmpp passes (xmpp/tcp: 2 passing runs)")
         }
     }
 
@@ -100,10 +102,10 @@ import Testing
             let detected = clock.current
             clock.advance(29 * 60)
             await manager.maintain()
-            #expect(try await store.openIncident(key: "check:xmpp/tcp")?.significantAt == nil)
+            #expect(try await store.openIncident(key: "service:xmpp")?.significantAt == nil)
             clock.advance(120)
             await manager.maintain()
-            let incident = try #require(try await store.openIncident(key: "check:xmpp/tcp"))
+            let incident = try #require(try await store.openIncident(key: "service:xmpp"))
             #expect(incident.significantAt == detected + 1800, "aware when it crossed the rule, not when it was noticed")
             #expect(incident.deadlines?.earlyWarning == detected + 1800 + 86_400)
             let samples = AgentMetricsTests.samples(metrics)
@@ -138,17 +140,79 @@ import Testing
             #expect(audit.filter { $0.action == "restart" }.count == 2)
             #expect(audit.filter { $0.action == "restart" }.allSatisfy { $0.result == "exit 0" && $0.actor == "vigie-watchdog" })
             #expect(audit.filter { $0.action == "escalate" }.count == 1)
-            let escalation = try #require(try await store.openIncident(key: "watchdog:xmpp"))
-            #expect(escalation.severity == .critical)
-            let checkIncident = try #require(try await store.openIncident(key: "check:xmpp/tcp"))
-            let restarts = try await store.events(incidentID: checkIncident.id).filter { $0.kind == .restart }
-            #expect(restarts.count == 2)
-            #expect(restarts.first?.message == "restart #1 (/usr/bin/true prosody): exit 0")
+            // One outage, one incident: the failing check opened it, the restarts and the escalation are in its
+            // timeline, and the escalation raised it to critical.
+            let all = try await store.incidents(includeResolved: true, limit: 10)
+            #expect(all.count == 1, "\(all.map(\.key))")
+            let incident = try #require(try await store.openIncident(key: "service:xmpp"))
+            #expect(incident.severity == .critical)
+            let timeline = try await store.events(incidentID: incident.id)
+            #expect(timeline.map(\.kind) == [.opened, .restart, .restart, .escalation])
+            #expect(timeline[1].message == "restart #1 (/usr/bin/true prosody): exit 0")
 
-            // Recovery resolves the escalation.
+            // Recovery: the watchdog says so at the first pass, the incident resolves after close_after (2) passes.
             await manager.observe(Self.result(tcp, ok: true))
-            #expect(try await store.openIncident(key: "watchdog:xmpp") == nil)
             #expect(try await store.auditEntries(limit: 1).first?.action == "recovered")
+            #expect(try await store.openIncident(key: "service:xmpp") != nil)
+            await manager.observe(Self.result(tcp, ok: true))
+            #expect(try await store.openIncident(key: "service:xmpp") == nil)
+            #expect(try await store.events(incidentID: incident.id).map(\.kind).suffix(2) == [.recovered, .resolved])
+        }
+    }
+
+    /// Both checks of a service fail, an Alertmanager alert about it fires (twice: repeat_interval) and
+    /// resolves: one incident holds it all, and it resolves only when the last check recovers.
+    @Test func oneOutageOfAServiceIsOneIncident() async throws {
+        try await Self.withDirectory { directory in
+            let site = try Self.site(incidents: "incidents: {open_after: 1, close_after: 1}")
+            let (manager, store, clock) = try Self.make(site, directory: directory)
+            let (tcp, http) = (site.checks[0], site.checks[1])
+            await manager.observe(Self.result(tcp, ok: false))
+            clock.advance(5)
+            await manager.observe(Self.result(http, ok: false, reason: "HTTP 502"))
+            let alert = #"{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"XMPPDown","service":"xmpp","severity":"critical"},"annotations":{},"startsAt":"2026-11-24T10:00:00Z","fingerprint":"abc123"}]}"#
+            let payload = try AlertmanagerPayload.decode(Array(alert.utf8))
+            #expect(try await manager.apply(payload) == .init(opened: 0, resolved: 0, joined: 1))
+            #expect(try await manager.apply(payload) == .init(opened: 0, resolved: 0, joined: 0), "a repeat is not a new line")
+            let elsewhere = try AlertmanagerPayload.decode(Array(alert.replacingOccurrences(of: #""service":"xmpp""#, with: #""service":"nosuch""#).replacingOccurrences(of: "abc123", with: "def456").utf8))
+            #expect(try await manager.apply(elsewhere).opened == 1, "an alert about no site service has its own incident")
+
+            await manager.observe(Self.result(tcp, ok: true))
+            let incident = try #require(try await store.openIncident(key: "service:xmpp"), "http still fails: still open")
+            let resolvedAlert = try AlertmanagerPayload.decode(Array(alert.replacingOccurrences(of: "firing", with: "resolved").utf8))
+            #expect(try await manager.apply(resolvedAlert).resolved == 0)
+            await manager.observe(Self.result(http, ok: true))
+            #expect(try await store.openIncident(key: "service:xmpp") == nil)
+
+            let timeline = try await store.events(incidentID: incident.id)
+            #expect(timeline.map(\.kind) == [.opened, .checkFailed, .alertFiring, .recovered, .alertResolved, .resolved])
+            #expect(timeline.map(\.message) == [
+                "xmpp/tcp: 1 failed run: connection refused",
+                "xmpp/http: 1 failed run: HTTP 502",
+                "XMPPDown firing (alert abc123)",
+                "xmpp/tcp passes again (1 passing run)",
+                "XMPPDown resolved (alert abc123)",
+                "recovered: every check of xmpp passes (xmpp/http: 1 passing run)",
+            ])
+            let keys = try await store.incidents(includeResolved: true, limit: 10).map(\.key).sorted()
+            #expect(keys == ["alert:def456", "service:xmpp"])
+        }
+    }
+
+    /// A register written before one incident per outage: its open per-check and watchdog incidents
+    /// resolve with the service's recovery instead of staying open for ever.
+    @Test func incidentsOfEarlierKeysResolveWithTheService() async throws {
+        try await Self.withDirectory { directory in
+            let site = try Self.site(incidents: "incidents: {open_after: 1, close_after: 1}")
+            let (manager, store, clock) = try Self.make(site, directory: directory)
+            for key in ["check:xmpp/tcp", "watchdog:xmpp"] {
+                _ = try await store.open(
+                    Incident(key: key, service: "xmpp", severity: .major, title: key, source: .check, detectedAt: clock.current),
+                    event: .checkFailed, message: "old", at: clock.current
+                )
+            }
+            await manager.observe(Self.result(site.checks[0], ok: true))
+            #expect(try await store.incidents(includeResolved: false, limit: 10).isEmpty)
         }
     }
 

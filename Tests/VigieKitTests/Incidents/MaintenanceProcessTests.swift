@@ -83,6 +83,7 @@ import Testing
                     interval: 1s
                     checks:
                       - tcp: 127.0.0.1:\(nginx.port)
+                      - http: http://127.0.0.1:\(nginx.port)/
                     remediation: {restart_after: 2, cooldown: 2s, max_restarts: 3, window: 1h, command: [\(nginx.script), web-nginx]}
                 """,
             extraArguments: ["--data-dir", data]
@@ -93,8 +94,16 @@ import Testing
 
         let restarted = await LoopbackHTTP.eventually(timeout: .seconds(20)) { nginx.pid != nil && nginx.pid != firstPID }
         #expect(restarted, "the watchdog ran the restart command:\n\(serve.daemon.log)")
-        let passes = await LoopbackHTTP.eventually(timeout: .seconds(15)) { try await serve.metric(#"vigie_probe_success{service="web",check="tcp",kind="tcp"} 1.0"#) }
-        #expect(passes, "the check passes again")
+        let passes = await LoopbackHTTP.eventually(timeout: .seconds(15)) {
+            let tcp = try await serve.metric(#"vigie_probe_success{service="web",check="tcp",kind="tcp"} 1.0"#)
+            let http = try await serve.metric(#"vigie_probe_success{service="web",check="http",kind="http"} 1.0"#)
+            return tcp && http
+        }
+        #expect(passes, "both checks pass again")
+        let closed = await LoopbackHTTP.eventually(timeout: .seconds(10)) {
+            try JSONValue.parse(try await Self.vigie("incident", "list", "--data-dir", data, "--json").output) == .array([])
+        }
+        #expect(closed, "the outage's incident resolves once every check passes")
         await serve.stop()
         if !passes { await nginx.remove() }
 
@@ -112,8 +121,19 @@ import Testing
             Issue.record("the outage left no incident")
             return
         }
+        // One outage, one incident: both checks' failures and the restart in its timeline.
+        #expect(all.count == 1, "\(incidents)")
         #expect(incident["state"] == .string("resolved"))
-        #expect(incident["key"] == .string("check:web/tcp"))
+        #expect(incident["key"] == .string("service:web"))
+        if case .integer(let id)? = incident["id"] {
+            let shown = try await Self.vigie("incident", "show", "\(id)", "--data-dir", data, "--json")
+            let kinds: [String] = {
+                guard case .array(let events)? = (try? JSONValue.parse(shown.output))?["timeline"] else { return [] }
+                return events.compactMap { if case .string(let kind)? = $0["kind"] { kind } else { nil } }
+            }()
+            #expect(kinds.contains("restart"), "\(shown.output)")
+            #expect(kinds.last == "resolved", "\(shown.output)")
+        }
         await nginx.remove()
     }
 
@@ -141,9 +161,11 @@ import Testing
         let escalated = await LoopbackHTTP.eventually(timeout: .seconds(20)) {
             let list = try JSONValue.parse(try await Self.vigie("incident", "list", "--data-dir", data, "--json").output)
             guard case .array(let open) = list else { return false }
-            return open.contains { $0["key"] == .string("watchdog:web") }
+            return open.contains { $0["key"] == .string("service:web") && $0["severity"] == .string("critical") }
         }
         #expect(escalated, "\(serve.daemon.log)")
+        let every = try JSONValue.parse(try await Self.vigie("incident", "list", "--all", "--data-dir", data, "--json").output)
+        if case .array(let incidents) = every { #expect(incidents.count == 1, "the escalation raised the outage's incident, not another: \(every)") }
         try await Task.sleep(for: .seconds(3))
         let log = serve.daemon.log
         await serve.stop()

@@ -45,11 +45,12 @@ import Testing
             let result = try await SiteBuilder.runOne(
                 """
                       - stun: 127.0.0.1:\(port)
-                        timeout: 700ms
+                        timeout: 3s
                 """
             )
+            // The budget leaves room for a loaded machine: the in-process responder must get a turn to answer.
             #expect(result.verdict == .fail)
-            #expect(result.error == "no valid STUN answer in 700ms (datagram of 3 bytes is too short for STUN)")
+            #expect(result.error == "no valid STUN answer in 3s (datagram of 3 bytes is too short for STUN)")
         }
     }
 

@@ -4,7 +4,8 @@ import Testing
 /// Debian's real Prometheus serving series loaded ahead of time with `promtool tsdb
 /// create-blocks-from openmetrics`, on a free loopback port; killed when `body` returns.
 enum LoadedPrometheus {
-    static func with(openMetrics: String, _ body: (_ url: String) async throws -> Void) async throws {
+    /// - Parameter lookback: Prometheus's `--query.lookback-delta` (how old a sample may be and still count), when not its 5 minutes.
+    static func with(openMetrics: String, lookback: String? = nil, _ body: (_ url: String) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-prometheus-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -19,7 +20,7 @@ enum LoadedPrometheus {
             [
                 "--config.file=\(directory.path)/prometheus.yml", "--storage.tsdb.path=\(directory.path)/tsdb",
                 "--storage.tsdb.retention.time=3650d", "--web.listen-address=127.0.0.1:\(port)",
-            ],
+            ] + (lookback.map { ["--query.lookback-delta=\($0)"] } ?? []),
             name: "prometheus"
         )
         defer { prometheus.signal(SIGKILL) }
