@@ -20,7 +20,7 @@ struct IncidentCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (all, limit) = (self.all, self.limit)
-            let incidents = try await register.withStore { try await $0.incidents(includeResolved: all, limit: limit) }
+            let incidents = try await register.withStore(create: false) { try await $0.incidents(includeResolved: all, limit: limit) }
             if json {
                 writeStandardOutput(JSONValue.array(incidents.map(\.json)).serialized(pretty: true) + "\n")
                 return
@@ -46,7 +46,7 @@ struct IncidentCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = self.id
-            let (incident, events) = try await register.withStore { store -> (Incident?, [IncidentEvent]) in
+            let (incident, events) = try await register.withStore(create: false) { store -> (Incident?, [IncidentEvent]) in
                 guard let incident = try await store.incident(id: id) else { return (nil, []) }
                 return (incident, try await store.events(incidentID: id))
             }
@@ -90,12 +90,14 @@ struct IncidentCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (service, title, severity, actor) = (self.service, self.title, self.severity, register.actor)
+            try register.checkService(service, in: try register.loadSite(for: "checking the service name"))
             let now = Date()
-            let incident = try await register.withStore { store in
+            let incident = try await register.withStore(create: true) { store in
                 let key = "manual:\(service):\(Int(now.timeIntervalSince1970 * 1000))"
                 let draft = Incident(key: key, service: service, severity: severity, title: title, source: .manual, detectedAt: now)
-                let (incident, _) = try await store.open(draft, event: .opened, message: "opened by \(actor)", at: now)
-                try await store.appendAudit(AuditEntry(at: now, actor: actor, action: "open", target: "incident #\(incident.id)", result: "ok"))
+                let (incident, _) = try await store.open(draft, event: .opened, message: TimelineText.opened(by: actor), at: now) { incident in
+                    AuditEntry(at: now, actor: actor, action: "open", target: "incident #\(incident.id)", result: "ok")
+                }
                 return incident
             }
             writeStandardOutput(json ? incident.json.serialized() + "\n" : "opened incident #\(incident.id)\n")
@@ -109,9 +111,11 @@ struct IncidentCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (id, actor) = (self.id, register.actor)
-            try await register.withStore { store in
-                _ = try await IncidentCommand.change(store) { try await store.acknowledge(id: id, at: Date(), by: actor) }
-                try await store.appendAudit(AuditEntry(at: Date(), actor: actor, action: "acknowledge", target: "incident #\(id)", result: "ok"))
+            let now = Date()
+            try await register.withStore(create: false) { store in
+                _ = try await store.acknowledge(id: id, at: now, by: actor) { _ in
+                    AuditEntry(at: now, actor: actor, action: "acknowledge", target: "incident #\(id)", result: "ok")
+                }
             }
             writeStandardOutput("acknowledged incident #\(id)\n")
         }
@@ -133,28 +137,32 @@ struct IncidentCommand: AsyncParsableCommand {
             guard significant || personalDataBreach || notified else {
                 throw ValidationError("say what to mark: --significant, --personal-data-breach and/or --notified")
             }
-            if let at, RFC3339.parseFractional(at) == nil { throw ValidationError("--at must be an RFC 3339 time, e.g. 2026-11-24T09:15:00Z") }
+            if let at {
+                guard let moment = RFC3339.parseFractional(at) else { throw ValidationError("--at must be an RFC 3339 time, e.g. 2026-11-24T09:15:00Z") }
+                // Awareness cannot come later than now: a future --at would start the clocks late and push the deadlines out.
+                guard moment <= Date() else { throw ValidationError("--at \(at) is in the future: the clocks start when the entity became aware, which is now at the latest") }
+            }
         }
 
         func run() async throws {
             let moment = at.flatMap(RFC3339.parseFractional) ?? Date()
             let (id, significant, breach, notified, actor) = (self.id, self.significant, self.personalDataBreach, self.notified, register.actor)
-            var what: [String] = []
-            if significant { what.append("significant") }
-            if breach { what.append("personal-data breach") }
-            if notified { what.append("notified") }
-            let marks = what.joined(separator: ", ")
-            let message = "marked \(marks) by \(actor) (as of \(RFC3339.format(moment)))"
-            let incident = try await register.withStore { store in
-                let incident = try await IncidentCommand.change(store) {
-                    try await store.update(id: id, at: Date(), event: .marked, message: message) { incident in
-                        if significant, incident.significantAt == nil { incident.significantAt = moment }
-                        if breach, incident.personalDataBreachAt == nil { incident.personalDataBreachAt = moment }
-                        if notified { incident.notifiedAt = moment }
-                    }
+            var what: [TimelineText.Mark] = []
+            if significant { what.append(.significant) }
+            if breach { what.append(.personalDataBreach) }
+            if notified { what.append(.notified) }
+            let marks = what.map(\.rawValue).joined(separator: ", ")
+            let message = TimelineText.marked(what, by: actor, asOf: moment)
+            let now = Date()
+            let incident = try await register.withStore(create: false) { store in
+                try await store.update(
+                    id: id, at: now, event: .marked, message: message,
+                    audit: { _ in AuditEntry(at: now, actor: actor, action: "mark", target: "incident #\(id)", result: marks) }
+                ) { incident in
+                    if significant, incident.significantAt == nil { incident.significantAt = moment }
+                    if breach, incident.personalDataBreachAt == nil { incident.personalDataBreachAt = moment }
+                    if notified { incident.notifiedAt = moment }
                 }
-                try await store.appendAudit(AuditEntry(at: Date(), actor: actor, action: "mark", target: "incident #\(id)", result: marks))
-                return incident
             }
             var text = "marked incident #\(id): \(marks)\n"
             for (stage, date) in incident.deadlines?.stages ?? [] { text += "  \(stage): \(RFC3339.format(date))\n" }
@@ -173,16 +181,24 @@ struct IncidentCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (id, text, cause, remediation, impact, actor) = (self.id, self.text, self.cause, self.remediation, self.impact, register.actor)
-            try await register.withStore { store in
-                _ = try await IncidentCommand.change(store) {
-                    try await store.update(id: id, at: Date(), event: .note, message: "\(actor): \(text)") { incident in
-                        if cause { incident.cause = text }
-                        if remediation { incident.remediation = text }
-                        if impact { incident.impact = text }
-                    }
+            var fields: [TimelineText.Field] = []
+            if impact { fields.append(.impact) }
+            if cause { fields.append(.cause) }
+            if remediation { fields.append(.remediation) }
+            let (message, set) = (TimelineText.note(by: actor, setting: fields, text: text), fields.map(\.rawValue).joined(separator: ", "))
+            let now = Date()
+            try await register.withStore(create: false) { store in
+                // The change and its audit entry in one transaction: a cause, impact or remediation is never set unaudited.
+                _ = try await store.update(
+                    id: id, at: now, event: .note, message: message,
+                    audit: { _ in AuditEntry(at: now, actor: actor, action: "note", target: "incident #\(id)", result: set.isEmpty ? "timeline note" : "set \(set)") }
+                ) { incident in
+                    if cause { incident.cause = text }
+                    if remediation { incident.remediation = text }
+                    if impact { incident.impact = text }
                 }
             }
-            writeStandardOutput("noted on incident #\(id)\n")
+            writeStandardOutput(set.isEmpty ? "noted on incident #\(id)\n" : "set the \(set) of incident #\(id)\n")
         }
     }
 
@@ -194,11 +210,11 @@ struct IncidentCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (id, note, actor) = (self.id, self.note, register.actor)
-            try await register.withStore { store in
-                _ = try await IncidentCommand.change(store) {
-                    try await store.resolve(id: id, at: Date(), message: "resolved by \(actor)" + (note.map { ": \($0)" } ?? ""))
+            let now = Date()
+            try await register.withStore(create: false) { store in
+                _ = try await store.resolve(id: id, at: now, message: TimelineText.resolved(by: actor, note: note)) { _ in
+                    AuditEntry(at: now, actor: actor, action: "resolve", target: "incident #\(id)", result: "ok")
                 }
-                try await store.appendAudit(AuditEntry(at: Date(), actor: actor, action: "resolve", target: "incident #\(id)", result: "ok"))
             }
             writeStandardOutput("resolved incident #\(id)\n")
         }
@@ -209,14 +225,17 @@ struct IncidentCommand: AsyncParsableCommand {
         @OptionGroup var register: RegisterOptions
         @Argument(help: "The incident number.") var id: Int64
         @Option(name: .long, help: "early-warning, notification or final.") var stage: ReportStage
-        @Option(name: .long, help: "fr or en.") var lang: Language = .fr
+        @Option(name: .long, help: "fr or en (default: the site's lang).") var lang: Language?
         @Option(name: .long, help: "markdown or html.") var format: ReportFormat = .markdown
         @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var out: String?
 
         func run() async throws {
             let id = self.id
-            let siteName = (try? register.site.map(SiteLoader.load(path:)))??.name ?? "Jitsi Meet"
-            let (incident, events) = try await register.withStore { store -> (Incident?, [IncidentEvent]) in
+            // The draft is the entity's: its name and domain come from the site file, and so does its language.
+            let site = try register.loadSite(for: "a report draft (it names the entity)")
+            let entity = "\(site.name) (\(site.domain))"
+            let lang = self.lang ?? site.language
+            let (incident, events) = try await register.withStore(create: false) { store -> (Incident?, [IncidentEvent]) in
                 guard let incident = try await store.incident(id: id) else { return (nil, []) }
                 return (incident, try await store.events(incidentID: id))
             }
@@ -224,7 +243,7 @@ struct IncidentCommand: AsyncParsableCommand {
                 writeStandardError("error: no incident #\(id) in the register\n")
                 throw ExitCode(2)
             }
-            let document = IncidentReport.document(incident: incident, events: events, stage: stage, language: lang, site: siteName, now: Date())
+            let document = IncidentReport.document(incident: incident, events: events, stage: stage, language: lang, site: entity, now: Date())
             let text = format == .html ? document.html : document.markdown
             if let out {
                 do {
@@ -248,7 +267,7 @@ struct IncidentCommand: AsyncParsableCommand {
 
         func run() async throws {
             let limit = self.limit
-            let entries = try await register.withStore { try await $0.auditEntries(limit: limit) }
+            let entries = try await register.withStore(create: false) { try await $0.auditEntries(limit: limit) }
             if json {
                 writeStandardOutput(JSONValue.array(entries.map(\.json)).serialized(pretty: true) + "\n")
                 return
@@ -262,15 +281,6 @@ struct IncidentCommand: AsyncParsableCommand {
         }
     }
 
-    /// Runs a change, turning "no such incident" into exit 2.
-    static func change<T: Sendable>(_ store: any IncidentStore, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as IncidentStoreError {
-            writeStandardError("error: \(error)\n")
-            throw ExitCode(2)
-        }
-    }
 }
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import NIOCore
 import VigieKit
@@ -73,7 +74,11 @@ struct ServeCommand: AsyncParsableCommand {
             writeStandardError("error: \(error)\n")
             throw ExitCode(2)
         }
-        try await agent.run { channel in
+        for service in site.unwatchedServices {
+            logger.warning("service with no check and no collector: nothing watches it", metadata: ["vigie.service": "\(service)"])
+        }
+        do {
+            try await agent.run { channel in
             let address = channel.localAddress.map { "\($0.ipAddress ?? endpoint.host.bare):\($0.port ?? endpoint.port)" }
             logger.notice(
                 "listening",
@@ -82,6 +87,17 @@ struct ServeCommand: AsyncParsableCommand {
                     "vigie.status": "http://\(address ?? listen)/api/v1/status",
                 ]
             )
+            }
+        } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EADDRNOTAVAIL || error.errnoCode == EACCES {
+            // NIO's `bind(descriptor:ptr:bytes:): Address already in use) (errno: 98)` says neither which address nor what to do.
+            let reason =
+                switch error.errnoCode {
+                case EADDRINUSE: "the address is already in use (another `vigie serve`, or another program: `ss -ltnp 'sport = :\(endpoint.port)'` shows which)"
+                case EADDRNOTAVAIL: "no interface of this host has that address"
+                default: "permission denied (ports below 1024 need privileges)"
+                }
+            writeStandardError("error: cannot listen on \(listen): \(reason)\n")
+            throw ExitCode(1)
         }
     }
 }

@@ -23,5 +23,8 @@ struct ValidateCommand: AsyncParsableCommand {
                 + "\(Plural.count(site.checks.count, "check")), \(Plural.count(site.collectors.count, "collector"))"
                 + (onHost ? "; the files it names on this host are readable" : "") + ")\n"
         )
+        for service in site.unwatchedServices {
+            writeStandardError("warning: service \(service) has no check and no collector: nothing watches it\n")
+        }
     }
 }

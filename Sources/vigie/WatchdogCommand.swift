@@ -40,7 +40,7 @@ struct WatchdogCommand: AsyncParsableCommand {
         @OptionGroup var register: RegisterOptions
 
         func run() async throws {
-            let holds = try await register.withStore { try await $0.holds() }
+            let holds = try await register.withStore(create: false) { try await $0.holds() }
             // A shared register may hold names written by older versions: shown, not obeyed.
             writeStandardOutput(holds.isEmpty ? "no service on hold\n" : holds.sorted().map { "\(PrintableText.escaped($0)): on hold\n" }.joined())
         }
@@ -53,11 +53,17 @@ struct WatchdogCommand: AsyncParsableCommand {
         }
     }
 
+    /// Holds or releases a service of the site (a name the site does not have is refused: the real
+    /// service would go on being restarted), with its audit entry in the same transaction.
     static func set(_ service: String, held: Bool, _ register: RegisterOptions) async throws {
+        try register.checkService(service, in: try register.loadSite(for: "checking the service name"))
         let actor = register.actor
-        try await register.withStore { store in
-            try await store.setHold(service: service, held: held, at: Date(), by: actor)
-            try await store.appendAudit(AuditEntry(at: Date(), actor: actor, action: held ? "hold" : "release", target: service, result: "ok"))
+        let now = Date()
+        try await register.withStore(create: true) { store in
+            try await store.setHold(
+                service: service, held: held, at: now, by: actor,
+                audit: AuditEntry(at: now, actor: actor, action: held ? "hold" : "release", target: service, result: "ok")
+            )
         }
     }
 }

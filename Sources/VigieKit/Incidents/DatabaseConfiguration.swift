@@ -8,6 +8,10 @@ public struct DatabaseConfiguration: Sendable {
     public var password: String?
     public var database: String?
     public var tls: PostgresClient.Configuration.TLS
+    /// The URL's `sslmode`, for the one connection a command opens first to say at once what is wrong.
+    public var sslMode: SSLMode = .prefer
+
+    public enum SSLMode: String, Sendable { case disable, prefer, require }
     /// The longest one register operation may wait for the server (the pool itself waits forever).
     public var timeout: Duration
 

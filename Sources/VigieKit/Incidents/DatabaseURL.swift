@@ -40,9 +40,12 @@ public enum DatabaseURL {
         case .failure(let failure): return fail("\(failure) in the database URL")
         }
         var tls: PostgresClient.Configuration.TLS = .prefer(.makeClientConfiguration())
+        var mode = DatabaseConfiguration.SSLMode.prefer
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, parts[0] == "sslmode" else { return fail("unknown database URL parameter \"\(pair)\" (only sslmode)") }
+            guard let parsed = DatabaseConfiguration.SSLMode(rawValue: parts[1]) else { return fail("sslmode must be disable, prefer or require") }
+            mode = parsed
             switch parts[1] {
             case "disable": tls = .disable
             case "prefer": tls = .prefer(.makeClientConfiguration())
@@ -50,8 +53,8 @@ public enum DatabaseURL {
             default: return fail("sslmode must be disable, prefer or require")
             }
         }
-        return .success(
-            DatabaseConfiguration(host: endpoint.host.bare, port: endpoint.port, username: String(user), database: database, tls: tls)
-        )
+        var configuration = DatabaseConfiguration(host: endpoint.host.bare, port: endpoint.port, username: String(user), database: database, tls: tls)
+        configuration.sslMode = mode
+        return .success(configuration)
     }
 }

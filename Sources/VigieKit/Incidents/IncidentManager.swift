@@ -99,13 +99,12 @@ public actor IncidentManager {
                 passes[check.id, default: 0] += 1
                 if passes[check.id] == site.incidents.closeAfter {
                     let wasInOutage = outage[service]?.remove(check.name) != nil
-                    let runs = Plural.count(site.incidents.closeAfter, "passing run")
                     if outage[service, default: []].isEmpty {
-                        if let resolved = try await resolveOutage(service: service, at: at, message: "recovered: every check of \(service) passes (\(label): \(runs))") {
+                        if let resolved = try await resolveOutage(service: service, at: at, message: TimelineText.serviceRecovered(service, last: label, runs: site.incidents.closeAfter)) {
                             logger.notice("incident resolved", metadata: ["vigie.incident": "\(resolved.id)", "vigie.service": "\(service)"])
                         }
                     } else if wasInOutage, let open = try await store.openIncident(key: Self.key(service: service)) {
-                        try await store.addEvent(incidentID: open.id, kind: .recovered, message: "\(label) passes again (\(runs))", at: at)
+                        try await store.addEvent(incidentID: open.id, kind: .recovered, message: TimelineText.checkPassesAgain(label, runs: site.incidents.closeAfter), at: at)
                     }
                 }
             } else {
@@ -124,14 +123,14 @@ public actor IncidentManager {
                         impact: await impact()
                     )
                     let (incident, created) = try await store.open(
-                        draft, event: .checkFailed, message: "\(label): \(Plural.count(site.incidents.openAfter, "failed run")): \(reason)", at: at
+                        draft, event: .checkFailed, message: TimelineText.checkFailed(label, runs: site.incidents.openAfter, reason: reason), at: at
                     )
                     if created { logger.warning("incident opened", metadata: ["vigie.incident": "\(incident.id)", "vigie.check": "\(label)"]) }
                     lastReason[check.id] = reason
                 } else if failures[check.id, default: 0] > site.incidents.openAfter, lastReason[check.id] != reason,
                     let open = try await store.openIncident(key: Self.key(service: service))
                 {
-                    try await store.addEvent(incidentID: open.id, kind: .checkFailed, message: "\(label): \(reason)", at: at)
+                    try await store.addEvent(incidentID: open.id, kind: .checkFailed, message: TimelineText.checkReason(label, reason: reason), at: at)
                     lastReason[check.id] = reason
                 }
             }
@@ -194,7 +193,7 @@ public actor IncidentManager {
             do {
                 // The incident itself resolves when the checks have passed `close_after` runs.
                 if let open = try await store.openIncident(key: Self.key(service: name)) {
-                    try await store.addEvent(incidentID: open.id, kind: .recovered, message: "watchdog: \(detail)", at: at)
+                    try await store.addEvent(incidentID: open.id, kind: .recovered, message: TimelineText.watchdogRecovered(restarts: restarts), at: at)
                 }
             } catch {
                 logger.error("incident register unavailable", metadata: ["vigie.error": "\(error)"])
@@ -204,7 +203,7 @@ public actor IncidentManager {
 
     func restartFinished(service: String, attempt: Int, command: [String], outcome: RestartOutcome) async {
         let at = now()
-        let message = "restart #\(attempt) (\(command.joined(separator: " "))): \(outcome.detail)"
+        let message = TimelineText.restart(attempt: attempt, command: command, detail: outcome.detail)
         await audit(action: "restart", target: service, result: outcome.detail, at: at)
         do {
             for incident in try await store.incidents(includeResolved: false, limit: 1000) where incident.service == service {
@@ -254,7 +253,7 @@ public actor IncidentManager {
                 }
             if alert.firing {
                 if let incident = outageIncident, try await store.openIncident(key: key) == nil {
-                    let message = "\(alert.name) firing (alert \(alert.fingerprint))"
+                    let message = TimelineText.alertFiring(alert.name, fingerprint: alert.fingerprint)
                     // Alertmanager repeats a firing alert every repeat_interval: one line until it resolves.
                     if try await !Self.isFiring(message: message, in: store.events(incidentID: incident.id)) {
                         try await store.addEvent(incidentID: incident.id, kind: .alertFiring, message: message, at: at)
@@ -267,15 +266,15 @@ public actor IncidentManager {
                     title: alert.summary.map { "\(alert.name): \($0)" } ?? alert.name, source: .alert,
                     detectedAt: alert.startsAt ?? at
                 )
-                let (_, created) = try await store.open(draft, event: .alertFiring, message: "\(alert.name) firing", at: at)
+                let (_, created) = try await store.open(draft, event: .alertFiring, message: TimelineText.alertFiring(alert.name), at: at)
                 if created { outcome.opened += 1 }
-            } else if try await store.resolve(key: key, at: Self.resolutionTime(alert, now: at), message: "\(alert.name) resolved") != nil {
+            } else if try await store.resolve(key: key, at: Self.resolutionTime(alert, now: at), message: TimelineText.alertResolved(alert.name)) != nil {
                 outcome.resolved += 1
             } else if let incident = outageIncident,
-                try await Self.isFiring(message: "\(alert.name) firing (alert \(alert.fingerprint))", in: store.events(incidentID: incident.id))
+                try await Self.isFiring(message: TimelineText.alertFiring(alert.name, fingerprint: alert.fingerprint), in: store.events(incidentID: incident.id))
             {
                 try await store.addEvent(
-                    incidentID: incident.id, kind: .alertResolved, message: "\(alert.name) resolved (alert \(alert.fingerprint))",
+                    incidentID: incident.id, kind: .alertResolved, message: TimelineText.alertResolved(alert.name, fingerprint: alert.fingerprint),
                     at: Self.resolutionTime(alert, now: at)
                 )
             }
@@ -285,7 +284,7 @@ public actor IncidentManager {
 
     /// Whether the timeline's last word on this alert is that it fires.
     static func isFiring(message: String, in events: [IncidentEvent]) -> Bool {
-        let resolvedMessage = message.replacingOccurrences(of: " firing (alert ", with: " resolved (alert ")
+        let resolvedMessage = message.replacingOccurrences(of: " firing (alert ", with: " resolved (alert ")  // TimelineText's two forms
         for event in events.reversed() {
             if event.kind == .alertFiring, event.message == message { return true }
             if event.kind == .alertResolved, event.message == resolvedMessage { return false }
@@ -317,7 +316,7 @@ public actor IncidentManager {
                     guard crossing <= at else { continue }
                     open[index] = try await store.update(
                         id: incident.id, at: at, event: .marked,
-                        message: "significant: still open after \(DurationText.format(after)) (site rule)"
+                        message: TimelineText.significantBySiteRule(after: after)
                     ) { $0.significantAt = crossing }
                 }
             }

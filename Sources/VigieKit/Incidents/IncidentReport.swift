@@ -75,19 +75,20 @@ public enum IncidentReport {
                 ])
             )
         case .final:
-            let duration = (incident.resolvedAt ?? now).timeIntervalSince(incident.detectedAt)
-            sections.append(
-                .init(t.finalDescription, [
-                    .fields([
-                        (t.description, incident.title),
-                        (t.duration, DurationText.format(.seconds(Int64(max(0, duration))))),
-                        (t.impact, incident.impact ?? t.toComplete),
-                        (t.rootCause, incident.cause ?? t.toComplete),
-                        (t.mitigation, incident.remediation ?? t.mitigationFromTimeline(events)),
-                        (t.crossBorder, t.toComplete),
-                    ])
+            let duration = DurationText.format(.seconds(Int64(max(0, (incident.resolvedAt ?? now).timeIntervalSince(incident.detectedAt)))))
+            var blocks: [ReportDocument.Block] = []
+            if incident.isOpen { blocks.append(.paragraph(t.stillOpen)) }
+            blocks.append(
+                .fields([
+                    (t.description, incident.title),
+                    (t.duration, incident.isOpen ? t.ongoing(duration, asOf: t.date(now)) : duration),
+                    (t.impact, incident.impact ?? t.toComplete),
+                    (t.rootCause, incident.cause ?? t.toComplete),
+                    (t.mitigation, incident.remediation ?? t.mitigationFromTimeline(events)),
+                    (t.crossBorder, t.toComplete),
                 ])
             )
+            sections.append(.init(t.finalDescription, blocks))
         }
         if incident.personalDataBreachAt != nil {
             sections.append(
@@ -105,7 +106,10 @@ public enum IncidentReport {
         }
         sections.append(
             .init(t.timeline, [
-                .table(header: [t.when, t.what, t.details], rows: events.map { [t.date($0.at), t.eventName($0.kind), $0.message] })
+                .table(
+                    header: [t.when, t.what, t.details],
+                    rows: events.map { [t.date($0.at), t.eventName($0.kind), TimelineText.render($0.message, kind: $0.kind, language: language)] }
+                )
             ])
         )
         sections.append(.init(t.note, [.paragraph(t.draftNote)]))
@@ -115,8 +119,12 @@ public enum IncidentReport {
     /// The words of the drafts, in French and English.
     struct Strings {
         let fr: Bool
+        let language: Language
 
-        init(_ language: Language) { fr = language == .fr }
+        init(_ language: Language) {
+            self.language = language
+            fr = language == .fr
+        }
 
         func pick(_ french: String, _ english: String) -> String { fr ? french : english }
 
@@ -210,8 +218,19 @@ public enum IncidentReport {
             }
         }
 
+        var stillOpen: String {
+            pick(
+                "L'incident n'est pas clos : ce rapport final est provisoire. Il est dû un mois après la notification d'incident, et décrit l'incident une fois traité.",
+                "The incident is not closed: this final report is provisional. It is due one month after the incident notification, and describes the incident once handled."
+            )
+        }
+
+        func ongoing(_ duration: String, asOf now: String) -> String {
+            pick("en cours : \(duration) à ce jour (au \(now))", "ongoing: \(duration) so far (as of \(now))")
+        }
+
         func mitigationFromTimeline(_ events: [IncidentEvent]) -> String {
-            let restarts = events.filter { $0.kind == .restart }.map(\.message)
+            let restarts = events.filter { $0.kind == .restart }.map { TimelineText.render($0.message, kind: $0.kind, language: language) }
             if restarts.isEmpty { return toComplete }
             return pick("redémarrages automatiques : ", "automatic restarts: ") + restarts.joined(separator: "; ")
         }

@@ -10,15 +10,19 @@ public protocol IncidentStore: Sendable {
     /// Opens an incident for `draft.key`, or, when one is already open for that cause, adds the
     /// event to it (one open incident per cause).
     ///
+    /// With `audit`, the audit entry of the action is written in the same transaction: the action is
+    /// never in the register without its audit entry, nor the entry without the action.
+    ///
     /// - Returns: the incident, and whether it was created by this call.
-    func open(_ draft: Incident, event: IncidentEvent.Kind, message: String, at: Date) async throws -> (Incident, created: Bool)
+    func open(_ draft: Incident, event: IncidentEvent.Kind, message: String, at: Date, audit: AuditRecord?) async throws -> (Incident, created: Bool)
 
-    /// Changes an incident and records why in its timeline, in one transaction.
+    /// Changes an incident and records why in its timeline (and, with `audit`, in the audit log), in one transaction.
     func update(
         id: Int64,
         at: Date,
         event: IncidentEvent.Kind,
         message: String,
+        audit: AuditRecord?,
         _ change: @Sendable (inout Incident) -> Void
     ) async throws -> Incident
 
@@ -37,24 +41,91 @@ public protocol IncidentStore: Sendable {
     /// The audit log, newest first.
     func auditEntries(limit: Int) async throws -> [AuditEntry]
 
-    func setHold(service: String, held: Bool, at: Date, by actor: String) async throws
+    /// Sets or lifts a hold, with its audit entry in the same transaction.
+    func setHold(service: String, held: Bool, at: Date, by actor: String, audit: AuditEntry?) async throws
     func holds() async throws -> Set<String>
 }
 
-/// What the register refuses.
+/// What the register refuses, or why it cannot answer: a code (what a caller decides on) and a message.
 public struct IncidentStoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The kinds of failure, in NIO's style: a struct wrapping a code, open to new codes.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        enum Base: Sendable, Hashable { case unavailable, notFound, configuration, schema }
+        let base: Base
+
+        /// The register cannot be reached or written now (PostgreSQL down, a disk error): a runtime failure.
+        public static let unavailable = Code(base: .unavailable)
+        /// What was asked for is not there (no such incident, no register in that directory).
+        public static let notFound = Code(base: .notFound)
+        /// The register is named wrongly (a bad URL, a refused password).
+        public static let configuration = Code(base: .configuration)
+        /// A row holds a value this Vigie does not know: never coerced, reported.
+        public static let schema = Code(base: .schema)
+
+        public var description: String {
+            switch base {
+            case .unavailable: "unavailable"
+            case .notFound: "not found"
+            case .configuration: "configuration"
+            case .schema: "schema"
+            }
+        }
+    }
+
+    public var code: Code
     public var description: String
 
-    public init(_ description: String) {
+    public init(_ description: String, code: Code = .unavailable) {
+        self.code = code
         self.description = description
     }
 
+    /// A user's mistake (a wrong number, directory or setting) rather than a failure of the moment.
+    public var isUsageError: Bool { code == .notFound || code == .configuration }
+
     public static func noSuchIncident(_ id: Int64) -> IncidentStoreError {
-        IncidentStoreError("no incident #\(id) in the register")
+        IncidentStoreError("no incident #\(id) in the register", code: .notFound)
+    }
+
+    /// A stored value outside its vocabulary.
+    static func unknown(_ column: String, _ value: String, row: Int64) -> IncidentStoreError {
+        IncidentStoreError(
+            "the register's row #\(row) has \(column) \"\(PrintableText.escaped(value))\", which this version of Vigie does not know (written by a newer one?)",
+            code: .schema
+        )
+    }
+
+    /// The value of a vocabulary column, or a schema error.
+    static func decode<T: RawRepresentable>(_ type: T.Type, _ raw: String, column: String, row: Int64) throws(IncidentStoreError) -> T
+    where T.RawValue == String {
+        guard let value = T(rawValue: raw) else { throw unknown(column, raw, row: row) }
+        return value
     }
 }
 
+/// The audit entry of an action on an incident, made from the incident once the action is applied
+/// (its number is known only then, for an incident being opened).
+public typealias AuditRecord = @Sendable (Incident) -> AuditEntry
+
 extension IncidentStore {
+    public func open(_ draft: Incident, event: IncidentEvent.Kind, message: String, at: Date) async throws -> (Incident, created: Bool) {
+        try await open(draft, event: event, message: message, at: at, audit: nil)
+    }
+
+    public func update(
+        id: Int64,
+        at: Date,
+        event: IncidentEvent.Kind,
+        message: String,
+        _ change: @Sendable (inout Incident) -> Void
+    ) async throws -> Incident {
+        try await update(id: id, at: at, event: event, message: message, audit: nil, change)
+    }
+
+    public func setHold(service: String, held: Bool, at: Date, by actor: String) async throws {
+        try await setHold(service: service, held: held, at: at, by: actor, audit: nil)
+    }
+
     /// Resolves the open incident of a cause, if there is one.
     @discardableResult
     public func resolve(key: String, at: Date, message: String) async throws -> Incident? {
@@ -63,14 +134,14 @@ extension IncidentStore {
     }
 
     /// Resolves an incident by hand (a resolved incident stays resolved; the note is still recorded).
-    public func resolve(id: Int64, at: Date, message: String) async throws -> Incident {
-        try await update(id: id, at: at, event: .resolved, message: message) { incident in
+    public func resolve(id: Int64, at: Date, message: String, audit: AuditRecord? = nil) async throws -> Incident {
+        try await update(id: id, at: at, event: .resolved, message: message, audit: audit) { incident in
             if incident.resolvedAt == nil { incident.resolvedAt = at }
         }
     }
 
-    public func acknowledge(id: Int64, at: Date, by actor: String) async throws -> Incident {
-        try await update(id: id, at: at, event: .acknowledged, message: "acknowledged by \(actor)") { incident in
+    public func acknowledge(id: Int64, at: Date, by actor: String, audit: AuditRecord? = nil) async throws -> Incident {
+        try await update(id: id, at: at, event: .acknowledged, message: TimelineText.acknowledged(by: actor), audit: audit) { incident in
             if incident.acknowledgedAt == nil { incident.acknowledgedAt = at }
         }
     }

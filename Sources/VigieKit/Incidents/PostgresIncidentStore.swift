@@ -1,5 +1,7 @@
 import Logging
 import NIOCore
+import NIOPosix
+import NIOSSL
 import PostgresNIO
 import ServiceLifecycle
 
@@ -33,6 +35,36 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
         self.operationTimeout = configuration.timeout
     }
 
+    /// One connection, opened and closed, before a command starts the pool: the pool retries a refused
+    /// connection or login until the deadline, so its error would say only that it did not answer. This
+    /// says at once what the server said (no such database, a refused password) or that nothing listens.
+    static func probe(_ configuration: DatabaseConfiguration, logger: Logger) async throws {
+        let endpoint = "\(configuration.host):\(configuration.port)"
+        let tls: PostgresConnection.Configuration.TLS
+        do {
+            switch configuration.sslMode {
+            case .disable: tls = .disable
+            case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+        } catch {
+            throw IncidentStoreError("cannot set up TLS for PostgreSQL at \(endpoint): \(error)", code: .configuration)
+        }
+        var connection = PostgresConnection.Configuration(
+            host: configuration.host, port: configuration.port, username: configuration.username,
+            password: configuration.password, database: configuration.database, tls: tls
+        )
+        connection.options.connectTimeout = TimeAmount.seconds(Int64(configuration.timeout.seconds))
+        do {
+            let opened = try await PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: connection, id: 0, logger: logger
+            ).get()
+            try? await opened.close()
+        } catch {
+            throw IncidentStoreError("PostgreSQL at \(endpoint): \(describe(error))", code: code(error))
+        }
+    }
+
     public func run() async {
         await client.run()
     }
@@ -43,6 +75,7 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
         logger: Logger = Logger(label: "vigie.incidents"),
         _ body: @Sendable (PostgresIncidentStore) async throws -> T
     ) async throws -> T {
+        try await probe(configuration, logger: logger)
         let store = PostgresIncidentStore(configuration: configuration, logger: logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
@@ -75,16 +108,17 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
                 }
             }
         } catch let error as IncidentStoreError {
-            throw IncidentStoreError("cannot prepare the PostgreSQL incident register: \(error)")
+            throw IncidentStoreError("cannot prepare the PostgreSQL incident register: \(error)", code: error.code)
         }
     }
 
-    public func open(_ draft: Incident, event: IncidentEvent.Kind, message: String, at: Date) async throws -> (Incident, created: Bool) {
+    public func open(_ draft: Incident, event: IncidentEvent.Kind, message: String, at: Date, audit: AuditRecord?) async throws -> (Incident, created: Bool) {
         try await transaction { connection in
             // Serialises opens of one cause across agents; the unique index is the last guard.
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(draft.key)))", logger: self.logger)
             if let existing = try await self.fetchIncident(connection, "WHERE key = \(draft.key) AND resolved_at IS NULL") {
                 try await self.insertEvent(connection, incidentID: existing.id, kind: event, message: message, at: at)
+                if let audit { try await self.insertAudit(connection, audit(existing)) }
                 return (existing, false)
             }
             var incident = draft
@@ -103,6 +137,7 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
             )
             for try await row in rows { incident.id = try row.makeRandomAccess()["id"].decode(Int64.self) }
             try await self.insertEvent(connection, incidentID: incident.id, kind: .opened, message: message, at: at)
+            if let audit { try await self.insertAudit(connection, audit(incident)) }
             return (incident, true)
         }
     }
@@ -112,10 +147,13 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
         at: Date,
         event: IncidentEvent.Kind,
         message: String,
+        audit: AuditRecord?,
         _ change: @Sendable (inout Incident) -> Void
     ) async throws -> Incident {
         // The transaction runs under a deadline in a child task that ends before this call returns.
-        try await withoutActuallyEscaping(change) { change in try await update(id: id, at: at, event: event, message: message, escaping: change) }
+        try await withoutActuallyEscaping(change) { change in
+            try await update(id: id, at: at, event: event, message: message, audit: audit, escaping: change)
+        }
     }
 
     private func update(
@@ -123,6 +161,7 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
         at: Date,
         event: IncidentEvent.Kind,
         message: String,
+        audit: AuditRecord?,
         escaping change: @escaping @Sendable (inout Incident) -> Void
     ) async throws -> Incident {
         try await transaction { connection in
@@ -146,6 +185,7 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
                 logger: self.logger
             )
             try await self.insertEvent(connection, incidentID: id, kind: event, message: message, at: at)
+            if let audit { try await self.insertAudit(connection, audit(incident)) }
             return incident
         }
     }
@@ -197,7 +237,9 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
                         id: try cells["id"].decode(Int64.self),
                         incidentID: try cells["incident_id"].decode(Int64.self),
                         at: Date(timeIntervalSince1970: try cells["at"].decode(Double.self)),
-                        kind: IncidentEvent.Kind(rawValue: try cells["kind"].decode(String.self)) ?? .note,
+                        kind: try IncidentStoreError.decode(
+                            IncidentEvent.Kind.self, try cells["kind"].decode(String.self), column: "kind", row: try cells["id"].decode(Int64.self)
+                        ),
                         message: try cells["message"].decode(String.self)
                     )
                 )
@@ -207,15 +249,17 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws {
-        try await transaction { connection in
-            try await connection.query(
-                """
-                INSERT INTO audit (at, actor, action, target, result)
-                VALUES (\(entry.at.timeIntervalSince1970), \(entry.actor), \(entry.action), \(entry.target), \(entry.result))
-                """,
-                logger: self.logger
-            )
-        }
+        try await transaction { connection in try await self.insertAudit(connection, entry) }
+    }
+
+    func insertAudit(_ connection: PostgresConnection, _ entry: AuditEntry) async throws {
+        try await connection.query(
+            """
+            INSERT INTO audit (at, actor, action, target, result)
+            VALUES (\(entry.at.timeIntervalSince1970), \(entry.actor), \(entry.action), \(entry.target), \(entry.result))
+            """,
+            logger: self.logger
+        )
     }
 
     public func auditEntries(limit: Int) async throws -> [AuditEntry] {
@@ -242,8 +286,9 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
         }
     }
 
-    public func setHold(service: String, held: Bool, at: Date, by actor: String) async throws {
+    public func setHold(service: String, held: Bool, at: Date, by actor: String, audit: AuditEntry?) async throws {
         try await transaction { connection in
+            if let audit { try await self.insertAudit(connection, audit) }
             if held {
                 try await connection.query(
                     """
@@ -286,10 +331,20 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
             throw error
         } catch let error as PostgresTransactionError {
             if let inner = error.closureError as? IncidentStoreError { throw inner }
-            throw IncidentStoreError("PostgreSQL at \(endpoint): \(Self.describe(error))")
+            throw IncidentStoreError("PostgreSQL at \(endpoint): \(Self.describe(error))", code: Self.code(error))
         } catch {
-            throw IncidentStoreError("PostgreSQL at \(endpoint): \(Self.describe(error))")
+            throw IncidentStoreError("PostgreSQL at \(endpoint): \(Self.describe(error))", code: Self.code(error))
         }
+    }
+
+    /// A refused login or a database that does not exist is the site file's mistake; the rest is of the moment.
+    static func code(_ error: any Error) -> IncidentStoreError.Code {
+        if let transaction = error as? PostgresTransactionError {
+            return code(transaction.closureError ?? transaction.beginError ?? transaction.commitError ?? transaction.rollbackError ?? error)
+        }
+        guard let psql = error as? PSQLError, let state = psql.serverInfo?[.sqlState] else { return .unavailable }
+        // 28xxx: invalid authorization (a wrong password, no such role); 3D000: no such database.
+        return state.hasPrefix("28") || state == "3D000" ? .configuration : .unavailable
     }
 
     static func describe(_ error: any Error) -> String {
@@ -298,6 +353,15 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
         }
         if let psql = error as? PSQLError {
             if let message = psql.serverInfo?[.message] { return message }
+            if psql.code == .connectionError, let underlying = psql.underlying {
+                // NIO's "connection reset (error set): Connection refused (errno: 111)" → its last part, as an administrator reads it.
+                if let io = underlying as? IOError { return "cannot connect: \(String(cString: strerror(io.errnoCode)).lowercased())" }
+                if let connect = underlying as? NIOConnectionError, let first = connect.connectionErrors.first {
+                    if let io = first.error as? IOError { return "cannot connect: \(String(cString: strerror(io.errnoCode)).lowercased())" }
+                    return "cannot connect: \(first.error)"
+                }
+                return "cannot connect: \(underlying)"
+            }
             return "\(psql.code)"
         }
         return "\(error)"
@@ -331,9 +395,13 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
             id: try cells["id"].decode(Int64.self),
             key: try cells["key"].decode(String.self),
             service: try cells["service"].decode(String.self),
-            severity: Incident.Severity(rawValue: try cells["severity"].decode(String.self)) ?? .major,
+            severity: try IncidentStoreError.decode(
+                Incident.Severity.self, try cells["severity"].decode(String.self), column: "severity", row: try cells["id"].decode(Int64.self)
+            ),
             title: try cells["title"].decode(String.self),
-            source: Incident.Source(rawValue: try cells["source"].decode(String.self)) ?? .manual,
+            source: try IncidentStoreError.decode(
+                Incident.Source.self, try cells["source"].decode(String.self), column: "source", row: try cells["id"].decode(Int64.self)
+            ),
             detectedAt: try date("detected_at") ?? Date(timeIntervalSince1970: 0),
             acknowledgedAt: try date("acknowledged_at"),
             resolvedAt: try date("resolved_at"),

@@ -9,8 +9,15 @@ public final class SQLiteIncidentStore: IncidentStore {
     /// Opens (creating if needed) the register at `path` and brings its schema up to date.
     ///
     /// - Throws: ``IncidentStoreError`` naming the file when it cannot be opened.
-    public init(path: String) throws {
+    /// - Parameter create: Make the file when there is none (the agent, commands that write). Reading
+    ///   commands pass `false`: a mistyped directory is an error, not a new empty register.
+    public init(path: String, create: Bool = true) throws {
         self.path = path
+        if !create, !FileManager.default.fileExists(atPath: path) {
+            throw IncidentStoreError(
+                "no incident register at \(PrintableText.escaped(path)) (is --data-dir right? `vigie serve` creates it)", code: .notFound
+            )
+        }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -36,14 +43,15 @@ public final class SQLiteIncidentStore: IncidentStore {
     }
 
     /// The register of a data directory: `<dir>/incidents.sqlite`.
-    public convenience init(dataDirectory: String) throws {
-        try self.init(path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("incidents.sqlite").path)
+    public convenience init(dataDirectory: String, create: Bool = true) throws {
+        try self.init(path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("incidents.sqlite").path, create: create)
     }
 
-    public func open(_ draft: Incident, event: IncidentEvent.Kind, message: String, at: Date) async throws -> (Incident, created: Bool) {
+    public func open(_ draft: Incident, event: IncidentEvent.Kind, message: String, at: Date, audit: AuditRecord?) async throws -> (Incident, created: Bool) {
         try await pool.write { db in
             if let existing = try Self.fetchIncident(db, sql: "WHERE key = ? AND resolved_at IS NULL", arguments: [draft.key]) {
                 try Self.insertEvent(db, incidentID: existing.id, kind: event, message: message, at: at)
+                if let audit { try Self.insertAudit(db, audit(existing)) }
                 return (existing, false)
             }
             try db.execute(
@@ -57,6 +65,7 @@ public final class SQLiteIncidentStore: IncidentStore {
             var incident = draft
             incident.id = db.lastInsertedRowID
             try Self.insertEvent(db, incidentID: incident.id, kind: .opened, message: message, at: at)
+            if let audit { try Self.insertAudit(db, audit(incident)) }
             return (incident, true)
         }
     }
@@ -66,6 +75,7 @@ public final class SQLiteIncidentStore: IncidentStore {
         at: Date,
         event: IncidentEvent.Kind,
         message: String,
+        audit: AuditRecord?,
         _ change: @Sendable (inout Incident) -> Void
     ) async throws -> Incident {
         try await pool.write { db in
@@ -85,6 +95,7 @@ public final class SQLiteIncidentStore: IncidentStore {
                 arguments: arguments
             )
             try Self.insertEvent(db, incidentID: id, kind: event, message: message, at: at)
+            if let audit { try Self.insertAudit(db, audit(incident)) }
             return incident
         }
     }
@@ -113,7 +124,7 @@ public final class SQLiteIncidentStore: IncidentStore {
                 db,
                 sql: "SELECT \(IncidentSchema.incidentColumns) FROM incident \(filter) ORDER BY id DESC LIMIT ?",
                 arguments: [limit]
-            ).map(Self.incident)
+            ).map { try Self.incident($0) }
         }
     }
 
@@ -128,7 +139,7 @@ public final class SQLiteIncidentStore: IncidentStore {
                     id: row["id"],
                     incidentID: row["incident_id"],
                     at: Date(timeIntervalSince1970: row["at"]),
-                    kind: IncidentEvent.Kind(rawValue: row["kind"]) ?? .note,
+                    kind: try IncidentStoreError.decode(IncidentEvent.Kind.self, row["kind"], column: "kind", row: row["id"]),
                     message: row["message"]
                 )
             }
@@ -136,12 +147,14 @@ public final class SQLiteIncidentStore: IncidentStore {
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws {
-        try await pool.write { db in
-            try db.execute(
-                sql: "INSERT INTO audit (at, actor, action, target, result) VALUES (?, ?, ?, ?, ?)",
-                arguments: [entry.at.timeIntervalSince1970, entry.actor, entry.action, entry.target, entry.result]
-            )
-        }
+        try await pool.write { db in try Self.insertAudit(db, entry) }
+    }
+
+    static func insertAudit(_ db: Database, _ entry: AuditEntry) throws {
+        try db.execute(
+            sql: "INSERT INTO audit (at, actor, action, target, result) VALUES (?, ?, ?, ?, ?)",
+            arguments: [entry.at.timeIntervalSince1970, entry.actor, entry.action, entry.target, entry.result]
+        )
     }
 
     public func auditEntries(limit: Int) async throws -> [AuditEntry] {
@@ -163,8 +176,9 @@ public final class SQLiteIncidentStore: IncidentStore {
         }
     }
 
-    public func setHold(service: String, held: Bool, at: Date, by actor: String) async throws {
+    public func setHold(service: String, held: Bool, at: Date, by actor: String, audit: AuditEntry?) async throws {
         try await pool.write { db in
+            if let audit { try Self.insertAudit(db, audit) }
             if held {
                 try db.execute(
                     sql: "INSERT INTO watchdog_hold (service, at, actor) VALUES (?, ?, ?) ON CONFLICT (service) DO NOTHING",
@@ -191,7 +205,7 @@ public final class SQLiteIncidentStore: IncidentStore {
 
     static func fetchIncident(_ db: Database, sql: String, arguments: StatementArguments) throws -> Incident? {
         try Row.fetchOne(db, sql: "SELECT \(IncidentSchema.incidentColumns) FROM incident \(sql)", arguments: arguments)
-            .map(incident)
+            .map { try incident($0) }
     }
 
     static func arguments(_ incident: Incident) -> StatementArguments {
@@ -204,15 +218,15 @@ public final class SQLiteIncidentStore: IncidentStore {
         ]
     }
 
-    static func incident(_ row: Row) -> Incident {
+    static func incident(_ row: Row) throws -> Incident {
         func date(_ column: String) -> Date? { (row[column] as Double?).map(Date.init(timeIntervalSince1970:)) }
         return Incident(
             id: row["id"],
             key: row["key"],
             service: row["service"],
-            severity: Incident.Severity(rawValue: row["severity"]) ?? .major,
+            severity: try IncidentStoreError.decode(Incident.Severity.self, row["severity"], column: "severity", row: row["id"]),
             title: row["title"],
-            source: Incident.Source(rawValue: row["source"]) ?? .manual,
+            source: try IncidentStoreError.decode(Incident.Source.self, row["source"], column: "source", row: row["id"]),
             detectedAt: date("detected_at") ?? Date(timeIntervalSince1970: 0),
             acknowledgedAt: date("acknowledged_at"),
             resolvedAt: date("resolved_at"),

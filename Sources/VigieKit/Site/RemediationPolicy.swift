@@ -45,5 +45,46 @@ public struct RemediationPolicy: Sendable, Hashable {
     }
 
     /// `systemctl restart <unit>`, the default command.
-    public static func systemctlRestart(_ unit: String) -> [String] { ["systemctl", "restart", unit] }
+    public static func systemctlRestart(_ unit: String) -> [String] { ["/usr/bin/systemctl", "restart", unit] }
+
+    /// Programs that run whatever their other arguments say (shells, interpreters, command runners): with
+    /// one of them as the program, "the command names the unit" would prove nothing.
+    static let runners: Set<String> = [
+        "sh", "bash", "dash", "zsh", "ksh", "mksh", "csh", "tcsh", "fish", "busybox", "env", "sudo", "su", "doas", "runuser",
+        "pkexec", "xargs", "nohup", "timeout", "nice", "ionice", "setsid", "chroot", "chrt", "taskset", "stdbuf", "unshare",
+        "nsenter", "flock", "script", "expect", "watch", "time", "find", "awk", "gawk", "mawk", "sed", "perl", "ruby", "node",
+        "nodejs", "php", "tclsh", "wish", "lua", "luajit", "python", "python2", "python3", "pypy3", "systemd-run", "ssh", "make",
+        "socat", "nc", "ncat", "strace", "gdb", "parallel", "ash", "rbash", "osh", "yash", "elvish", "nu", "pwsh", "java", "jshell",
+    ]
+
+    /// Why `command` may not restart `unit`, or `nil` when it may. The rule: an argument vector run without
+    /// a shell, either `systemctl restart|try-restart|reload-or-restart UNIT` (its only arguments; the
+    /// default), or a program of the administrator's given by absolute path, which is not a shell, an
+    /// interpreter or a command runner, and which is given the unit (`UNIT` or `UNIT.service`) as one of
+    /// its arguments.
+    public static func refusal(of command: [String], unit: String) -> String? {
+        guard let program = command.first, !program.isEmpty else { return "the command is empty" }
+        if command.contains(where: { $0.contains("\0") }) { return "NUL byte in the command" }
+        let name = program.split(separator: "/").last.map(String.init) ?? program
+        let units: Set<String> = [unit, "\(unit).service"]
+        if name == "systemctl" {
+            guard program == "systemctl" || program.hasPrefix("/") else { return "give systemctl by name or by absolute path" }
+            guard command.count == 3, ["restart", "try-restart", "reload-or-restart"].contains(command[1]), units.contains(command[2]) else {
+                return "systemctl may only be given `restart`, `try-restart` or `reload-or-restart` and the unit \"\(unit)\": [systemctl, restart, \(unit)]"
+            }
+            return nil
+        }
+        let base = name.lowercased()
+        let family = base.prefix { $0.isLetter || $0 == "-" }
+        if runners.contains(base) || runners.contains(String(family)) {
+            return "\(name) runs whatever its arguments say: give a program that restarts the unit itself (systemctl, or a script of yours)"
+        }
+        guard program.hasPrefix("/"), !program.split(separator: "/").contains(".."), !program.split(separator: "/").contains(".") else {
+            return "give the program by its absolute path (\(program) would be looked up in PATH)"
+        }
+        guard command.dropFirst().contains(where: units.contains) else {
+            return "the command must give the program the service's unit \"\(unit)\" as an argument: only that unit may be restarted"
+        }
+        return nil
+    }
 }

@@ -39,6 +39,10 @@ public struct Site: Sendable {
     /// Every check of every service, in file order.
     public var checks: [Check] { services.flatMap(\.checks) }
 
+    /// Services with neither a check nor a collector: declared, but nothing watches them (a site file
+    /// may say so on purpose, for a service only incidents are filed against; it is said, not refused).
+    public var unwatchedServices: [String] { services.filter { $0.checks.isEmpty && $0.collectors.isEmpty }.map(\.name) }
+
     /// Every statistics collector of every service, in file order.
     public var collectors: [Collector] { services.flatMap(\.collectors) }
 

@@ -283,13 +283,7 @@ struct SiteDecoder {
         if let c = mapping["timeout"] { policy.commandTimeout = try c.duration(in: .seconds(1) ... .seconds(3600)) }
         if let commandCursor = mapping["command"] {
             let command = try commandCursor.sequence().map { (item) throws(SiteFileError) in try item.string() }
-            guard let program = command.first, !program.isEmpty else { throw commandCursor.error("the command is empty") }
-            guard command.dropFirst().contains(unit) || command.dropFirst().contains("\(unit).service") else {
-                throw commandCursor.error(
-                    "the command must name the service's unit \"\(unit)\": only that unit may be restarted"
-                )
-            }
-            guard !command.contains(where: { $0.contains("\0") }) else { throw commandCursor.error("NUL byte in the command") }
+            if let refusal = RemediationPolicy.refusal(of: command, unit: unit) { throw commandCursor.error(refusal) }
             policy.command = command
         }
         if let drainCursor = mapping["drain"] {

@@ -93,10 +93,7 @@ public struct Watchdog: Sendable, Hashable {
         if restarts.count >= policy.maxRestarts {
             escalated = true
             acted = true
-            return .escalate(
-                "\(restarts.count) restarts in the last \(DurationText.format(policy.window)) and still failing: "
-                    + "restarts stop until it recovers"
-            )
+            return .escalate(TimelineText.escalation(restarts: restarts.count, window: policy.window))
         }
         restarts.append(now)
         restarting = true

@@ -108,6 +108,8 @@ import Testing
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-escape-\(UUID())")
         defer { try? FileManager.default.removeItem(at: data) }
         let store = try SQLiteIncidentStore(dataDirectory: data.path)
+        let site = data.appendingPathComponent("vigie.yml").path
+        try "site: {name: escape, domain: meet.vigie.test}\nservices: {web: {}}\n".write(toFile: site, atomically: true, encoding: .utf8)
         let hostile = "Disk \u{1B}]0;owned\u{07}\u{1B}[2J\nfake row\r\u{202E}txt"
         let (incident, _) = try await store.open(
             Incident(key: "alert:x", service: "web\u{1B}[31m", severity: .major, title: hostile, source: .alert, detectedAt: Date(), impact: hostile),
@@ -115,8 +117,8 @@ import Testing
         )
         for arguments in [
             ["incident", "list", "--data-dir", data.path], ["incident", "show", "\(incident.id)", "--data-dir", data.path],
-            ["incident", "report", "\(incident.id)", "--stage", "final", "--data-dir", data.path],
-            ["incident", "report", "\(incident.id)", "--stage", "final", "--format", "html", "--data-dir", data.path],
+            ["incident", "report", "\(incident.id)", "--stage", "final", "--data-dir", data.path, "--site", site],
+            ["incident", "report", "\(incident.id)", "--stage", "final", "--format", "html", "--data-dir", data.path, "--site", site, "--lang", "en"],
         ] {
             let result = try await Shell.run(Self.binary, arguments, environment: ["NO_COLOR": "1"])
             #expect(result.status == 0, "\(arguments): \(result.standardError)")

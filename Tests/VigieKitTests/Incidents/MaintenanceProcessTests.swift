@@ -182,9 +182,12 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: data) }
         let log = data + ".out"
         defer { try? FileManager.default.removeItem(atPath: log) }
+        let site = data + ".yml"
+        try "site: {name: kill, domain: meet.vigie.test}\nservices: {s: {}}\n".write(toFile: site, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: site) }
         let loop = try Daemon(
             "/bin/sh",
-            ["-c", "i=0; while true; do i=$((i+1)); \(VigieCLITests.binary) incident open --data-dir \(data) --service s --title \"t$i\" --json >> \(log) || exit 1; done"],
+            ["-c", "i=0; while true; do i=$((i+1)); \(VigieCLITests.binary) incident open --data-dir \(data) --site \(site) --service s --title \"t$i\" --json >> \(log) || exit 1; done"],
             name: "open-loop"
         )
         try await Task.sleep(for: .seconds(3))

@@ -185,7 +185,7 @@ import Testing
             baseDirectory: directory.path
         ).resolving(.all)
         let xmpp = try #require(site.services[0].remediation)
-        #expect(xmpp == RemediationPolicy(restartAfter: 2, cooldown: .seconds(30), maxRestarts: 4, window: .seconds(7200), command: ["systemctl", "restart", "prosody"], commandTimeout: .seconds(20)))
+        #expect(xmpp == RemediationPolicy(restartAfter: 2, cooldown: .seconds(30), maxRestarts: 4, window: .seconds(7200), command: ["/usr/bin/systemctl", "restart", "prosody"], commandTimeout: .seconds(20)))
         let jvb = try #require(site.services[1].remediation)
         #expect(jvb.command == ["/usr/local/bin/restart-jvb", "jitsi-videobridge2", "--graceful"])
         #expect(jvb.drain?.deadline == .seconds(300))
@@ -407,7 +407,42 @@ import Testing
         BadFile(
             name: "a restart command for another unit",
             yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [systemctl, restart, sshd]\n",
-            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "the command must name the service's unit \"nginx\""
+            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "systemctl may only be given `restart`, `try-restart` or `reload-or-restart` and the unit \"nginx\""
+        ),
+        BadFile(
+            name: "a shell naming the unit only as an argument",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/bin/sh, -c, \"echo anything\", nginx]\n",
+            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "sh runs whatever its arguments say"
+        ),
+        BadFile(
+            name: "env in front of a shell",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/bin/env, bash, -c, x, nginx]\n",
+            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "env runs whatever its arguments say"
+        ),
+        BadFile(
+            name: "a versioned interpreter",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/bin/python3.11, /tmp/x.py, nginx]\n",
+            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "python3.11 runs whatever its arguments say"
+        ),
+        BadFile(
+            name: "systemctl stopping the unit",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [systemctl, stop, nginx]\n",
+            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "systemctl may only be given"
+        ),
+        BadFile(
+            name: "systemctl restarting two units",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/bin/systemctl, restart, nginx, sshd]\n",
+            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "systemctl may only be given"
+        ),
+        BadFile(
+            name: "a program looked up in PATH",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [restart-web, nginx]\n",
+            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "give the program by its absolute path"
+        ),
+        BadFile(
+            name: "a program not given the unit",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/local/sbin/restart-web, sshd]\n",
+            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "the command must give the program the service's unit"
         ),
         BadFile(
             name: "a password in the database URL",
