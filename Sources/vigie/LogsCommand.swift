@@ -48,9 +48,15 @@ struct LogsCommand: AsyncParsableCommand {
                 }
             }
             var pseudonymizer: Pseudonymizer
+            var rotationFailed = false
             if let directory = keyDir ?? settings.keyDirectory?.local {
                 do {
-                    pseudonymizer = Pseudonymizer(key: try LogKeyStore(directory: directory).key(for: Date()), keepNetworkPrefix: keepNetworkPrefix || settings.keepNetworkPrefix)
+                    let day = try LogKeyStore(directory: directory).dayKey(for: Date())
+                    for failure in day.notDeleted {
+                        writeStandardError("warning: cannot delete the earlier key \(failure): its pseudonyms stay linkable to today's until it is deleted\n")
+                        rotationFailed = true
+                    }
+                    pseudonymizer = Pseudonymizer(key: day.key, keepNetworkPrefix: keepNetworkPrefix || settings.keepNetworkPrefix)
                 } catch {
                     writeStandardError("error: \(error)\n")
                     throw ExitCode(2)
@@ -76,6 +82,8 @@ struct LogsCommand: AsyncParsableCommand {
                 writeStandardError("error: \(error)\n")
                 throw ExitCode(1)
             }
+            // The logs are pseudonymised; the rotation is not complete: said by the exit status too.
+            if rotationFailed { throw ExitCode(1) }
         }
     }
 

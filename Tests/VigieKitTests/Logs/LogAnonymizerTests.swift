@@ -190,6 +190,52 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["2026-11-24.key"], "yesterday's key is gone")
     }
 
+    /// Runs meeting at the first use of a day share one key (exclusive creation, the loser reads the
+    /// winner's); a file that is not a key is an error, never replaced; a key directory that is a link is refused.
+    @Test func concurrentFirstUsesShareOneKey() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-keys-race-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = LogKeyStore(directory: directory.path)
+        let day = RFC3339.parse("2026-11-25T10:00:00Z")!
+        for round in 0..<20 {
+            let date = day.addingTimeInterval(Double(round) * 86_400)
+            let keys = try await withThrowingTaskGroup(of: [UInt8].self) { group in
+                for _ in 0..<8 { group.addTask { try store.key(for: date) } }
+                return try await group.reduce(into: Set<[UInt8]>()) { $0.insert($1) }
+            }
+            #expect(keys.count == 1, "round \(round): \(keys.count) different keys for one day")
+            let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            #expect(names == ["\(date.formatted(.iso8601.year().month().day())).key"], "\(names)")
+        }
+        let corrupt = directory.appendingPathComponent("2026-12-30.key")
+        try "not a key\n".write(to: corrupt, atomically: true, encoding: .utf8)
+        let error = #expect(throws: LogKeyStore.Failure.self) { try store.key(for: RFC3339.parse("2026-12-30T10:00:00Z")!) }
+        #expect(error?.description.contains("does not hold a key") == true)
+        #expect(try String(contentsOf: corrupt, encoding: .utf8) == "not a key\n", "never replaced")
+
+        let link = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-keys-link-\(UUID())")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: directory)
+        defer { try? FileManager.default.removeItem(at: link) }
+        #expect(throws: LogKeyStore.Failure.self) { try LogKeyStore(directory: link.path).key(for: day) }
+    }
+
+    /// An earlier key that cannot be deleted is reported (its pseudonyms stay linkable), and the command exits 1.
+    @Test func anUndeletableEarlierKeyIsReported() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-keys-stuck-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = LogKeyStore(directory: directory.path)
+        _ = try store.key(for: RFC3339.parse("2026-11-20T10:00:00Z")!)
+        // A directory where a key's name is: unlink(2) cannot remove it, as a key on a read-only mount could not be.
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("2026-11-21.key"), withIntermediateDirectories: false)
+        let day = try store.dayKey(for: Date())
+        #expect(day.notDeleted.count == 1)
+        #expect(day.notDeleted.first?.contains("2026-11-21.key") == true)
+        let result = try await Shell.run(VigieCLITests.binary, ["logs", "anonymize", "--key-dir", directory.path], input: "203.0.113.9\n")
+        #expect(result.status == 1)
+        #expect(result.output.hasPrefix("ip4-"), "the logs are still pseudonymised")
+        #expect(result.standardError.contains("warning: cannot delete the earlier key \(directory.path)/2026-11-21.key"), "\(result.standardError)")
+    }
+
     @Test func theCommandFiltersStandardInput() async throws {
         let result = try await Shell.run(VigieCLITests.binary, ["logs", "anonymize"], input: "203.0.113.9 GET /Board\nalice@example.org\n")
         #expect(result.status == 0)
