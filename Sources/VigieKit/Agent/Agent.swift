@@ -127,7 +127,9 @@ public struct Agent: Sendable {
         let maintenance = MaintenanceService(incidents: incidents, postgres: postgres)
         var services: [any ServiceLifecycle.Service] = []
         if let postgres { services.append(postgres) }
-        return services + [maintenance, scheduler, reloader, app]
+        // Shut down in reverse: the listener, the reloader and the checks first, then the restarts in flight
+        // finish (their records written), then the register's client.
+        return services + [maintenance, incidents.remediation, scheduler, reloader, app]
     }
 
     /// Runs until SIGTERM or SIGINT.

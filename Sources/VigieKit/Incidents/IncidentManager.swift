@@ -25,6 +25,8 @@ public actor IncidentManager {
     public let store: any IncidentStore
     private var site: Site
     private let executor: RestartExecutor
+    /// Runs the restarts: a service of the agent's group (run it beside the manager).
+    public nonisolated let remediation: RemediationService
     private let metrics: AgentMetrics?
     private let logger: Logger
     private let now: @Sendable () -> Date
@@ -51,6 +53,7 @@ public actor IncidentManager {
         self.store = store
         self.site = site
         self.executor = executor
+        self.remediation = RemediationService(executor: executor)
         self.metrics = metrics
         self.logger = logger
         self.now = now
@@ -161,12 +164,19 @@ public actor IncidentManager {
             return
         case .restart(let attempt):
             logger.warning("restarting", metadata: ["vigie.service": "\(name)", "vigie.attempt": "\(attempt)"])
-            let executor = self.executor
             let policy = watchdog.policy
-            // A restart (with a drain, minutes) must not hold up the checks: it reports back when done.
-            Task {
-                let outcome = await executor.restart(service, policy: policy)
-                await self.restartFinished(service: name, attempt: attempt, command: policy.command, outcome: outcome)
+            // A restart (with a drain, minutes) must not hold up the checks: the remediation service runs it
+            // and it reports back when done — on graceful shutdown too (the service finishes it first).
+            let accepted = remediation.submit(
+                RemediationService.Request(service: service, policy: policy) { outcome in
+                    await self.restartFinished(service: name, attempt: attempt, command: policy.command, outcome: outcome)
+                }
+            )
+            if !accepted {
+                await restartFinished(
+                    service: name, attempt: attempt, command: policy.command,
+                    outcome: RestartOutcome(succeeded: false, detail: "not run: the agent is stopping")
+                )
             }
         case .escalate(let reason):
             logger.error("watchdog escalation", metadata: ["vigie.service": "\(name)", "vigie.reason": "\(reason)"])

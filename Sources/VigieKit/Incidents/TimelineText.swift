@@ -187,6 +187,7 @@ public enum TimelineText {
         ("killed by signal (.+)", { "interrompu par le signal \($0[1])" }),
         ("cannot run (\\S+): (.*)", { "impossible de lancer \(quoted($0[1])) : \(quoted($0[2]))" }),
         ("empty command", { _ in "commande vide" }),
+        ("not run: the agent is stopping", { _ in "non lancé : l'agent s'arrêtait" }),
         ("dry run: would run (.*)", { "essai à blanc : aurait lancé \(quoted($0[1]))" }),
         ("would drain (.*)", { "aurait vidé le pont \($0[1])" }),
         ("drain skipped: (.*) is not declared", { "vidage omis : \($0[1]) n'est pas déclaré" }),

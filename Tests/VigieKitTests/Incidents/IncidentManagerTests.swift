@@ -1,5 +1,7 @@
 import Foundation
 import Synchronization
+import Logging
+import ServiceLifecycle
 import Testing
 
 @testable import VigieKit
@@ -45,6 +47,15 @@ import Testing
         var result = CheckResult(check: check, verdict: .pass, startedAt: Date())
         if !ok { result.fail(reason) }
         return result
+    }
+
+    /// Runs `body` with the manager's remediation service running, as the agent's group runs it.
+    static func running(_ manager: IncidentManager, _ body: () async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await manager.remediation.run() }
+            try await body()
+            group.cancelAll()
+        }
     }
 
     static func withDirectory(_ body: (URL) async throws -> Void) async throws {
@@ -128,12 +139,12 @@ import Testing
             )
             let (manager, store, clock) = try Self.make(site, directory: directory)
             let tcp = site.checks[0]
-            for _ in 0..<12 {
-                await manager.observe(Self.result(tcp, ok: false))
-                clock.advance(10)
-                // Let a background restart report back before the next run.
-                for _ in 0..<50 where await manager.watchdog(for: "xmpp")?.restarting == true {
-                    try await Task.sleep(for: .milliseconds(20))
+            try await Self.running(manager) {
+                for _ in 0..<12 {
+                    await manager.observe(Self.result(tcp, ok: false))
+                    clock.advance(10)
+                    // The restart runs beside the checks; it has reported back once the service is idle.
+                    await manager.remediation.idle()
                 }
             }
             let audit = try await store.auditEntries(limit: 100)
@@ -223,8 +234,10 @@ import Testing
                 remediation: "    remediation: {restart_after: 1, command: [/usr/bin/touch, \(marker.path), prosody]}"
             )
             let (manager, store, _) = try Self.make(site, directory: directory, dryRun: true)
-            await manager.observe(Self.result(site.checks[0], ok: false))
-            for _ in 0..<50 where try await store.auditEntries(limit: 1).isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+            try await Self.running(manager) {
+                await manager.observe(Self.result(site.checks[0], ok: false))
+                await manager.remediation.idle()
+            }
             let entry = try #require(try await store.auditEntries(limit: 1).first)
             #expect(entry.actor == "vigie-watchdog (dry run)")
             #expect(entry.result == "dry run: would run /usr/bin/touch \(marker.path) prosody")
@@ -237,14 +250,50 @@ import Testing
             let site = try Self.site(remediation: "    remediation: {restart_after: 1, command: [/usr/bin/true, prosody]}")
             let (manager, store, _) = try Self.make(site, directory: directory)
             try await store.setHold(service: "xmpp", held: true, at: Date(), by: "alice")
-            await manager.maintain()
+            try await Self.running(manager) {
+                await manager.maintain()
+                await manager.observe(Self.result(site.checks[0], ok: false))
+                await manager.remediation.idle()
+                #expect(try await store.auditEntries(limit: 10).isEmpty, "no restart while on hold")
+                try await store.setHold(service: "xmpp", held: false, at: Date(), by: "alice")
+                await manager.maintain()
+                await manager.remediation.idle()
+                #expect(try await store.auditEntries(limit: 1).first?.action == "restart", "the release acts at once")
+            }
+        }
+    }
+
+    /// SIGTERM while a restart is in flight: the group's graceful shutdown waits for it, and its audit entry
+    /// and timeline line are written before the agent ends.
+    @Test func gracefulShutdownFinishesTheRestartInFlight() async throws {
+        try await Self.withDirectory { directory in
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let script = directory.appendingPathComponent("slow-restart").path
+            try "#!/bin/sh\nsleep 1\n".write(toFile: script, atomically: true, encoding: .utf8)
+            chmod(script, 0o755)
+            let site = try Self.site(
+                remediation: "    remediation: {restart_after: 1, cooldown: 0s, command: [\(script), prosody]}", incidents: "incidents: {open_after: 1}"
+            )
+            let (manager, store, _) = try Self.make(site, directory: directory)
+            let group = ServiceGroup(services: [manager.remediation], logger: Logger(label: "test"))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                await manager.observe(Self.result(site.checks[0], ok: false))
+                #expect(await manager.watchdog(for: "xmpp")?.restarting == true)
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+            // The group has returned: the restart it was running is recorded.
+            let audit = try await store.auditEntries(limit: 10)
+            #expect(audit.map(\.action) == ["restart"])
+            #expect(audit.first?.result == "exit 0")
+            let incident = try #require(try await store.openIncident(key: "service:xmpp"))
+            #expect(try await store.events(incidentID: incident.id).map(\.kind) == [.opened, .restart])
+
+            // After shutdown, a restart is not run, and that is recorded too.
             await manager.observe(Self.result(site.checks[0], ok: false))
-            try await Task.sleep(for: .milliseconds(200))
-            #expect(try await store.auditEntries(limit: 10).isEmpty, "no restart while on hold")
-            try await store.setHold(service: "xmpp", held: false, at: Date(), by: "alice")
-            await manager.maintain()
-            for _ in 0..<50 where try await store.auditEntries(limit: 1).isEmpty { try await Task.sleep(for: .milliseconds(20)) }
-            #expect(try await store.auditEntries(limit: 1).first?.action == "restart", "the release acts at once")
+            await manager.observe(Self.result(site.checks[0], ok: false))
+            #expect(try await store.auditEntries(limit: 1).first?.result.contains("not run: the agent is stopping") == true)
         }
     }
 

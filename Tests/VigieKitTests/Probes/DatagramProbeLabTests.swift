@@ -36,8 +36,11 @@ import Testing
         )
         #expect(result.verdict == .fail)
         #expect(result.error == "no STUN answer in 1s200ms")
-        #expect(result.stun?.requestsSent == 2, "sent at 0 and 500 ms, as RFC 5389 says")
-        #expect(ContinuousClock.now - start < .seconds(4))
+        // Sent at 0 and 500 ms, as RFC 5389 says (the schedule itself is tested with a fixed clock in
+        // STUNMessageTests); on a loaded machine the second send may come after the deadline, never a third.
+        #expect((1...2).contains(result.stun?.requestsSent ?? 0), "RFC 5389: at most two requests within 1.2 s")
+        // Bounded by its timeout: generous, since the whole suite shares two cores while this runs.
+        #expect(ContinuousClock.now - start < .seconds(10))
     }
 
     @Test func garbageIsAFailureNotACrash() async throws {
