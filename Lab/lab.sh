@@ -45,7 +45,8 @@ install_packages() {
 
 make_certificates() {
     local dir=$LAB_DIR/certs
-    [ -f "$dir/done" ] && return 0
+    # done-2: the set with Prosody's expired certificate (an older set is made again).
+    [ -f "$dir/done-2" ] && return 0
     log "making a throw-away CA and certificates in $dir"
     rm -rf "$dir" && mkdir -p "$dir/db"
     cd "$dir"
@@ -106,13 +107,15 @@ EXT
     leaf good "$DOMAIN" "DNS:$DOMAIN" "$now_start" "$later"
     leaf expired "$DOMAIN" "DNS:$DOMAIN" "$past_start" "$past_end"
     leaf wronghost "other.vigie.test" "DNS:other.vigie.test" "$now_start" "$later"
+    # Prosody's VirtualHost expired.$DOMAIN: right name, expired.
+    leaf xmpp-expired "expired.$DOMAIN" "DNS:expired.$DOMAIN" "$past_start" "$past_end"
     # Self-signed: its own issuer, never in any trust store.
     openssl ecparam -name prime256v1 -genkey -noout -out selfsigned.key 2>/dev/null
     openssl req -new -x509 -key selfsigned.key -subj "/CN=$DOMAIN" -days 365 \
         -addext "subjectAltName=DNS:$DOMAIN" -out selfsigned.pem 2>/dev/null
     cp selfsigned.pem selfsigned.chain.pem
     cp ca.pem "$LAB_DIR/ca.pem"
-    touch done
+    touch done done-2
     cd - >/dev/null
 }
 
@@ -208,6 +211,8 @@ start_prosody() {
     mkdir -p "$dir/data" "$dir/certs"
     cp "$LAB_DIR/certs/good.chain.pem" "$dir/certs/$DOMAIN.crt"
     cp "$LAB_DIR/certs/good.key" "$dir/certs/$DOMAIN.key"
+    cp "$LAB_DIR/certs/xmpp-expired.chain.pem" "$dir/certs/expired.$DOMAIN.crt"
+    cp "$LAB_DIR/certs/xmpp-expired.key" "$dir/certs/expired.$DOMAIN.key"
     cat > "$dir/prosody.cfg.lua" <<CONF
 -- Vigie lab: Prosody on loopback only.
 pidfile = "$dir/prosody.pid"
@@ -236,9 +241,18 @@ VirtualHost "$DOMAIN"
     ssl = { certificate = "$dir/certs/$DOMAIN.crt"; key = "$dir/certs/$DOMAIN.key" }
 
 Component "conference.$DOMAIN" "muc"
+
+-- For the xmpp probe's certificate judgement: an expired certificate, and one for another name.
+VirtualHost "expired.$DOMAIN"
+    authentication = "anonymous"
+    ssl = { certificate = "$dir/certs/expired.$DOMAIN.crt"; key = "$dir/certs/expired.$DOMAIN.key" }
+
+VirtualHost "mismatch.$DOMAIN"
+    authentication = "anonymous"
+    ssl = { certificate = "$dir/certs/$DOMAIN.crt"; key = "$dir/certs/$DOMAIN.key" }
 CONF
     chown -R prosody:prosody "$dir"
-    chmod 600 "$dir/certs/$DOMAIN.key"
+    chmod 600 "$dir/certs/$DOMAIN.key" "$dir/certs/expired.$DOMAIN.key"
     # Prosody refuses to keep running as root: drop to its own user.
     setpriv --reuid=prosody --regid=prosody --init-groups \
         prosody --config "$dir/prosody.cfg.lua" -F >"$dir/stdout.log" 2>&1 &

@@ -1,10 +1,37 @@
+import NIOConcurrencyHelpers
 import NIOCore
+import NIOSSL
+import NIOTLS
+import SwiftASN1
+import X509
 
-/// Opens an XMPP client stream (RFC 6120 §4.2) and reads the server's features, then closes politely.
+/// Opens an XMPP client stream (RFC 6120 §4.2), reads the server's features, negotiates STARTTLS
+/// (§5) and judges Prosody's certificate as the https probe judges nginx's, then closes politely.
 ///
-/// Passes when the server answers with a stream for the requested domain and offers STARTTLS.
-/// Nothing is authenticated and no TLS is negotiated: the probe stays passive.
+/// Passes when the server answers with a stream for the requested domain, offers STARTTLS, and
+/// presents over it a certificate that is valid now, for the XMPP domain, chained to a trusted root.
+/// Nothing is authenticated: after TLS the probe opens the new stream, reads its features and leaves.
+/// The handshake accepts any certificate on purpose, so that an expired or wrong one is *reported*
+/// (by ``CertificateInspector``, against the trust store), not just a failed connection.
 struct XMPPProbe: Sendable {
+    /// One TLS client context for every XMPP probe: no ALPN, verification done by Vigie.
+    static let tlsContext: Result<NIOSSLContext, any Error> = Result {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .noHostnameVerification
+        return try NIOSSLContext(configuration: configuration)
+    }
+
+    /// What the connection said, before and after STARTTLS.
+    struct Exchange: Sendable {
+        var outcome: XMPPStreamOutcome?
+        /// Why TLS was not negotiated, when it was tried and failed.
+        var tlsFailure: String?
+        var chain: [NIOSSLCertificate] = []
+        var tlsVersion: String?
+        /// The features of the stream opened over TLS.
+        var secureOutcome: XMPPStreamOutcome?
+    }
+
     func run(_ check: Check, xmpp: XMPPCheck, target: AdmittedEndpoint, context: ProbeContext) async -> CheckResult {
         var result = CheckResult(check: check, verdict: .pass, startedAt: context.now())
         let start = ContinuousClock.now
@@ -21,42 +48,35 @@ struct XMPPProbe: Sendable {
             result.fail(failure.reason)
             return result
         }
+        let sslContext: NIOSSLContext
+        switch Self.tlsContext {
+        case .success(let made): sslContext = made
+        case .failure(let error):
+            result.fail("cannot set up TLS: \(error)")
+            return result
+        }
 
         let domain = xmpp.domain
-        let outcome: XMPPStreamOutcome?
+        let exchange: Exchange?
         do {
-            outcome = try await channel.executeThenClose { inbound, outbound in
+            exchange = try await channel.executeThenClose { inbound, outbound in
                 try await Deadline.run(until: deadline) {
-                    // If the write fails, the server's own words (or its hang-up) still come inbound.
-                    let writeError: (any Error)?
-                    do {
-                        try await outbound.write(ByteBuffer(string: XMPPStreamReader.openingHeader(to: domain)))
-                        writeError = nil
-                    } catch {
-                        writeError = error
-                    }
-                    var reader = XMPPStreamReader()
-                    for try await chunk in inbound {
-                        let outcome = reader.feed(chunk.readableBytesView)
-                        if case .needMore = outcome { continue }
-                        try? await outbound.write(ByteBuffer(string: XMPPStreamReader.closingTag))
-                        return outcome
-                    }
-                    if let writeError { throw writeError }
-                    return XMPPStreamOutcome.malformed("server closed the connection without answering")
+                    try await Self.converse(channel: channel.channel, inbound: inbound, outbound: outbound, domain: domain, sslContext: sslContext)
                 }
             }
         } catch {
             result.fail("connection error: \(error)")
             return result
         }
+
+        guard let exchange else {
+            result.fail("no stream features in \(DurationText.format(check.timeout))")
+            return result
+        }
         result.latency = .now - start
 
-        switch outcome {
-        case nil:
-            result.latency = nil
-            result.fail("no stream features in \(DurationText.format(check.timeout))")
-        case .needMore?:
+        switch exchange.outcome {
+        case nil, .needMore?:
             result.fail("incomplete answer")
         case .malformed(let reason)?:
             result.fail(reason)
@@ -81,10 +101,139 @@ struct XMPPProbe: Sendable {
             if features.version != "1.0" {
                 result.fail("server does not speak XMPP 1.0 (version \(features.version ?? "missing"))")
             }
-            if xmpp.requireStartTLS, !features.startTLS {
-                result.fail("STARTTLS not offered (RFC 6120 requires TLS)")
+            if !features.startTLS {
+                if xmpp.requireStartTLS { result.fail("STARTTLS not offered (RFC 6120 requires TLS)") }
+                return result
+            }
+            if let failure = exchange.tlsFailure {
+                result.fail(failure)
+                return result
+            }
+            await judgeCertificate(exchange, xmpp: xmpp, context: context, into: &result)
+            switch exchange.secureOutcome {
+            case .features?, nil:
+                break
+            case .streamError(let condition, _)?:
+                result.fail("stream error \(condition) after STARTTLS")
+            case .malformed(let reason)?:
+                result.fail("after STARTTLS: \(reason)")
+            case .needMore?:
+                break
             }
         }
         return result
+    }
+
+    /// Prosody's certificate, judged for the XMPP domain against the system store (and the check's `ca`).
+    func judgeCertificate(_ exchange: Exchange, xmpp: XMPPCheck, context: ProbeContext, into result: inout CheckResult) async {
+        let roots: CertificateStore
+        switch TrustAnchors.store(caFile: xmpp.ca?.local) {
+        case .success(let store): roots = store
+        case .failure(let failure):
+            result.fail(failure.description)
+            return
+        }
+        let chain = exchange.chain.compactMap { certificate in
+            (try? certificate.toDERBytes()).flatMap { try? Certificate(derEncoded: $0) }
+        }
+        guard let host = Host(xmpp.domain),
+            let report = await CertificateInspector.inspect(
+                chain: chain, host: host, roots: roots, now: context.now(), protocolVersion: exchange.tlsVersion
+            )
+        else {
+            result.fail("server presented no certificate over STARTTLS")
+            return
+        }
+        result.tls = report
+        for problem in report.problems { result.fail(problem) }
+        if report.acceptable, report.daysLeft < xmpp.warnDays {
+            result.warn("certificate expires in \(report.daysLeft) days (\(CertificateInspector.day(report.notAfter)))")
+        }
+    }
+
+    /// The stream opening, STARTTLS, the TLS handshake and the stream over TLS, on one connection.
+    static func converse(
+        channel: any Channel,
+        inbound: NIOAsyncChannelInboundStream<ByteBuffer>,
+        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
+        domain: String,
+        sslContext: NIOSSLContext
+    ) async throws -> Exchange {
+        // If the write fails, the server's own words (or its hang-up) still come inbound.
+        var writeError: (any Error)?
+        do {
+            try await outbound.write(ByteBuffer(string: XMPPStreamReader.openingHeader(to: domain)))
+        } catch {
+            writeError = error
+        }
+        var iterator = inbound.makeAsyncIterator()
+        var reader = XMPPStreamReader()
+        var first: XMPPStreamOutcome?
+        while let chunk = try await iterator.next() {
+            let outcome = reader.feed(chunk.readableBytesView)
+            if case .needMore = outcome { continue }
+            first = outcome
+            break
+        }
+        guard let first else {
+            if let writeError { throw writeError }
+            return Exchange(outcome: .malformed("server closed the connection without answering"))
+        }
+        guard case .features(let features) = first, features.startTLS else {
+            try? await outbound.write(ByteBuffer(string: XMPPStreamReader.closingTag))
+            return Exchange(outcome: first)
+        }
+
+        try await outbound.write(ByteBuffer(string: XMPPStreamReader.startTLSRequest))
+        var answerBytes: [UInt8] = []
+        var answer = XMPPStreamReader.StartTLSAnswer.needMore
+        while case .needMore = answer, let chunk = try await iterator.next() {
+            answerBytes.append(contentsOf: chunk.readableBytesView)
+            answer = XMPPStreamReader.startTLSAnswer(answerBytes)
+        }
+        switch answer {
+        case .proceed: break
+        case .needMore: return Exchange(outcome: first, tlsFailure: "server closed the connection in answer to STARTTLS")
+        case .failure: return Exchange(outcome: first, tlsFailure: "server refused STARTTLS (<failure/>)")
+        case .refused(let reason): return Exchange(outcome: first, tlsFailure: reason)
+        }
+
+        let chainBox = NIOLockedValueBox<[NIOSSLCertificate]>([])
+        let versionBox = NIOLockedValueBox<TLSVersion?>(nil)
+        do {
+            // The TLS handler goes in front of the stream's, on the channel's event loop: the handshake
+            // starts at once (the server waits for our ClientHello after <proceed/>).
+            try await channel.eventLoop.submit {
+                let handler = try NIOSSLClientHandler(
+                    context: sslContext,
+                    serverHostname: domain,
+                    customVerificationCallback: { certificates, promise in
+                        chainBox.withLockedValue { $0 = certificates }
+                        promise.succeed(.certificateVerified)
+                    }
+                )
+                try channel.pipeline.syncOperations.addHandler(handler, position: .first)
+                try channel.pipeline.syncOperations.addHandler(TLSVersionObserver(version: versionBox), position: .after(handler))
+            }.get()
+            // The stream restarts over TLS (RFC 6120 §5.4.3.3); writes wait for the handshake.
+            try await outbound.write(ByteBuffer(string: XMPPStreamReader.openingHeader(to: domain)))
+            var secure = XMPPStreamReader()
+            var secureOutcome: XMPPStreamOutcome?
+            while let chunk = try await iterator.next() {
+                let outcome = secure.feed(chunk.readableBytesView)
+                if case .needMore = outcome { continue }
+                secureOutcome = outcome
+                break
+            }
+            try? await outbound.write(ByteBuffer(string: XMPPStreamReader.closingTag))
+            return Exchange(
+                outcome: first, chain: chainBox.withLockedValue { $0 },
+                tlsVersion: versionBox.withLockedValue { $0 }.map(HTTPFetcher.describe), secureOutcome: secureOutcome
+            )
+        } catch let error as NIOSSLError {
+            return Exchange(outcome: first, tlsFailure: "TLS handshake after STARTTLS failed: \(HTTPFetcher.describe(error))")
+        } catch let error as BoringSSLError {
+            return Exchange(outcome: first, tlsFailure: "TLS handshake after STARTTLS failed: \(HTTPFetcher.describe(error))")
+        }
     }
 }

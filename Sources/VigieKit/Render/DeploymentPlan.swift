@@ -147,7 +147,7 @@ public struct DeploymentPlan: Sendable {
         webhookTokenFile = site.webhook?.tokenFile.resolved(in: Self.siteDirectory)
         databasePasswordFile = site.incidents.database == nil ? nil : site.incidents.passwordFile?.resolved(in: Self.siteDirectory)
         caFiles = site.checks.compactMap { check in
-            guard case .http(let http) = check.target, let written = http.caFileWritten else { return nil }
+            guard let written = check.ca?.written else { return nil }
             return CAFile(service: check.service, check: check.name, path: SitePath.resolve(written, in: Self.siteDirectory))
         }
         alertEmail = site.alerting.email

@@ -55,6 +55,15 @@ public struct Check: Sendable, Hashable {
         self.name = name ?? kind.rawValue
     }
 
+    /// The `ca` file the check names (http, https and xmpp checks), if any.
+    public var ca: SitePath? {
+        switch target {
+        case .http(let http): http.ca
+        case .xmpp(let xmpp): xmpp.ca
+        default: nil
+        }
+    }
+
     public var kind: Kind {
         switch target {
         case .tcp: return .tcp
@@ -90,8 +99,12 @@ public struct Check: Sendable, Hashable {
         }
     }
 
-    /// A stable identifier, unique within a site: `service/kind/target`.
-    public var id: String { "\(service)/\(kind.rawValue)/\(targetDescription)" }
+    /// A stable identifier, unique within a site: `service/kind/target` (and the XMPP domain: one Prosody
+    /// port serves several VirtualHosts, each its own check).
+    public var id: String {
+        if case .xmpp(let xmpp) = target { return "\(service)/\(kind.rawValue)/\(targetDescription)/\(xmpp.domain)" }
+        return "\(service)/\(kind.rawValue)/\(targetDescription)"
+    }
 }
 
 /// The two transports a probe can use.
@@ -144,12 +157,18 @@ public struct XMPPCheck: Sendable, Hashable {
     public var domain: String
     /// Fail when the server does not offer STARTTLS (RFC 6120 requires TLS).
     public var requireStartTLS: Bool
+    /// Extra trust anchors (a PEM file) for Prosody's certificate, on top of the system store.
+    public var ca: SitePath?
+    /// Warn (without failing) when Prosody's certificate expires within this many days.
+    public var warnDays: Int
 
     public static let defaultPort = 5222
 
-    public init(endpoint: Endpoint, domain: String, requireStartTLS: Bool = true) {
+    public init(endpoint: Endpoint, domain: String, requireStartTLS: Bool = true, caFile: String? = nil, warnDays: Int = HTTPCheck.defaultWarnDays) {
         self.endpoint = endpoint
         self.domain = domain
         self.requireStartTLS = requireStartTLS
+        self.ca = caFile.map { SitePath(written: $0, siteDirectory: ".") }
+        self.warnDays = warnDays
     }
 }

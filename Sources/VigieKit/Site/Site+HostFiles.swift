@@ -98,7 +98,7 @@ extension Site {
         var site = self
         if files.contains(.caFiles) {
             for check in checks {
-                guard case .http(let http) = check.target, let ca = http.ca else { continue }
+                guard let ca = check.ca else { continue }
                 let caFile = ca.local
                 let failure: String
                 switch reader.read(caFile, Site.caFileLimit) {

@@ -506,7 +506,7 @@ struct SiteDecoder {
         .stun: [],
         .http: ["expect_redirect_to_https", "expect_status", "ca"],
         .https: ["require_hsts", "expect_status", "ca", "warn_days"],
-        .xmpp: ["domain", "require_starttls"],
+        .xmpp: ["domain", "require_starttls", "ca", "warn_days"],
     ]
 
     func decodeCheck(_ cursor: YAMLCursor, service: String, domain: String) throws(SiteFileError) -> Check {
@@ -544,6 +544,8 @@ struct SiteDecoder {
                 check.domain = text
             }
             check.requireStartTLS = try mapping["require_starttls"]?.bool() ?? true
+            if let warnCursor = mapping["warn_days"] { check.warnDays = try warnCursor.int(in: 0...1000) }
+            if let caCursor = mapping["ca"] { check.ca = try decodeCAFile(caCursor) }
             target = .xmpp(check)
         case .http, .https:
             let url: HTTPURL

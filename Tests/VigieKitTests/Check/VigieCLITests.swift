@@ -62,6 +62,7 @@ import Testing
         #expect(kinds == ["https", "http", "tcp", "xmpp", "http", "stun", "udp"])
         #expect((results[0]["tls"] as? [String: Any])?["chain_ok"] as? Bool == true)
         #expect((results[3]["xmpp"] as? [String: Any])?["starttls"] as? Bool == true)
+        #expect((results[3]["tls"] as? [String: Any])?["chain_ok"] as? Bool == true, "Prosody's certificate, over STARTTLS")
         #expect(((results[5]["stun"] as? [String: Any])?["mapped_address"] as? String)?.hasPrefix("127.0.0.1:") == true)
         #expect((results[6]["udp"] as? [String: Any])?["state"] as? String == "open_or_filtered")
     }
@@ -78,6 +79,8 @@ import Testing
             "no-redirect": "expected a redirect to https, got HTTP 200",
             "stopped": "connection refused",
             "wrong-domain": "server does not serve not-served.vigie.test (host-unknown)",
+            "xmpp-expired": "certificate expired 3 days ago",
+            "xmpp-wrong-host": "certificate is for meet.vigie.test, not mismatch.meet.vigie.test",
             "stun-closed": "port closed (ICMP port unreachable)",
             "media-closed": "port closed (ICMP port unreachable)",
         ]
@@ -87,7 +90,7 @@ import Testing
             #expect(line?.contains("FAIL") == true, "\(service)")
             #expect(line?.contains(reason) == true, "\(service): \(line ?? "missing")")
         }
-        #expect(result.output.contains("9 checks: 0 passed, 9 failed"))
+        #expect(result.output.contains("11 checks: 0 passed, 11 failed"))
         #expect(!result.output.contains("\u{1B}["), "no colour when not on a terminal")
     }
 

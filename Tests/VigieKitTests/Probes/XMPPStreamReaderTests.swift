@@ -128,4 +128,19 @@ import Testing
             _ = reader.feed(bytes)
         }
     }
+
+    /// The server's answer to `<starttls/>`, however it arrives.
+    @Test func startTLSAnswers() {
+        func answer(_ text: String) -> XMPPStreamReader.StartTLSAnswer { XMPPStreamReader.startTLSAnswer(Array(text.utf8)) }
+        #expect(answer("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>") == .proceed)
+        #expect(answer("  <proceed xmlns=\"urn:ietf:params:xml:ns:xmpp-tls\"/>") == .proceed)
+        #expect(answer("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'") == .needMore, "cut in the middle")
+        #expect(answer("") == .needMore)
+        #expect(answer("<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:stream>") == .failure)
+        #expect(answer("<proceed xmlns='jabber:client'/>") == .refused("answered STARTTLS with <proceed>"), "another namespace is not TLS's proceed")
+        #expect(answer("<stream:error><policy-violation/></stream:error>") == .refused("stream error in answer to STARTTLS"))
+        #expect(answer("</stream:stream>") == .refused("server closed the stream in answer to STARTTLS"))
+        #expect(answer("HTTP/1.1 400") == .refused("answered STARTTLS with \"HTTP/1.1 400\""))
+        #expect(answer(String(repeating: " ", count: XMPPStreamReader.maximumBytes + 1)) == .refused("no answer to STARTTLS in the first \(XMPPStreamReader.maximumBytes) bytes"))
+    }
 }

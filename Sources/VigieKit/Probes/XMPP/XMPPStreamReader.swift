@@ -148,6 +148,43 @@ public struct XMPPStreamReader: Sendable {
         }
     }
 
+    /// The server's answer to `<starttls/>` (RFC 6120 §5.4.2).
+    public enum StartTLSAnswer: Sendable, Hashable {
+        case needMore
+        /// `<proceed/>`: the TLS handshake starts now.
+        case proceed
+        /// `<failure/>`: the server will not negotiate TLS (and closes the stream).
+        case failure
+        /// A stream error, or anything else.
+        case refused(String)
+    }
+
+    /// The `<starttls/>` request.
+    public static let startTLSRequest = "<starttls xmlns='\(tlsNamespace)'/>"
+
+    /// Reads the first element the server sent after our `<starttls/>`.
+    public static func startTLSAnswer(_ bytes: [UInt8]) -> StartTLSAnswer {
+        if bytes.count > maximumBytes { return .refused("no answer to STARTTLS in the first \(maximumBytes) bytes") }
+        var tokenizer = XMLTokenizer(bytes: bytes)
+        while true {
+            switch tokenizer.next() {
+            case .incomplete: return .needMore
+            case .invalid(let reason): return .refused(reason)
+            case .token(.text(let text)):
+                if !text.trimmingWhitespace().isEmpty { return .refused("answered STARTTLS with \"\(preview(text))\"") }
+            case .token(.start(let name, let attributes, _)):
+                let local = localName(name)
+                let namespace = attributes["xmlns"]
+                if local == "proceed", namespace == tlsNamespace { return .proceed }
+                if local == "failure", namespace == tlsNamespace { return .failure }
+                if local == "error" { return .refused("stream error in answer to STARTTLS") }
+                return .refused("answered STARTTLS with <\(preview(name))>")
+            case .token(.end(let name)):
+                return .refused(localName(name) == "stream" ? "server closed the stream in answer to STARTTLS" : "unexpected </\(preview(name))>")
+            }
+        }
+    }
+
     static func localName(_ name: String) -> String {
         name.lastIndex(of: ":").map { String(name[name.index(after: $0)...]) } ?? name
     }
