@@ -88,6 +88,10 @@ struct IncidentCommand: AsyncParsableCommand {
         @Option(name: .long, help: "critical, major or minor.") var severity: Incident.Severity = .major
         @Flag(name: .long, help: "Print JSON.") var json = false
 
+        func validate() throws {
+            guard !title.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--title is empty: say what happened") }
+        }
+
         func run() async throws {
             let (service, title, severity, actor) = (self.service, self.title, self.severity, register.actor)
             try register.checkService(service, in: try register.loadSite(for: "checking the service name"))
@@ -138,14 +142,15 @@ struct IncidentCommand: AsyncParsableCommand {
                 throw ValidationError("say what to mark: --significant, --personal-data-breach and/or --notified")
             }
             if let at {
-                guard let moment = RFC3339.parseFractional(at) else { throw ValidationError("--at must be an RFC 3339 time, e.g. 2026-11-24T09:15:00Z") }
+                guard let moment = RFC3339.parseStrict(at) else { throw ValidationError("--at must be an RFC 3339 time that exists, e.g. 2026-11-24T09:15:00Z") }
+                guard moment >= RFC3339.parse("2000-01-01T00:00:00Z")! else { throw ValidationError("--at \(at) is before 2000: not a moment of awareness") }
                 // Awareness cannot come later than now: a future --at would start the clocks late and push the deadlines out.
                 guard moment <= Date() else { throw ValidationError("--at \(at) is in the future: the clocks start when the entity became aware, which is now at the latest") }
             }
         }
 
         func run() async throws {
-            let moment = at.flatMap(RFC3339.parseFractional) ?? Date()
+            let moment = at.flatMap(RFC3339.parseStrict) ?? Date()
             let (id, significant, breach, notified, actor) = (self.id, self.significant, self.personalDataBreach, self.notified, register.actor)
             var what: [TimelineText.Mark] = []
             if significant { what.append(.significant) }
@@ -154,8 +159,22 @@ struct IncidentCommand: AsyncParsableCommand {
             let marks = what.map(\.rawValue).joined(separator: ", ")
             let message = TimelineText.marked(what, by: actor, asOf: moment)
             let now = Date()
+            let given = at != nil
             let incident = try await register.withStore(create: false) { store in
-                try await store.update(
+                guard let current = try await store.incident(id: id) else { throw IncidentStoreError.noSuchIncident(id) }
+                // The clocks must tell one story: awareness once, the notification after it.
+                if significant, given, let since = current.significantAt, since != moment {
+                    throw IncidentStoreError("incident #\(id) is significant since \(RFC3339.format(since)): its clocks run from then", code: .configuration)
+                }
+                if notified {
+                    guard let aware = significant ? (current.significantAt ?? moment) : current.significantAt else {
+                        throw IncidentStoreError("incident #\(id) is not marked significant: the notification follows the awareness (--significant)", code: .configuration)
+                    }
+                    if moment < aware {
+                        throw IncidentStoreError("--at \(RFC3339.format(moment)) is before the awareness \(RFC3339.format(aware)): the notification follows it", code: .configuration)
+                    }
+                }
+                return try await store.update(
                     id: id, at: now, event: .marked, message: message,
                     audit: { _ in AuditEntry(at: now, actor: actor, action: "mark", target: "incident #\(id)", result: marks) }
                 ) { incident in
@@ -178,6 +197,10 @@ struct IncidentCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Set the cause.") var cause = false
         @Flag(name: .long, help: "Set the remediation.") var remediation = false
         @Flag(name: .long, help: "Set the impact.") var impact = false
+
+        func validate() throws {
+            guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("the note is empty") }
+        }
 
         func run() async throws {
             let (id, text, cause, remediation, impact, actor) = (self.id, self.text, self.cause, self.remediation, self.impact, register.actor)
@@ -246,6 +269,11 @@ struct IncidentCommand: AsyncParsableCommand {
             let document = IncidentReport.document(incident: incident, events: events, stage: stage, language: lang, site: entity, now: Date())
             let text = format == .html ? document.html : document.markdown
             if let out {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), isDirectory.boolValue {
+                    writeStandardError("error: --out \(PrintableText.escaped(out)) is a directory: give the draft's file name\n")
+                    throw ExitCode(2)
+                }
                 do {
                     try text.write(toFile: out, atomically: true, encoding: .utf8)
                 } catch {

@@ -34,7 +34,8 @@ struct ReportCommand: AsyncParsableCommand {
 
         static func day(_ text: String) -> Date? {
             guard text.count == 10 else { return nil }
-            return RFC3339.parse(text + "T00:00:00Z")
+            // Strict: 2026-11-31 is refused, not rolled over to 1 December.
+            return RFC3339.parseStrict(text + "T00:00:00Z")
         }
 
         func run() async throws {

@@ -59,11 +59,19 @@ struct WatchdogCommand: AsyncParsableCommand {
         try register.checkService(service, in: try register.loadSite(for: "checking the service name"))
         let actor = register.actor
         let now = Date()
-        try await register.withStore(create: true) { store in
+        // A release acts on an existing register only: a mistyped --data-dir must not "release" in a new empty one.
+        let changed = try await register.withStore(create: held) { store -> Bool in
+            let holds = try await store.holds()
+            guard holds.contains(service) != held else { return false }
             try await store.setHold(
                 service: service, held: held, at: now, by: actor,
                 audit: AuditEntry(at: now, actor: actor, action: held ? "hold" : "release", target: service, result: "ok")
             )
+            return true
+        }
+        if !changed {
+            writeStandardOutput(held ? "watchdog already holds \(service)\n" : "\(service) was not on hold: nothing to release\n")
+            throw ExitCode(0)
         }
     }
 }

@@ -120,7 +120,7 @@ public actor IncidentManager {
                         key: Self.key(service: service),
                         service: service,
                         severity: .major,
-                        title: "\(label) failing: \(reason)",
+                        title: TimelineText.failingTitle(label, reason: reason),
                         source: .check,
                         detectedAt: at,
                         impact: await impact()
@@ -189,7 +189,7 @@ public actor IncidentManager {
                 } else {
                     let draft = Incident(
                         key: Self.key(service: name), service: name, severity: .critical,
-                        title: "\(name): restarts stopped at the flap limit", source: .watchdog, detectedAt: at,
+                        title: TimelineText.escalationTitle(name), source: .watchdog, detectedAt: at,
                         impact: await impact()
                     )
                     _ = try await store.open(draft, event: .escalation, message: reason, at: at)

@@ -31,7 +31,7 @@ public enum IncidentReport {
             .init(t.identification, [
                 .fields([
                     (t.site, site),
-                    (t.incident, "#\(incident.id) — \(incident.title)"),
+                    (t.incident, "#\(incident.id) — \(TimelineText.renderTitle(incident.title, language: language))"),
                     (t.service, incident.service),
                     (t.severity, t.severityName(incident.severity)),
                     (t.status, t.stateName(incident.state)),
@@ -57,7 +57,7 @@ public enum IncidentReport {
                     .fields([
                         (t.malicious, t.toComplete),
                         (t.crossBorder, t.toComplete),
-                        (t.impact, incident.impact ?? t.toComplete),
+                        (t.impact, incident.impact.map { TimelineText.renderImpact($0, language: language) } ?? t.toComplete),
                     ])
                 ])
             )
@@ -66,8 +66,8 @@ public enum IncidentReport {
                 .init(t.initialAssessment, [
                     .fields([
                         (t.severity, t.severityName(incident.severity)),
-                        (t.impact, incident.impact ?? t.toComplete),
-                        (t.cause, incident.cause ?? t.toComplete),
+                        (t.impact, incident.impact.map { TimelineText.renderImpact($0, language: language) } ?? t.toComplete),
+                        (t.cause, incident.cause.map { TimelineText.data($0, language: language) } ?? t.toComplete),
                         (t.indicators, t.toComplete),
                         (t.malicious, t.toComplete),
                         (t.crossBorder, t.toComplete),
@@ -80,11 +80,11 @@ public enum IncidentReport {
             if incident.isOpen { blocks.append(.paragraph(t.stillOpen)) }
             blocks.append(
                 .fields([
-                    (t.description, incident.title),
+                    (t.description, TimelineText.renderTitle(incident.title, language: language)),
                     (t.duration, incident.isOpen ? t.ongoing(duration, asOf: t.date(now)) : duration),
-                    (t.impact, incident.impact ?? t.toComplete),
-                    (t.rootCause, incident.cause ?? t.toComplete),
-                    (t.mitigation, incident.remediation ?? t.mitigationFromTimeline(events)),
+                    (t.impact, incident.impact.map { TimelineText.renderImpact($0, language: language) } ?? t.toComplete),
+                    (t.rootCause, incident.cause.map { TimelineText.data($0, language: language) } ?? t.toComplete),
+                    (t.mitigation, incident.remediation.map { TimelineText.data($0, language: language) } ?? t.mitigationFromTimeline(events)),
                     (t.crossBorder, t.toComplete),
                 ])
             )
@@ -99,7 +99,7 @@ public enum IncidentReport {
                         (t.dataSubjects, t.toComplete),
                         (t.dpo, t.toComplete),
                         (t.consequences, t.toComplete),
-                        (t.measures, incident.remediation ?? t.toComplete),
+                        (t.measures, incident.remediation.map { TimelineText.data($0, language: language) } ?? t.toComplete),
                     ])
                 ])
             )

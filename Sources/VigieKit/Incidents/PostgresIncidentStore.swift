@@ -342,6 +342,7 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
         if let transaction = error as? PostgresTransactionError {
             return code(transaction.closureError ?? transaction.beginError ?? transaction.commitError ?? transaction.rollbackError ?? error)
         }
+        if let psql = error as? PSQLError, psql.code == .sslUnsupported { return .configuration }
         guard let psql = error as? PSQLError, let state = psql.serverInfo?[.sqlState] else { return .unavailable }
         // 28xxx: invalid authorization (a wrong password, no such role); 3D000: no such database.
         return state.hasPrefix("28") || state == "3D000" ? .configuration : .unavailable
@@ -353,6 +354,10 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
         }
         if let psql = error as? PSQLError {
             if let message = psql.serverInfo?[.message] { return message }
+            if psql.code == .sslUnsupported {
+                return "the server does not offer TLS, which sslmode=require asks for (use sslmode=prefer or disable, or turn ssl on in the server)"
+            }
+            if psql.code == .serverClosedConnection { return "the server closed the connection (is it PostgreSQL on that port?)" }
             if psql.code == .connectionError, let underlying = psql.underlying {
                 // NIO's "connection reset (error set): Connection refused (errno: 111)" → its last part, as an administrator reads it.
                 if let io = underlying as? IOError { return "cannot connect: \(String(cString: strerror(io.errnoCode)).lowercased())" }

@@ -74,6 +74,59 @@ public enum TimelineText {
         fields.isEmpty ? "\(actor): \(text)" : "\(actor) set the \(fields.map(\.rawValue).joined(separator: ", ")): \(text)"
     }
 
+    /// The title of an outage's incident: the check that opened it and why.
+    public static func failingTitle(_ label: String, reason: String) -> String { "\(label) failing: \(reason)" }
+
+    /// The title of an incident opened by an escalation.
+    public static func escalationTitle(_ service: String) -> String { "\(service): restarts stopped at the flap limit" }
+
+    /// An incident's title in `language`: Vigie's own titles translated, the rest (an alert's summary, an
+    /// administrator's words) shown as written — quoted in French.
+    public static func renderTitle(_ title: String, language: Language) -> String {
+        guard language == .fr else { return title }
+        for template in titleTemplates {
+            if let captures = template.match(title) { return template.french(captures) }
+        }
+        return quoted(title)
+    }
+
+    /// Text an administrator or a source wrote (a cause, an impact given by hand), as a draft shows it.
+    public static func data(_ text: String, language: Language) -> String { language == .fr ? quoted(text) : text }
+
+    /// The load at detection, as the manager writes it (`at detection: videobridge: 2 conferences, 9 participants`).
+    public static func renderImpact(_ impact: String, language: Language) -> String {
+        guard language == .fr else { return impact }
+        guard let rest = impact.firstRange(of: "at detection: ").flatMap({ $0.lowerBound == impact.startIndex ? impact[$0.upperBound...] : nil }) else {
+            return quoted(impact)
+        }
+        let parts = rest.components(separatedBy: "; ").map { part -> String in
+            guard let template = impactPart.match(part) else { return quoted(part) }
+            var figures: [String] = []
+            for figure in template[2].components(separatedBy: ", ") {
+                if let match = impactFigure.match(figure) {
+                    let (count, word) = (match[1], match[2])
+                    switch word {
+                    case "conferences", "conference": figures.append(fr(count, "conférence", "conférences"))
+                    case "participants", "participant": figures.append(fr(count, "participant", "participants"))
+                    default: figures.append(quoted(figure))
+                    }
+                } else {
+                    figures.append(quoted(figure))
+                }
+            }
+            return "\(template[1]) : \(figures.joined(separator: ", "))"
+        }
+        return "à la détection : " + parts.joined(separator: " ; ")
+    }
+
+    static let impactPart = Template([], "([^:\\s]+): (.+)") { $0[0] }
+    static let impactFigure = Template([], "(\\d+) (\\S+)") { $0[0] }
+
+    static let titleTemplates: [Template] = [
+        Template([], "\(label) failing: (.*)") { "\($0[1]) en échec : \(quoted($0[2]))" },
+        Template([], "(\\S+): restarts stopped at the flap limit") { "\($0[1]) : redémarrages arrêtés à la limite de répétition" },
+    ]
+
     // MARK: reading back
 
     /// `message`, a line of the timeline of kind `kind`, in `language`.
@@ -136,8 +189,8 @@ public enum TimelineText {
         Template([.escalation], "(\\d+) restarts? in the last (\\S+) and still failing: restarts stop until it recovers") {
             "\(fr($0[1], "redémarrage", "redémarrages")) sur les dernières \($0[2]) et toujours en échec : plus de redémarrage jusqu'au rétablissement"
         },
-        Template([.alertFiring], "(.+) firing \\(alert ([0-9A-Za-z]+)\\)") { "alerte \(quoted($0[1])) active (empreinte \($0[2]))" },
-        Template([.alertFiring], "(.+) firing") { "alerte \(quoted($0[1])) active" },
+        Template([.alertFiring, .opened], "(.+) firing \\(alert ([0-9A-Za-z]+)\\)") { "alerte \(quoted($0[1])) active (empreinte \($0[2]))" },
+        Template([.alertFiring, .opened], "(.+) firing") { "alerte \(quoted($0[1])) active" },
         Template([.alertResolved], "(.+) resolved \\(alert ([0-9A-Za-z]+)\\)") { "alerte \(quoted($0[1])) levée (empreinte \($0[2]))" },
         Template([.marked], "significant: still open after (\\S+) \\(site rule\\)") { "important : toujours ouvert après \($0[1]) (règle du site)" },
         Template([.opened], "opened by (.+)") { "ouvert par \($0[1])" },

@@ -48,7 +48,10 @@ public struct LogKeyStore: Sendable {
         if mkdir(directory, 0o700) != 0, errno != EEXIST {
             throw Failure(description: "cannot create the key directory \(shown): \(String(cString: strerror(errno)))")
         }
-        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        // `dir/` and `dir/.` would make open(2) follow a link at `dir`: the trailing parts go first.
+        var path = directory
+        while path.count > 1, path.hasSuffix("/") || path.hasSuffix("/.") { path.removeLast(path.hasSuffix("/") ? 1 : 2) }
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else {
             let reason = errno == ELOOP || errno == ENOTDIR ? "not a directory (a link is not followed)" : String(cString: strerror(errno))
             throw Failure(description: "cannot open the key directory \(shown): \(reason)")
@@ -71,7 +74,9 @@ public struct LogKeyStore: Sendable {
         }
 
         // Rotation: the keys of other days go.
-        for other in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where other.hasSuffix(".key") && other != name {
+        // Only the day keys this store makes (`YYYY-MM-DD.key`): a key directory pointed at the wrong place
+        // must not lose the other files that end in `.key` (a TLS private key).
+        for other in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where Self.isDayKeyName(other) && other != name {
             if unlinkat(fd, other, 0) != 0, errno != ENOENT {
                 result.notDeleted.append("\(shown)/\(PrintableText.escaped(other)): \(String(cString: strerror(errno)))")
             }
@@ -118,6 +123,13 @@ public struct LogKeyStore: Sendable {
             throw Failure(description: "cannot create the key file \(shown)/\(name): \(String(cString: strerror(errno)))")
         }
         return true
+    }
+
+    /// `YYYY-MM-DD.key`.
+    static func isDayKeyName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard bytes.count == 14, name.hasSuffix(".key"), bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return false }
+        return [0, 1, 2, 3, 5, 6, 8, 9].allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[$0]) }
     }
 
     static func parseHex(_ text: String) -> [UInt8]? {

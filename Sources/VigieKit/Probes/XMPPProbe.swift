@@ -21,6 +21,14 @@ struct XMPPProbe: Sendable {
         return try NIOSSLContext(configuration: configuration)
     }
 
+    /// How far a conversation got (read after a timeout).
+    struct Progress: Sendable {
+        enum Stage: Sendable { case opening, startTLSSent, handshaking }
+        var stage = Stage.opening
+        var first: XMPPStreamOutcome?
+        var handshakeDone = false
+    }
+
     /// What the connection said, before and after STARTTLS.
     struct Exchange: Sendable {
         var outcome: XMPPStreamOutcome?
@@ -57,11 +65,15 @@ struct XMPPProbe: Sendable {
         }
 
         let domain = xmpp.domain
-        let exchange: Exchange?
+        // How far the conversation got, so that a timeout says where it stopped and keeps what was learnt.
+        let progress = NIOLockedValueBox(Progress())
+        var exchange: Exchange?
         do {
             exchange = try await channel.executeThenClose { inbound, outbound in
                 try await Deadline.run(until: deadline) {
-                    try await Self.converse(channel: channel.channel, inbound: inbound, outbound: outbound, domain: domain, sslContext: sslContext)
+                    try await Self.converse(
+                        channel: channel.channel, inbound: inbound, outbound: outbound, domain: domain, sslContext: sslContext, progress: progress
+                    )
                 }
             }
         } catch {
@@ -69,10 +81,22 @@ struct XMPPProbe: Sendable {
             return result
         }
 
-        guard let exchange else {
-            result.fail("no stream features in \(DurationText.format(check.timeout))")
-            return result
+        if exchange == nil {
+            let reached = progress.withLockedValue { $0 }
+            let budget = DurationText.format(check.timeout)
+            guard let first = reached.first else {
+                result.fail("no stream features in \(budget)")
+                return result
+            }
+            let stalled: String =
+                switch reached.stage {
+                case .startTLSSent: "no answer to STARTTLS in \(budget)"
+                case .handshaking: reached.handshakeDone ? "no stream features over TLS in \(budget)" : "the TLS handshake after STARTTLS did not complete in \(budget)"
+                default: "no stream features in \(budget)"
+                }
+            exchange = Exchange(outcome: first, tlsFailure: stalled)
         }
+        guard let exchange else { return result }
         result.latency = .now - start
 
         switch exchange.outcome {
@@ -111,7 +135,15 @@ struct XMPPProbe: Sendable {
             }
             await judgeCertificate(exchange, xmpp: xmpp, context: context, into: &result)
             switch exchange.secureOutcome {
-            case .features?, nil:
+            case .features(let secure)?:
+                // What a client sees once encrypted: the mechanisms and features of the stream over TLS.
+                result.xmpp?.saslMechanisms = secure.saslMechanisms
+                let before = result.xmpp?.features ?? []
+                result.xmpp?.features = before + secure.features.filter { !before.contains($0) }
+                if let from = secure.from, from.lowercased() != domain {
+                    result.fail("over TLS, the server answered for \(from), not \(domain)")
+                }
+            case nil:
                 break
             case .streamError(let condition, _)?:
                 result.fail("stream error \(condition) after STARTTLS")
@@ -157,7 +189,8 @@ struct XMPPProbe: Sendable {
         inbound: NIOAsyncChannelInboundStream<ByteBuffer>,
         outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
         domain: String,
-        sslContext: NIOSSLContext
+        sslContext: NIOSSLContext,
+        progress: NIOLockedValueBox<Progress>
     ) async throws -> Exchange {
         // If the write fails, the server's own words (or its hang-up) still come inbound.
         var writeError: (any Error)?
@@ -179,12 +212,14 @@ struct XMPPProbe: Sendable {
             if let writeError { throw writeError }
             return Exchange(outcome: .malformed("server closed the connection without answering"))
         }
+        progress.withLockedValue { $0.first = first }
         guard case .features(let features) = first, features.startTLS else {
             try? await outbound.write(ByteBuffer(string: XMPPStreamReader.closingTag))
             return Exchange(outcome: first)
         }
 
         try await outbound.write(ByteBuffer(string: XMPPStreamReader.startTLSRequest))
+        progress.withLockedValue { $0.stage = .startTLSSent }
         var answerBytes: [UInt8] = []
         var answer = XMPPStreamReader.StartTLSAnswer.needMore
         while case .needMore = answer, let chunk = try await iterator.next() {
@@ -215,11 +250,13 @@ struct XMPPProbe: Sendable {
                 try channel.pipeline.syncOperations.addHandler(handler, position: .first)
                 try channel.pipeline.syncOperations.addHandler(TLSVersionObserver(version: versionBox), position: .after(handler))
             }.get()
+            progress.withLockedValue { $0.stage = .handshaking }
             // The stream restarts over TLS (RFC 6120 §5.4.3.3); writes wait for the handshake.
             try await outbound.write(ByteBuffer(string: XMPPStreamReader.openingHeader(to: domain)))
             var secure = XMPPStreamReader()
             var secureOutcome: XMPPStreamOutcome?
             while let chunk = try await iterator.next() {
+                if versionBox.withLockedValue({ $0 }) != nil { progress.withLockedValue { $0.handshakeDone = true } }
                 let outcome = secure.feed(chunk.readableBytesView)
                 if case .needMore = outcome { continue }
                 secureOutcome = outcome

@@ -1,11 +1,4 @@
 import Foundation
-import Subprocess
-
-#if canImport(System)
-import System
-#else
-import SystemPackage
-#endif
 
 /// Gathers the day's series from Prometheus (and counts from the logs) and writes the report files.
 public struct DailyReportBuilder: Sendable {
@@ -127,29 +120,25 @@ public struct DailyReportBuilder: Sendable {
     }
 
     /// Renders `svg` as `png` with rsvg-convert; `nil` when done, else why not.
+    ///
+    /// rsvg-convert writes a file of our making (created exclusively, so never through a link planted in
+    /// the output directory), which is then renamed over `png` (a link there is replaced, not followed);
+    /// a converter that hangs is killed after 60 s and the report goes on without the PNG.
     static func convert(svg: String, png: String) async -> String? {
         guard let converter = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
             return "rsvg-convert is not installed (Debian package librsvg2-bin)"
         }
-        do {
-            let outcome = try await Subprocess.run(
-                .path(FilePath(converter)),
-                arguments: ["--format=png", "--output=\(png)", svg],
-                output: .discarded,
-                error: .string(limit: 4096)
-            )
-            switch outcome.terminationStatus {
-            case .exited(0):
-                return nil
-            case .exited(let code):
-                let reason = outcome.standardError.split(separator: "\n").first.map(String.init) ?? ""
-                return "rsvg-convert failed (exit \(code))" + (reason.isEmpty ? "" : ": \(reason)")
-            case .signaled(let signal):
-                return "rsvg-convert was killed by signal \(signal)"
-            }
-        } catch {
-            return "cannot run rsvg-convert: \(error)"
-        }
+        let directory = (png as NSString).deletingLastPathComponent
+        let temporary = (directory as NSString).appendingPathComponent(".\((png as NSString).lastPathComponent).\(UUID().uuidString).tmp")
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return "cannot create a file in \(directory): \(String(cString: strerror(errno)))" }
+        close(fd)
+        defer { unlink(temporary) }
+        let runner = RestartExecutor(dryRun: false, context: ProbeContext(allowlist: Allowlist(checks: [])))
+        let outcome = await runner.run([converter, "--format=png", "--output=\(temporary)", svg], timeout: .seconds(60))
+        guard outcome.succeeded else { return "rsvg-convert: \(outcome.detail)" }
+        guard rename(temporary, png) == 0 else { return "cannot write \(png): \(String(cString: strerror(errno)))" }
+        return nil
     }
 }
 

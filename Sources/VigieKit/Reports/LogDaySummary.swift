@@ -58,7 +58,7 @@ public struct LogDaySummary: Sendable, Hashable {
             defer { close(fd) }
             let mode = vigie_fd_mode(fd)
             guard mode >= 0, vigie_mode_is_regular(mode) != 0 else {
-                if vigie_mode_is_directory(mode) == 0 { summary.skipped.append("\(shown) (not a regular file)") }
+                summary.skipped.append(vigie_mode_is_directory(mode) != 0 ? "\(shown) (a directory: not read)" : "\(shown) (not a regular file)")
                 continue
             }
             var counter = LogDayCounter(dayStart: start, fileComponent: LogDayCounter.component(fileName: name))
@@ -126,12 +126,16 @@ struct LogDayCounter {
             journalEntry(entry)
             return
         }
-        if let stamp = LogTimestamp.find(in: line, near: dayStart + 43_200) {
+        // A line that starts with a space or a tab continues the entry above (a stack trace, a wrapped
+        // message), whatever dates it quotes.
+        let continuation = line.first == 0x20 || line.first == 0x09
+        if !continuation, let stamp = LogTimestamp.find(in: line, near: dayStart + 43_200) {
             levelPending = nil
             guard inDay(stamp.seconds) else { return }
             entries += 1
             let component = Self.component(line: line, after: stamp.end) ?? fileComponent
-            switch Self.level(line, from: stamp.end, words: 6) {
+            // Twelve words: a Jitsi line relayed by syslog carries its own timestamp after the program's.
+            switch Self.level(line, from: stamp.end, words: 12) {
             case .error?: counts[component, default: .init()].errors += 1
             case .warning?: counts[component, default: .init()].warnings += 1
             case .other?: break
@@ -233,7 +237,7 @@ struct LogDayCounter {
     }
 
     static func isSeparator(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x09 || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "|")
+        byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "|")
     }
 
     static func starts(_ line: UnsafeBufferPointer<UInt8>, with prefix: StaticString) -> Bool {
@@ -279,10 +283,17 @@ struct LogDayCounter {
         case "nginx": return "nginx"
         case "turnserver", "coturn": return "coturn"
         default:
-            let safe = name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._@-".unicodeScalars.contains($0)) }
-            return safe && !name.isEmpty && name.count <= 64 ? name : "other"
+            // Only names known to be programs: a syslog tag or an identifier can be anything a program chose,
+            // an address or a person's name included, and the report carries no personal data.
+            return knownPrograms.contains(name) ? name : "other"
         }
     }
+
+    static let knownPrograms: Set<String> = [
+        "jigasi", "jibri", "vigie", "prometheus", "alertmanager", "grafana", "grafana-server", "blackbox_exporter",
+        "prometheus-blackbox-exporter", "node_exporter", "prometheus-node-exporter", "certbot", "cloud-init", "sshd", "systemd",
+        "kernel", "cron", "rsyslogd", "postgres", "postgresql", "fail2ban", "nftables", "unattended-upgrade", "apt", "dpkg",
+    ]
 
     static func component(fileName: String) -> String {
         let lower = fileName.lowercased()

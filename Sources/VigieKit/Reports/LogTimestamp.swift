@@ -67,9 +67,12 @@ extension LogTimestamp {
             cursor.take("T") || cursor.take(" "), let time = cursor.time()
         else { return nil }
         cursor.fraction()
-        let offset = cursor.offset(colon: true) ?? 0
+        let signed = cursor.index < line.count && (line[cursor.index] == UInt8(ascii: "+") || line[cursor.index] == UInt8(ascii: "-"))
+        let offset = cursor.offset(colon: true)
+        // A sign not followed by a real offset (`+99:00`) makes the time unknown, not UTC.
+        if signed, offset == nil { return nil }
         guard let seconds = unixTime(year: year, month: month, day: day, seconds: time) else { return nil }
-        return LogTimestamp(seconds: seconds - offset, end: cursor.index)
+        return LogTimestamp(seconds: seconds - (offset ?? 0), end: cursor.index)
     }
 
     /// `YYYY/MM/DD HH:MM:SS` (nginx error.log, local time).

@@ -48,42 +48,54 @@ public struct RemediationPolicy: Sendable, Hashable {
     public static func systemctlRestart(_ unit: String) -> [String] { ["/usr/bin/systemctl", "restart", unit] }
 
     /// Programs that run whatever their other arguments say (shells, interpreters, command runners): with
-    /// one of them as the program, "the command names the unit" would prove nothing.
+    /// one of them as the program, "the command names the unit" would prove nothing. The rule does not
+    /// rest on this list (a program of yours gets the unit as its only argument); it names the usual
+    /// mistakes early.
     static let runners: Set<String> = [
-        "sh", "bash", "dash", "zsh", "ksh", "mksh", "csh", "tcsh", "fish", "busybox", "env", "sudo", "su", "doas", "runuser",
-        "pkexec", "xargs", "nohup", "timeout", "nice", "ionice", "setsid", "chroot", "chrt", "taskset", "stdbuf", "unshare",
-        "nsenter", "flock", "script", "expect", "watch", "time", "find", "awk", "gawk", "mawk", "sed", "perl", "ruby", "node",
-        "nodejs", "php", "tclsh", "wish", "lua", "luajit", "python", "python2", "python3", "pypy3", "systemd-run", "ssh", "make",
-        "socat", "nc", "ncat", "strace", "gdb", "parallel", "ash", "rbash", "osh", "yash", "elvish", "nu", "pwsh", "java", "jshell",
+        "sh", "bash", "dash", "zsh", "ksh", "mksh", "csh", "tcsh", "fish", "busybox", "toybox", "env", "sudo", "su", "doas",
+        "runuser", "pkexec", "xargs", "nohup", "timeout", "nice", "ionice", "setsid", "chroot", "chrt", "taskset", "stdbuf",
+        "unshare", "nsenter", "flock", "script", "expect", "watch", "time", "find", "awk", "gawk", "mawk", "sed", "perl",
+        "ruby", "node", "nodejs", "php", "tclsh", "wish", "lua", "luajit", "python", "pypy", "ipython", "systemd-run",
+        "systemd-nspawn", "ssh", "make", "socat", "nc", "ncat", "strace", "gdb", "parallel", "ash", "rbash", "osh", "yash",
+        "elvish", "nu", "pwsh", "java", "jshell", "prlimit", "setpriv", "ld", "run-parts", "git", "vim", "vi", "nvim",
+        "emacs", "sg", "newgrp", "ssh-agent", "fakeroot", "tar", "apt", "apt-get", "dpkg", "sqlite", "psql", "capsh",
+        "guile", "sbcl", "rscript", "bwrap", "chpst", "start-stop-daemon", "faketime", "valgrind", "chronic", "ifne",
+        "unbuffer", "tmux", "screen", "at", "batch", "crontab", "install", "cp", "mv", "dd", "tee", "ln", "rm",
     ]
 
     /// Why `command` may not restart `unit`, or `nil` when it may. The rule: an argument vector run without
-    /// a shell, either `systemctl restart|try-restart|reload-or-restart UNIT` (its only arguments; the
-    /// default), or a program of the administrator's given by absolute path, which is not a shell, an
-    /// interpreter or a command runner, and which is given the unit (`UNIT` or `UNIT.service`) as one of
-    /// its arguments.
+    /// a shell, whose program is given by its absolute path (plain characters only), and which is either
+    /// `systemctl restart|try-restart|reload-or-restart UNIT` (nothing else; the default), or a program of
+    /// the administrator's — not a shell, an interpreter or a command runner — given exactly one argument,
+    /// the unit (`UNIT` or `UNIT.service`): a restart script takes the unit and does the rest. No other
+    /// argument is allowed, so that none can carry a command for the program to run.
     public static func refusal(of command: [String], unit: String) -> String? {
         guard let program = command.first, !program.isEmpty else { return "the command is empty" }
         if command.contains(where: { $0.contains("\0") }) { return "NUL byte in the command" }
-        let name = program.split(separator: "/").last.map(String.init) ?? program
-        let units: Set<String> = [unit, "\(unit).service"]
+        let units: Set<String> = unit.hasSuffix(".service") ? [unit, String(unit.dropLast(8))] : [unit, "\(unit).service"]
+        let components = program.split(separator: "/", omittingEmptySubsequences: false)
+        let name = components.last.map(String.init) ?? program
+        guard program.hasPrefix("/") else {
+            return "give the program by its absolute path (\(program) would be looked up in PATH)" + (name == "systemctl" ? ": /usr/bin/systemctl" : "")
+        }
+        let plain = program.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-/+".unicodeScalars.contains($0)) }
+        guard plain, !components.dropFirst().contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
+            return "the program's path may hold only letters, digits and . _ - + /, with no empty, '.' or '..' component"
+        }
         if name == "systemctl" {
-            guard program == "systemctl" || program.hasPrefix("/") else { return "give systemctl by name or by absolute path" }
             guard command.count == 3, ["restart", "try-restart", "reload-or-restart"].contains(command[1]), units.contains(command[2]) else {
-                return "systemctl may only be given `restart`, `try-restart` or `reload-or-restart` and the unit \"\(unit)\": [systemctl, restart, \(unit)]"
+                return "systemctl may only be given `restart`, `try-restart` or `reload-or-restart` and the unit \"\(unit)\": [\(program), restart, \(unit)]"
             }
             return nil
         }
-        let base = name.lowercased()
-        let family = base.prefix { $0.isLetter || $0 == "-" }
-        if runners.contains(base) || runners.contains(String(family)) {
+        let lower = name.lowercased()
+        let family = String(lower.prefix { $0.isLetter || $0 == "-" })
+        let letters = String(lower.prefix { $0.isLetter })
+        if runners.contains(lower) || runners.contains(family) || runners.contains(letters) {
             return "\(name) runs whatever its arguments say: give a program that restarts the unit itself (systemctl, or a script of yours)"
         }
-        guard program.hasPrefix("/"), !program.split(separator: "/").contains(".."), !program.split(separator: "/").contains(".") else {
-            return "give the program by its absolute path (\(program) would be looked up in PATH)"
-        }
-        guard command.dropFirst().contains(where: units.contains) else {
-            return "the command must give the program the service's unit \"\(unit)\" as an argument: only that unit may be restarted"
+        guard command.count == 2, units.contains(command[1]) else {
+            return "a program of yours is given exactly one argument, the service's unit \"\(unit)\": [\(program), \(unit)] (a restart script takes the unit and does the rest)"
         }
         return nil
     }

@@ -39,6 +39,14 @@ import Testing
             let audit = try await Self.vigie(["incident", "audit", "--data-dir", data, "--json"])
             #expect(audit.output.contains("\"action\": \"hold\""))
 
+            // A release never creates a register (the real hold would stay), and says when there was nothing to release.
+            let typo = data + "-typo"
+            let released = try await Self.vigie(["watchdog", "release", "web", "--site", site, "--data-dir", typo])
+            #expect(released.status == 2)
+            #expect(!FileManager.default.fileExists(atPath: typo))
+            let notHeld = try await Self.vigie(["watchdog", "release", "xmpp", "--site", site, "--data-dir", data])
+            #expect(notHeld.output == "xmpp was not on hold: nothing to release\n", "\(notHeld.output)\(notHeld.standardError)")
+
             // Without a site file there is no list to check against: said, not guessed.
             let blind = try await Self.vigie(["watchdog", "hold", "web", "--data-dir", data])
             #expect(blind.status == 2)
@@ -68,8 +76,23 @@ import Testing
             #expect(marked.standardError.contains("is in the future"), "\(marked.standardError)")
             let shown = try await Self.vigie(["incident", "show", "1", "--data-dir", data, "--json"])
             #expect(shown.output.contains("\"significant_at\": null"))
+            // Dates that do not exist are refused, not rolled over (30 February is not 2 March).
+            for impossible in ["2026-02-30T00:00:00Z", "2026-12-01T25:00:00Z", "2026-11-31T10:00:00Z", "1970-01-01T00:00:00Z"] {
+                let refused = try await Self.vigie(["incident", "mark", "1", "--significant", "--at", impossible, "--data-dir", data])
+                #expect(refused.status == 2, "\(impossible): \(refused.standardError)")
+            }
+            // The notification follows the awareness.
+            let early = try await Self.vigie(["incident", "mark", "1", "--notified", "--data-dir", data])
+            #expect(early.status == 2)
+            #expect(early.standardError.contains("is not marked significant"), "\(early.standardError)")
             let past = try await Self.vigie(["incident", "mark", "1", "--significant", "--at", "2026-11-24T09:15:00Z", "--data-dir", data])
             #expect(past.status == 0, "\(past.standardError)")
+            let before = try await Self.vigie(["incident", "mark", "1", "--notified", "--at", "2026-11-20T00:00:00Z", "--data-dir", data])
+            #expect(before.status == 2)
+            #expect(before.standardError.contains("is before the awareness 2026-11-24T09:15:00Z"), "\(before.standardError)")
+            let again = try await Self.vigie(["incident", "mark", "1", "--significant", "--at", "2026-11-25T09:15:00Z", "--data-dir", data])
+            #expect(again.status == 2)
+            #expect(again.standardError.contains("is significant since 2026-11-24T09:15:00Z"), "\(again.standardError)")
         }
     }
 
@@ -84,6 +107,11 @@ import Testing
             #expect(english.output.contains("- **Duration**: ongoing: "))
             #expect(english.output.contains("opened by alice"))
             #expect(!english.output.contains("Jitsi Meet"))
+            let intoDirectory = try await Self.vigie(["incident", "report", "1", "--stage", "final", "--site", site, "--data-dir", data, "--out", data])
+            #expect(intoDirectory.status == 2)
+            #expect(intoDirectory.standardError.contains("is a directory"), "\(intoDirectory.standardError)")
+            let untitled = try await Self.vigie(["incident", "open", "--service", "web", "--title", " ", "--site", site, "--data-dir", data])
+            #expect(untitled.status == 2)
             let french = try await Self.vigie(["incident", "report", "1", "--stage", "final", "--lang", "fr", "--site", site, "--data-dir", data])
             #expect(french.output.contains("- **Durée**: en cours : "))
             #expect(french.output.contains("ouvert par alice"))
@@ -154,5 +182,11 @@ import Testing
         #expect(result.status == 2, "\(result.standardError)")
         #expect(result.standardError.contains("no_such_database"), "\(result.standardError)")
         #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
+        // TLS asked of a server without it: said in words, a mistake of the site file.
+        try String(contentsOfFile: site, encoding: .utf8).replacingOccurrences(of: "sslmode=disable", with: "sslmode=require")
+            .write(toFile: site, atomically: true, encoding: .utf8)
+        let tls = try await Self.vigie(["incident", "list", "--site", site])
+        #expect(tls.status == 2, "\(tls.standardError)")
+        #expect(tls.standardError.contains("does not offer TLS, which sslmode=require asks for"), "\(tls.standardError)")
     }
 }

@@ -230,9 +230,11 @@ import Testing
     @Test func dryRunRunsNothing() async throws {
         try await Self.withDirectory { directory in
             let marker = directory.appendingPathComponent("ran")
-            let site = try Self.site(
-                remediation: "    remediation: {restart_after: 1, command: [/usr/bin/touch, \(marker.path), prosody]}"
-            )
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let script = directory.appendingPathComponent("restart").path
+            try "#!/bin/sh\ntouch \(marker.path)\n".write(toFile: script, atomically: true, encoding: .utf8)
+            chmod(script, 0o755)
+            let site = try Self.site(remediation: "    remediation: {restart_after: 1, command: [\(script), prosody]}")
             let (manager, store, _) = try Self.make(site, directory: directory, dryRun: true)
             try await Self.running(manager) {
                 await manager.observe(Self.result(site.checks[0], ok: false))
@@ -240,7 +242,7 @@ import Testing
             }
             let entry = try #require(try await store.auditEntries(limit: 1).first)
             #expect(entry.actor == "vigie-watchdog (dry run)")
-            #expect(entry.result == "dry run: would run /usr/bin/touch \(marker.path) prosody")
+            #expect(entry.result == "dry run: would run \(script) prosody")
             #expect(!FileManager.default.fileExists(atPath: marker.path))
         }
     }

@@ -217,6 +217,15 @@ import Testing
         try FileManager.default.createSymbolicLink(at: link, withDestinationURL: directory)
         defer { try? FileManager.default.removeItem(at: link) }
         #expect(throws: LogKeyStore.Failure.self) { try LogKeyStore(directory: link.path).key(for: day) }
+        #expect(throws: LogKeyStore.Failure.self) { try LogKeyStore(directory: link.path + "/").key(for: day) }
+        #expect(throws: LogKeyStore.Failure.self) { try LogKeyStore(directory: link.path + "/.").key(for: day) }
+
+        // Only the store's own day keys are rotated away: other `.key` files (a TLS key) stay.
+        try "-----BEGIN PRIVATE KEY-----\n".write(to: directory.appendingPathComponent("server.key"), atomically: true, encoding: .utf8)
+        try "x\n".write(to: directory.appendingPathComponent("2026-1-1.key"), atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: corrupt)
+        _ = try store.key(for: RFC3339.parse("2027-01-05T10:00:00Z")!)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["2026-1-1.key", "2027-01-05.key", "server.key"])
     }
 
     /// An earlier key that cannot be deleted is reported (its pseudonyms stay linkable), and the command exits 1.

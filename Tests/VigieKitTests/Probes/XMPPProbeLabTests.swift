@@ -21,7 +21,9 @@ import Testing
         #expect(tls.subject == "CN=meet.vigie.test")
         #expect(tls.daysLeft > 300)
         #expect(tls.protocolVersion == "TLSv1.3" || tls.protocolVersion == "TLSv1.2")
+        // The features reported are those of the stream over TLS: the lab's anonymous login appears only there.
         let xmpp = try #require(result.xmpp)
+        #expect(xmpp.saslMechanisms.contains("ANONYMOUS"), "\(xmpp.saslMechanisms)")
         #expect(xmpp.streamFrom == "meet.vigie.test")
         #expect(xmpp.startTLS)
         #expect(xmpp.startTLSRequired, "the lab sets c2s_require_encryption")

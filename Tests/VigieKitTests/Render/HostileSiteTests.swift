@@ -37,7 +37,7 @@ import Testing
             collect:
               - jvb_metrics: @collect.url@
             remediation:
-              command: [/usr/local/sbin/restart-web, @services.unit@, @remediation.argument@]
+              command: [@remediation.program@, @services.unit@]
               drain: {url: @remediation.drain@}
         incidents:
           database: @incidents.database@
@@ -75,7 +75,7 @@ import Testing
         ("checks.xmpp", "127.0.0.1:5222|"),
         ("checks.xmpp_domain", "meet|.example.org"),
         ("collect.url", "http://127.0.0.1:8080/metrics|x"),
-        ("remediation.argument", "--reason=|."),
+        ("remediation.program", "/usr/local/sbin/restart|-web"),
         ("remediation.drain", "http://127.0.0.1:8080/colibri/drain|x"),
         ("incidents.database", "postgresql://vigie@db.example.org/register|x"),
         ("incidents.password_file", "/etc/vigie/db|.password"),
@@ -188,7 +188,7 @@ import Testing
         #expect(
             acceptingFields.isSubset(of: [
                 "site.name", "hosting.vigie_binary_url", "checks.https", "checks.http", "checks.ca", "collect.url",
-                "remediation.argument", "remediation.drain", "incidents.database", "alerting.email", "alerting.from",
+                "remediation.program", "remediation.drain", "incidents.database", "alerting.email", "alerting.from",
                 "services.unit",
             ]),
             "\(acceptingFields)"

@@ -243,6 +243,11 @@ import Testing
             .write(to: directory.appendingPathComponent("logs/prosody.log"), atomically: true, encoding: .utf8)
         try await Self.withLoadedPrometheus { url in
             let out = directory.appendingPathComponent("out").path
+            // A link planted where a PNG goes is replaced, never written through (rsvg-convert writes a file of ours).
+            let victim = directory.appendingPathComponent("victim").path
+            try "keep me\n".write(toFile: victim, atomically: true, encoding: .utf8)
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: out + "/load-2026-11-20.png", withDestinationPath: victim)
             let result = try await Shell.run(
                 VigieCLITests.binary,
                 ["report", "daily", "--site", siteFile.path, "--date", "2026-11-20", "--prometheus", url, "--logs", directory.appendingPathComponent("logs").path, "--out", out]
@@ -261,6 +266,7 @@ import Testing
             #expect(markdown.contains("| prosody | 1 | 1 |"))
             let html = try String(contentsOfFile: out + "/daily-2026-11-20.html", encoding: .utf8)
             #expect(html.contains("<html lang=\"fr\">"))
+            #expect(try String(contentsOfFile: victim, encoding: .utf8) == "keep me\n", "written through the planted link")
             let png = try Data(contentsOf: URL(fileURLWithPath: out + "/load-2026-11-20.png"))
             #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "a real PNG, rendered by rsvg-convert")
         }
@@ -303,6 +309,8 @@ import Testing
         let badDate = try await Shell.run(VigieCLITests.binary, ["report", "daily", "--site", siteFile, "--date", "20/11/2026", "--logs", logs, "--out", directory.path])
         #expect(badDate.status == 2)
         #expect(badDate.standardError.contains("--date must be YYYY-MM-DD"))
+        let noSuchDay = try await Shell.run(VigieCLITests.binary, ["report", "daily", "--site", siteFile, "--date", "2026-11-31", "--logs", logs, "--out", directory.path])
+        #expect(noSuchDay.status == 2, "31 November is refused, not rolled over to 1 December")
         let badLogs = try await Shell.run(VigieCLITests.binary, ["report", "daily", "--site", siteFile, "--logs", logs + "/nosuch", "--out", directory.path])
         #expect(badLogs.status == 2)
         #expect(badLogs.standardError.contains("--logs: no directory at \(logs)/nosuch"), "\(badLogs.standardError)")

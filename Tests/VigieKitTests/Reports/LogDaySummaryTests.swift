@@ -49,8 +49,8 @@ import Testing
         Form(name: "Prosody under docker", file: "docker.log", component: "prosody") { "prosody-1  | \(utc("yyyy-MM-dd HH:mm:ss", $0)) c2s55a5d39c7d50        error\tbroken" },
         Form(name: "Jitsi (JVB)", file: "jvb.log", component: "jitsi-videobridge") { "JVB \(utc("yyyy-MM-dd HH:mm:ss.SSS", $0)) SEVERE: [51] Conference.expire#12: broken" },
         Form(name: "Jitsi, German levels", file: "jicofo.log", component: "jicofo") { "Jicofo \(utc("yyyy-MM-dd HH:mm:ss.SSS", $0)) SCHWERWIEGEND: [29] Foo.bar#1: kaputt" },
-        Form(name: "ISO 8601 with Z", file: "app.log", component: "app") { "\(utc("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", $0)) ERROR something" },
-        Form(name: "ISO 8601 with an offset", file: "offset.log", component: "offset") { "\(zoned("yyyy-MM-dd'T'HH:mm:ssxxx", $0, offsetHours: 1)) error something" },
+        Form(name: "ISO 8601 with Z", file: "app.log", component: "other") { "\(utc("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", $0)) ERROR something" },
+        Form(name: "ISO 8601 with an offset", file: "offset.log", component: "other") { "\(zoned("yyyy-MM-dd'T'HH:mm:ssxxx", $0, offsetHours: 1)) error something" },
         Form(name: "RFC 5424 syslog", file: "rfc5424.log", component: "coturn") { "<163>1 \(zoned("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx", $0, offsetHours: -5)) meet turnserver[99]: ERROR: session" },
         Form(name: "journalctl short-iso", file: "journal-short.log", component: "jicofo") { "\(zoned("yyyy-MM-dd'T'HH:mm:ssxx", $0, offsetHours: 2)) meet jicofo[431]: SEVERE: [29] broken" },
         Form(name: "nginx error.log", file: "error.log", component: "nginx") { "\(utc("yyyy/MM/dd HH:mm:ss", $0)) [error] 1234#1234: *5 upstream timed out" },
@@ -171,5 +171,31 @@ import Testing
         let missing = logs.appendingPathComponent("nosuch").path
         let error = #expect(throws: LogDaySummary.Failure.self) { try LogDaySummary.read(directory: missing, day: Self.day) }
         #expect(error?.description.contains("cannot read the log directory \(missing)") == true)
+    }
+
+    /// A syslog tag or a journald identifier can be an address or a name: unknown programs are "other".
+    /// Lines relayed by syslog keep their level; CRLF endings too; an indented line quoting a date is a
+    /// continuation; an impossible offset is no time; a subdirectory is named as not read.
+    @Test func namesStayPrivateAndLinesCountRight() throws {
+        let directory = try BundleFixture.temporaryDirectory("logday-private")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try """
+        Dec  1 09:00:00 meet 203.0.113.9[1]: error x
+        Dec  1 09:00:01 meet jean.dupont[1]: error x
+        {"__REALTIME_TIMESTAMP":"1796115600000000","PRIORITY":"3","SYSLOG_IDENTIFIER":"user@203.0.113.9"}
+        Dec  1 09:00:02 meet jvb[1]: JVB 2026-12-01 09:00:02.123 SEVERE: [51] Foo.bar#1: broken
+        Dec  1 09:00:03 meet prosody[2]: c2s1 error\r
+        JVB 2026-12-02 00:00:01.000 INFO: [1] next day
+            Caused by: cert expired at 2026-12-01T09:00:00Z error
+        2026-12-01T12:00:00+99:00 error impossible offset
+
+        """.write(to: directory.appendingPathComponent("syslog"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("archive"), withIntermediateDirectories: false)
+        let summary = try LogDaySummary.read(directory: directory.path, day: Self.day)
+        #expect(summary.counts == [
+            "other": .init(errors: 3, warnings: 0), "jitsi-videobridge": .init(errors: 1, warnings: 0), "prosody": .init(errors: 1, warnings: 0),
+        ], "\(summary.counts)")
+        #expect(summary.lines == 5)
+        #expect(summary.skipped == ["archive (a directory: not read)"])
     }
 }

@@ -179,7 +179,7 @@ import Testing
               videobridge:
                 unit: jitsi-videobridge2
                 remediation:
-                  command: [/usr/local/bin/restart-jvb, jitsi-videobridge2, --graceful]
+                  command: [/usr/local/bin/restart-jvb, jitsi-videobridge2]
                   drain: {url: http://127.0.0.1:8080, deadline: 5m}
             """,
             baseDirectory: directory.path
@@ -187,7 +187,7 @@ import Testing
         let xmpp = try #require(site.services[0].remediation)
         #expect(xmpp == RemediationPolicy(restartAfter: 2, cooldown: .seconds(30), maxRestarts: 4, window: .seconds(7200), command: ["/usr/bin/systemctl", "restart", "prosody"], commandTimeout: .seconds(20)))
         let jvb = try #require(site.services[1].remediation)
-        #expect(jvb.command == ["/usr/local/bin/restart-jvb", "jitsi-videobridge2", "--graceful"])
+        #expect(jvb.command == ["/usr/local/bin/restart-jvb", "jitsi-videobridge2"])
         #expect(jvb.drain?.deadline == .seconds(300))
         #expect(Allowlist(site: site).contains(Endpoint(host: .address(IPAddress("127.0.0.1")!), port: 8080), transport: .tcp))
         let database = try #require(site.incidents.database)
@@ -406,7 +406,7 @@ import Testing
         ),
         BadFile(
             name: "a restart command for another unit",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [systemctl, restart, sshd]\n",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/bin/systemctl, restart, sshd]\n",
             line: 6, column: 16, keyPath: "services.web.remediation.command", message: "systemctl may only be given `restart`, `try-restart` or `reload-or-restart` and the unit \"nginx\""
         ),
         BadFile(
@@ -426,13 +426,38 @@ import Testing
         ),
         BadFile(
             name: "systemctl stopping the unit",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [systemctl, stop, nginx]\n",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/bin/systemctl, stop, nginx]\n",
             line: 6, column: 16, keyPath: "services.web.remediation.command", message: "systemctl may only be given"
         ),
         BadFile(
             name: "systemctl restarting two units",
             yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/bin/systemctl, restart, nginx, sshd]\n",
             line: 6, column: 16, keyPath: "services.web.remediation.command", message: "systemctl may only be given"
+        ),
+        BadFile(
+            name: "systemctl looked up in PATH",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [systemctl, restart, nginx]\n",
+            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "give the program by its absolute path (systemctl would be looked up in PATH): /usr/bin/systemctl"
+        ),
+        BadFile(
+            name: "a runner not on any list, carrying a shell",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/local/bin/myrunner, /bin/sh, -c, \"id\", nginx]\n",
+            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "a program of yours is given exactly one argument"
+        ),
+        BadFile(
+            name: "prlimit in front of a shell",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/bin/prlimit, /bin/sh, -c, x, nginx]\n",
+            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "prlimit runs whatever its arguments say"
+        ),
+        BadFile(
+            name: "the dynamic loader",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/lib64/ld-linux-x86-64.so.2, /bin/sh, nginx]\n",
+            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "ld-linux-x86-64.so.2 runs whatever its arguments say"
+        ),
+        BadFile(
+            name: "a program path with a parent component",
+            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/bin/../bin/sh, nginx]\n",
+            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "the program's path may hold only"
         ),
         BadFile(
             name: "a program looked up in PATH",
@@ -442,7 +467,7 @@ import Testing
         BadFile(
             name: "a program not given the unit",
             yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/local/sbin/restart-web, sshd]\n",
-            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "the command must give the program the service's unit"
+            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "a program of yours is given exactly one argument, the service's unit \"nginx\""
         ),
         BadFile(
             name: "a password in the database URL",
@@ -641,6 +666,15 @@ import Testing
         }
         #expect(try SiteBuilder.site("site: {name: s, domain: d.org}\nservices: {web: {}}\nlogs: {directories: [/var/log/jitsi, /opt/jitsi/logs]}\n").logs.directories.count == 2)
     }
+
+    /// The legitimate forms of the rule: the unit written either way, on either side.
+    @Test func restartCommandsThatMayRun() {
+        #expect(RemediationPolicy.refusal(of: ["/usr/bin/systemctl", "restart", "prosody"], unit: "prosody.service") == nil)
+        #expect(RemediationPolicy.refusal(of: ["/bin/systemctl", "try-restart", "prosody.service"], unit: "prosody") == nil)
+        #expect(RemediationPolicy.refusal(of: ["/usr/local/sbin/restart-jvb", "jitsi-videobridge2.service"], unit: "jitsi-videobridge2") == nil)
+        #expect(RemediationPolicy.refusal(of: ["/usr/local/sbin/restart-jvb", "jitsi-videobridge2", "--graceful"], unit: "jitsi-videobridge2") != nil)
+        #expect(RemediationPolicy.refusal(of: ["/usr/bin/systemctl", "--now", "restart", "prosody"], unit: "prosody") != nil)
+    }
 }
 
 extension Result {
@@ -648,4 +682,5 @@ extension Result {
         if case .failure = self { return true }
         return false
     }
+
 }

@@ -72,7 +72,8 @@ import Testing
             let outcome = await RestartExecutor(dryRun: false, context: ProbeContext(allowlist: Allowlist(site: site)), drainPollInterval: .milliseconds(100))
                 .restart(site.services[0], policy: site.services[0].remediation!)
             #expect(outcome.detail == "drain deadline (1s) reached with conferences still running; exit 0")
-            #expect(ContinuousClock.now - start < .seconds(5))
+            // Bounded by the 1 s deadline, not the bridge: generous, the suite shares two cores.
+            #expect(ContinuousClock.now - start < .seconds(15))
         }
     }
 
