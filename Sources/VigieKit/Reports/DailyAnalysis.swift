@@ -180,7 +180,7 @@ public struct DailyAnalysis: Sendable {
         // Certificates: the day's last figure per check.
         for series in input.certificates {
             guard let last = series.samples.last else { continue }
-            let days = Int((last.value / 86_400).rounded(.down))
+            let days = Int((last.value / 86_400).rounded(.towardZero))  // whole days, as the probes count them
             let certificate = Certificate(service: series.labels["service"] ?? "?", check: series.labels["check"] ?? "?", daysLeft: days)
             certificates.append(certificate)
             if days < input.site.report.certificateDaysThreshold {

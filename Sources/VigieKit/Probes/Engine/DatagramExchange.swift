@@ -65,9 +65,18 @@ enum DatagramExchange {
                         for offset in sendOffsets {
                             try await Task.sleep(until: start + offset, clock: .continuous)
                             await state.willSend()
-                            try await outbound.write(
-                                AddressedEnvelope(remoteAddress: remote, data: ByteBuffer(bytes: payload))
-                            )
+                            do {
+                                try await outbound.write(
+                                    AddressedEnvelope(remoteAddress: remote, data: ByteBuffer(bytes: payload))
+                                )
+                            } catch let error as IOError {
+                                // The ICMP error can surface on a send as well.
+                                return Self.outcome(errno: error.errnoCode, sent: await state.sent, timeout: timeout)
+                            } catch is ChannelError {
+                                // The channel closed under the sender (the ICMP error closed it): the receiver,
+                                // which holds that error, says what happened.
+                                return nil
+                            }
                         }
                         return nil
                     }

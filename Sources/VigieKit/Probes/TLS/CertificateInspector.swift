@@ -55,7 +55,8 @@ public enum CertificateInspector {
         }
 
         var problems: [String] = []
-        let daysLeft = Int((leaf.notValidAfter.timeIntervalSince(now) / 86_400).rounded(.down))
+        // Whole days, toward zero either side of the expiry: 3.2 days after it is -3, as "expired 3 days ago" says.
+        let daysLeft = Int((leaf.notValidAfter.timeIntervalSince(now) / 86_400).rounded(.towardZero))
         var timeValid = true
         if leaf.notValidAfter < now {
             timeValid = false
