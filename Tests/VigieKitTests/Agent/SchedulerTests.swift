@@ -33,7 +33,7 @@ import Testing
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
-                let ran = await LoopbackHTTP.eventually(timeout: .seconds(10)) {
+                let ran = await LoopbackHTTP.eventually(timeout: .seconds(60)) {
                     (Self.runs(metrics, "check=tcp,kind=tcp,service=svc") ?? 0) >= 3
                 }
                 #expect(ran, "three runs in a few seconds at a 1 s interval")
@@ -97,7 +97,7 @@ import Testing
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
-                #expect(await LoopbackHTTP.eventually(timeout: .seconds(15)) { await store.results(for: site).count == 10 })
+                #expect(await LoopbackHTTP.eventually(timeout: .seconds(60)) { await store.results(for: site).count == 10 })
                 trigger.triggerGracefulShutdown()
                 try await group.waitForAll()
             }
@@ -113,11 +113,11 @@ import Testing
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
-                #expect(await LoopbackHTTP.eventually(timeout: .seconds(10)) { await store.results(for: first).count == 1 })
+                #expect(await LoopbackHTTP.eventually(timeout: .seconds(60)) { await store.results(for: first).count == 1 })
                 holder.update(second)
                 await store.prune(keeping: second)
                 metrics.prune(keeping: second)
-                #expect(await LoopbackHTTP.eventually(timeout: .seconds(10)) { await store.results(for: second).count == 1 })
+                #expect(await LoopbackHTTP.eventually(timeout: .seconds(60)) { await store.results(for: second).count == 1 })
                 let before = Self.runs(metrics, "check=tcp,kind=tcp,service=svc")
                 #expect(before == nil, "the old check's series are gone")
                 try await Task.sleep(for: .milliseconds(1500))
@@ -138,7 +138,7 @@ import Testing
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
-                #expect(await LoopbackHTTP.eventually(timeout: .seconds(10)) { await !store.observations(for: site).isEmpty })
+                #expect(await LoopbackHTTP.eventually(timeout: .seconds(60)) { await !store.observations(for: site).isEmpty })
                 trigger.triggerGracefulShutdown()
                 try await group.waitForAll()
             }

@@ -195,7 +195,7 @@ import Testing
             return pair[1].double
         }
 
-        let up = await LoopbackHTTP.eventually(timeout: .seconds(30)) {
+        let up = await LoopbackHTTP.eventually(timeout: .seconds(60)) {
             try await query(#"vigie_probe_success{job="vigie",service="web",check="tcp"}"#) == 1
         }
         #expect(up, "Prometheus sees the tcp check pass:\n\(prometheus.log)")
@@ -203,7 +203,7 @@ import Testing
         #expect(try await query(#"up{job="vigie"}"#) == 1)
 
         await nginx.stop()
-        let down = await LoopbackHTTP.eventually(timeout: .seconds(30)) {
+        let down = await LoopbackHTTP.eventually(timeout: .seconds(60)) {
             try await query(#"vigie_probe_success{service="web",check="tcp"}"#) == 0
         }
         #expect(down, "after nginx stops, the series goes to 0")

@@ -10,7 +10,7 @@ import Testing
         let port = try await TestServers.freePort(udp: false)
         let holder = try Daemon("/usr/bin/env", ["python3", "-m", "http.server", "\(port)", "--bind", "127.0.0.1"], name: "port-holder")
         defer { holder.signal(SIGKILL) }
-        #expect(await LoopbackHTTP.eventually(timeout: .seconds(10)) { try await LoopbackHTTP.get("http://127.0.0.1:\(port)/").status == 200 })
+        #expect(await LoopbackHTTP.eventually(timeout: .seconds(60)) { try await LoopbackHTTP.get("http://127.0.0.1:\(port)/").status == 200 })
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-busy-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

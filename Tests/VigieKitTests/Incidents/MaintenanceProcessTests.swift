@@ -46,7 +46,7 @@ import Testing
             let executor = RestartExecutor(dryRun: false, context: ProbeContext(allowlist: Allowlist(checks: [])))
             let outcome = await executor.run([script, "web-nginx"], timeout: .seconds(10))
             #expect(outcome.succeeded, "\(outcome.detail)")
-            _ = await LoopbackHTTP.eventually(timeout: .seconds(5)) { pid != nil }
+            _ = await LoopbackHTTP.eventually(timeout: .seconds(60)) { pid != nil }
         }
 
         var pid: Int32? {
@@ -92,15 +92,15 @@ import Testing
         let firstPID = try #require(nginx.pid)
         await nginx.kill()
 
-        let restarted = await LoopbackHTTP.eventually(timeout: .seconds(20)) { nginx.pid != nil && nginx.pid != firstPID }
+        let restarted = await LoopbackHTTP.eventually(timeout: .seconds(60)) { nginx.pid != nil && nginx.pid != firstPID }
         #expect(restarted, "the watchdog ran the restart command:\n\(serve.daemon.log)")
-        let passes = await LoopbackHTTP.eventually(timeout: .seconds(15)) {
+        let passes = await LoopbackHTTP.eventually(timeout: .seconds(60)) {
             let tcp = try await serve.metric(#"vigie_probe_success{service="web",check="tcp",kind="tcp"} 1.0"#)
             let http = try await serve.metric(#"vigie_probe_success{service="web",check="http",kind="http"} 1.0"#)
             return tcp && http
         }
         #expect(passes, "both checks pass again")
-        let closed = await LoopbackHTTP.eventually(timeout: .seconds(10)) {
+        let closed = await LoopbackHTTP.eventually(timeout: .seconds(60)) {
             try JSONValue.parse(try await Self.vigie("incident", "list", "--data-dir", data, "--json").output) == .array([])
         }
         #expect(closed, "the outage's incident resolves once every check passes")
@@ -158,7 +158,7 @@ import Testing
             waitForReady: false
         )
         defer { serve.kill() }
-        let escalated = await LoopbackHTTP.eventually(timeout: .seconds(20)) {
+        let escalated = await LoopbackHTTP.eventually(timeout: .seconds(60)) {
             let list = try JSONValue.parse(try await Self.vigie("incident", "list", "--data-dir", data, "--json").output)
             guard case .array(let open) = list else { return false }
             return open.contains { $0["key"] == .string("service:web") && $0["severity"] == .string("critical") }

@@ -56,7 +56,7 @@ import Testing
         let daemon = try Daemon(exporter, ["--web.listen-address=127.0.0.1:\(port)"], name: "node-exporter")
         defer { daemon.signal(SIGKILL) }
         var body = ""
-        let up = await LoopbackHTTP.eventually(timeout: .seconds(20)) {
+        let up = await LoopbackHTTP.eventually(timeout: .seconds(60)) {
             let answer = try await LoopbackHTTP.get("http://127.0.0.1:\(port)/metrics")
             body = answer.body
             return answer.status == 200

@@ -83,7 +83,7 @@ import Testing
             }
             // Wait until every listener is up, from inside the server itself (loopback is always allowed).
             for port in tcpPorts {
-                let up = await LoopbackHTTP.eventually(timeout: .seconds(10)) {
+                let up = await LoopbackHTTP.eventually(timeout: .seconds(60)) {
                     try await server.run("/bin/nc", ["-z", "-w", "1", "127.0.0.1", "\(port)"]).status == 0
                 }
                 try #require(up, "listener \(port) did not start")

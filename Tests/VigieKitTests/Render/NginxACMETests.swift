@@ -105,7 +105,7 @@ import Testing
             let test = try await Shell.run("/usr/sbin/nginx", ["-t"] + stage.nginxArguments)
             #expect(test.status == 0, "\(test.standardError)")
             stage.daemons.append(try stage.namespace.daemon("/usr/sbin/nginx", stage.nginxArguments, name: "nginx-site"))
-            let up = await LoopbackHTTP.eventually(timeout: .seconds(10)) {
+            let up = await LoopbackHTTP.eventually(timeout: .seconds(60)) {
                 try await Self.curl(stage, ["-o", "/dev/null", "http://127.0.0.1/"]).status == 0
             }
             try #require(up, "\(stage.daemons.last?.log ?? "")")
@@ -175,7 +175,7 @@ import Testing
                 name: "pebble", environment: ["PEBBLE_VA_NOSLEEP": "1", "PEBBLE_WFE_NONCEREJECT": "0"]
             ))
             stage.daemons.append(try stage.namespace.daemon("/usr/sbin/nginx", stage.nginxArguments, name: "nginx-acme"))
-            let ready = await LoopbackHTTP.eventually(timeout: .seconds(20)) {
+            let ready = await LoopbackHTTP.eventually(timeout: .seconds(60)) {
                 let pebble = try await Self.curl(stage, ["--cacert", root + "/pebble/cert.pem", "-o", "/dev/null", "-w", "%{http_code}", "https://127.0.0.1:14000/dir"])
                 let nginx = try await Self.curl(stage, ["-o", "/dev/null", "http://127.0.0.1/"])
                 return pebble.output == "200" && nginx.status == 0

@@ -45,9 +45,11 @@ enum LoopbackHTTP {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
-    /// Polls `condition` until it holds or `timeout` passes.
+    /// Polls `condition` until it holds or `timeout` passes. The bound only says when to give up: a
+    /// wait ends as soon as the condition holds, so bounds are generous (CI shares two cores with
+    /// every suite running in parallel, and a 15 s wait for a 3 s job has failed there).
     static func eventually(
-        timeout: Duration = .seconds(20),
+        timeout: Duration = .seconds(60),
         _ condition: () async throws -> Bool
     ) async -> Bool {
         let deadline = ContinuousClock.now + timeout

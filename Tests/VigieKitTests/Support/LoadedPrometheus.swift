@@ -25,7 +25,7 @@ enum LoadedPrometheus {
         )
         defer { prometheus.signal(SIGKILL) }
         let url = "http://127.0.0.1:\(port)"
-        let ready = await LoopbackHTTP.eventually(timeout: .seconds(30)) { try await LoopbackHTTP.get(url + "/-/ready").status == 200 }
+        let ready = await LoopbackHTTP.eventually(timeout: .seconds(60)) { try await LoopbackHTTP.get(url + "/-/ready").status == 200 }
         try #require(ready, "\(prometheus.log)")
         try await body(url)
         await prometheus.stop()
