@@ -4,6 +4,8 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    // A dependency that shows in a public declaration must be imported `public`: a leak is a compile error.
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 // `Scripts/fuzz.sh` builds (into .build-fuzz) a libFuzzer target per parser that faces untrusted
@@ -22,7 +24,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vigie", targets: ["vigie"]),
-        .library(name: "VigieKit", targets: ["VigieKit"]),
+        .library(name: "VigieKit", targets: ["VigieCore", "VigieRender", "VigieLogs", "VigieKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -43,9 +45,46 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
+        // The layers, lightest first; each may use only those above it (see the README's "Architecture").
+        // The core: the site model and its decoding, observations, the watchdog's state machine, the
+        // incident model, report documents, check output and the pure codecs. No I/O, nothing heavier
+        // than Yams.
+        .target(
+            name: "VigieCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams")
+            ],
+            swiftSettings: librarySettings
+        ),
+        // The bundle: templates (embedded at build time), escaping, and the descriptor-relative writer.
+        .target(
+            name: "VigieRender",
+            dependencies: [
+                "VigieCore",
+                .product(name: "Mustache", package: "swift-mustache"),
+                "CZlib",
+                "CSystemShims",
+            ],
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "EmbedTemplates")]
+        ),
+        // Logs: the pseudonymiser, key store, purge and the streaming readers.
+        .target(
+            name: "VigieLogs",
+            dependencies: [
+                "VigieCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                "CSystemShims",
+            ],
+            swiftSettings: librarySettings
+        ),
+        // Everything that talks to the network, a database or a process: probes, collectors, the agent,
+        // the incident stores and manager, the watchdog's executor, the daily report's builder.
         .target(
             name: "VigieKit",
             dependencies: [
+                "VigieCore",
+                "VigieLogs",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -55,7 +94,6 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -66,12 +104,9 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Mustache", package: "swift-mustache"),
-                "CZlib",
                 "CSystemShims",
             ],
-            swiftSettings: librarySettings,
-            plugins: [.plugin(name: "EmbedTemplates")]
+            swiftSettings: swiftSettings
         ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CSystemShims", path: "Sources/CSystemShims"),
@@ -80,6 +115,9 @@ let package = Package(
         .executableTarget(
             name: "vigie",
             dependencies: [
+                "VigieCore",
+                "VigieRender",
+                "VigieLogs",
                 "VigieKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,10 +126,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The core's tests build without NIO, the databases or the HTTP server.
+        .testTarget(name: "VigieCoreTests", dependencies: ["VigieCore", "VigieTestSupport"], swiftSettings: swiftSettings),
+        // What both test targets share: where the recorded fixtures are.
+        .target(name: "VigieTestSupport", path: "Tests/VigieTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "VigieKitTests",
             dependencies: [
+                "VigieCore",
+                "VigieRender",
+                "VigieLogs",
                 "VigieKit",
+                "VigieTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -114,7 +160,7 @@ if fuzzing {
     package.targets += fuzzTargets.map { name in
         .executableTarget(
             name: name,
-            dependencies: ["VigieKit", "FuzzDriver"],
+            dependencies: [name == "FuzzLogAnonymizer" ? "VigieLogs" : "VigieCore", "FuzzDriver"],
             path: "Fuzz/\(name)",
             swiftSettings: swiftSettings + [.unsafeFlags(fuzzerFlags + ["-parse-as-library"])],
             linkerSettings: [.unsafeFlags(["-sanitize=address", fuzzRuntime ?? ""])]

@@ -1,4 +1,4 @@
-@testable import VigieKit
+@testable import VigieCore
 
 /// Jitsi's JSON statistics (`/colibri/stats`, Jicofo's `/stats`): parsing, serialising back and the
 /// extractors never trap; a parsed document serialises to JSON that parses to the same value.

@@ -1,4 +1,5 @@
-@testable import VigieKit
+@testable import VigieCore
+@testable import VigieLogs
 
 /// Any bytes as a log: the pseudonymiser keeps every line (as many line feeds out as in) and leaves no
 /// IPv4 address literal outside loopback, whatever it is glued to; cut in two, it gives the same output.

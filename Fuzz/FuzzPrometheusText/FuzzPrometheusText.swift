@@ -1,4 +1,4 @@
-@testable import VigieKit
+@testable import VigieCore
 
 /// A scraped exposition (Prometheus text, OpenMetrics): parsing and the Jitsi extractors never trap.
 public func fuzzPrometheusText(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {

@@ -1,4 +1,4 @@
-@testable import VigieKit
+@testable import VigieCore
 
 /// A STUN answer from the network: decoding never traps, and a decoded mapped address is an address.
 public func fuzzSTUN(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {

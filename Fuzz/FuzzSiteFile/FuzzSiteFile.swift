@@ -1,4 +1,4 @@
-@testable import VigieKit
+@testable import VigieCore
 
 /// A site file: decoding never traps and never hangs (aliases are refused before they are composed);
 /// what it accepts holds no control character in any name, and renders.

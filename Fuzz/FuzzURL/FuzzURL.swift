@@ -1,4 +1,4 @@
-@testable import VigieKit
+@testable import VigieCore
 
 /// URLs and endpoints from a site file or a Location header: parsing never traps, and what parses
 /// prints back to something that parses to the same.

@@ -1,4 +1,4 @@
-@testable import VigieKit
+@testable import VigieCore
 
 /// An Alertmanager webhook body: decoding never traps, and what it accepts has bounded labels.
 public func fuzzWebhook(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {

@@ -1,4 +1,4 @@
-@testable import VigieKit
+@testable import VigieCore
 
 /// A server's XMPP stream, fed in two pieces: the reader never traps, whatever the cut.
 public func fuzzXMPP(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {

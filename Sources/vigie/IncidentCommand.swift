@@ -1,6 +1,9 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import VigieKit
+import VigieCore
+import VigieRender
+import VigieLogs
 
 struct IncidentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import VigieKit
+import VigieCore
+import VigieRender
+import VigieLogs
 
 struct LogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 import VigieKit
+import VigieCore
+import VigieRender
+import VigieLogs
 
 /// Which incident register a command reads: the site's PostgreSQL one, or the SQLite file of the data directory.
 struct RegisterOptions: ParsableArguments {

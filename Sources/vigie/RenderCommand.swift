@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import VigieKit
+import VigieCore
+import VigieRender
+import VigieLogs
 
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,11 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import Logging
 import NIOCore
 import VigieKit
+import VigieCore
+import VigieRender
+import VigieLogs
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

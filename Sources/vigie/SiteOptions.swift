@@ -1,5 +1,8 @@
 import ArgumentParser
 import VigieKit
+import VigieCore
+import VigieRender
+import VigieLogs
 
 /// The site file option shared by every command.
 struct SiteOptions: ParsableArguments {

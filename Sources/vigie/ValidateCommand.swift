@@ -1,5 +1,8 @@
 import ArgumentParser
 import VigieKit
+import VigieCore
+import VigieRender
+import VigieLogs
 
 struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

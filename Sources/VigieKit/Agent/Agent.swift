@@ -1,10 +1,12 @@
 import CSystemShims
 import Hummingbird
 import HummingbirdCore
-import Logging
-import NIOCore
-import ServiceLifecycle
+public import Logging
+public import NIOCore
+public import ServiceLifecycle
 import UnixSignals
+public import VigieCore
+import VigieLogs
 
 /// `vigie serve`: the scheduler, the site reloader and the HTTP server in one service group.
 ///
@@ -27,10 +29,10 @@ public struct Agent: Sendable {
         /// Connections beyond this many wait in the listen backlog until one closes.
         public var maximumConnections: Int
 
-        public static let defaultHost = "127.0.0.1"
-        public static let defaultPort = 9470
-        public static let defaultDataDirectory = "/var/lib/vigie"
-        public static let defaultIdleTimeout: Duration = .seconds(15)
+        public static let defaultHost = AgentDefaults.host
+        public static let defaultPort = AgentDefaults.port
+        public static let defaultDataDirectory = AgentDefaults.dataDirectory
+        public static let defaultIdleTimeout = AgentDefaults.idleTimeout
         public static let defaultMaximumConnections = 4096
 
         public init(
@@ -87,7 +89,7 @@ public struct Agent: Sendable {
             store: register,
             site: site,
             executor: RestartExecutor(dryRun: configuration.dryRun, context: ProbeContext(allowlist: Allowlist(site: site))),
-            metrics: metrics,
+            openIncidents: { [metrics] in metrics.setIncidents($0) },
             impact: { await store.loadSummary(for: holder.current.site) }
         )
         metrics.prune(keeping: site)

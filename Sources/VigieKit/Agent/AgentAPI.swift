@@ -1,7 +1,9 @@
-import Hummingbird
+public import Hummingbird
 import NIOCore
 
-import struct Foundation.Date
+public import struct Foundation.Date
+import VigieCore
+import VigieLogs
 
 /// The agent's HTTP endpoints: `/metrics`, `/-/healthy`, `/-/ready`, `/api/v1/status`, and the
 /// Alertmanager webhook `POST /api/v1/alerts`.

@@ -1,7 +1,9 @@
-import Prometheus
+public import Prometheus
 import Synchronization
 
 import struct Foundation.Date
+public import VigieCore
+import VigieLogs
 
 // The exporter's series. Every family has a HELP text (promtool lints its absence), base units,
 // and labels drawn only from names the site file gives (service, check) and fixed vocabularies
@@ -274,7 +276,3 @@ public final class AgentMetrics: Sendable {
     }
 }
 
-extension Duration {
-    /// Seconds as a floating-point number, for metrics.
-    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

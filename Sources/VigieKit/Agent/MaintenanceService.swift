@@ -1,5 +1,7 @@
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
+import VigieCore
+import VigieLogs
 
 /// Prepares the register, then runs the incident manager's periodic work every `interval`.
 public struct MaintenanceService: ServiceLifecycle.Service {

@@ -1,4 +1,8 @@
+public import VigieCore
+import VigieLogs
+
 /// The latest observation of every check and collector: what `/api/v1/status` and readiness read.
+
 public actor ObservationStore {
     private var results: [String: CheckResult] = [:]
     private var collections: [String: CollectorObservation] = [:]

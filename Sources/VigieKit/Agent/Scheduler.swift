@@ -1,8 +1,10 @@
 import HeapModule
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 
 import struct Foundation.Date
+import VigieCore
+import VigieLogs
 
 // One loop schedules every job of the site (checks and collectors) from a queue ordered by due
 // time, and runs each due job in a short-lived child task. Why not a long-lived task per check:

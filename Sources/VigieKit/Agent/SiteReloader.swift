@@ -1,6 +1,8 @@
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 import UnixSignals
+import VigieCore
+import VigieLogs
 
 /// Reloads the site file on SIGHUP: a good file is put in force, a bad one is refused and logged.
 public struct SiteReloader: ServiceLifecycle.Service {

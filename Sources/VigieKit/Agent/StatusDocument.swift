@@ -1,4 +1,6 @@
-import struct Foundation.Date
+public import struct Foundation.Date
+public import VigieCore
+import VigieLogs
 
 /// The JSON of `GET /api/v1/status`: the latest result of every check (as `vigie check --json`
 /// writes them) and the state of every collector.

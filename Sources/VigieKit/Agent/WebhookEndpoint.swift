@@ -3,6 +3,8 @@ import Hummingbird
 import NIOCore
 
 import struct Foundation.Data
+import VigieCore
+import VigieLogs
 
 /// `POST /api/v1/alerts`: Alertmanager's webhook, behind a bearer token.
 ///

@@ -1,4 +1,6 @@
 import NIOHTTP1
+public import VigieCore
+import VigieLogs
 
 /// Fetches one Jitsi statistics source and extracts what Vigie re-exports.
 public struct CollectorRunner: Sendable {

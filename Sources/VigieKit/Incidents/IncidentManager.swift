@@ -1,6 +1,8 @@
-import Logging
+public import Logging
 
-import struct Foundation.Date
+public import struct Foundation.Date
+public import VigieCore
+import VigieLogs
 
 // Observations in, register entries and restarts out.
 //
@@ -27,7 +29,8 @@ public actor IncidentManager {
     private let executor: RestartExecutor
     /// Runs the restarts: a service of the agent's group (run it beside the manager).
     public nonisolated let remediation: RemediationService
-    private let metrics: AgentMetrics?
+    /// Told the open incidents after each maintenance pass (the agent exports them as metrics).
+    private let openIncidents: @Sendable ([Incident]) -> Void
     private let logger: Logger
     private let now: @Sendable () -> Date
     /// A summary of the load at detection, for an incident's impact (no personal data: counts only).
@@ -45,7 +48,7 @@ public actor IncidentManager {
         store: any IncidentStore,
         site: Site,
         executor: RestartExecutor,
-        metrics: AgentMetrics? = nil,
+        openIncidents: @escaping @Sendable ([Incident]) -> Void = { _ in },
         logger: Logger = Logger(label: "vigie.incidents"),
         now: @escaping @Sendable () -> Date = { Date() },
         impact: @escaping @Sendable () async -> String? = { nil }
@@ -54,7 +57,7 @@ public actor IncidentManager {
         self.site = site
         self.executor = executor
         self.remediation = RemediationService(executor: executor)
-        self.metrics = metrics
+        self.openIncidents = openIncidents
         self.logger = logger
         self.now = now
         self.impact = impact
@@ -330,7 +333,7 @@ public actor IncidentManager {
                     ) { $0.significantAt = crossing }
                 }
             }
-            metrics?.setIncidents(open)
+            openIncidents(open)
         } catch {
             logger.error("incident register unavailable", metadata: ["vigie.error": "\(error)"])
         }

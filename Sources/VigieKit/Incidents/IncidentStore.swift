@@ -1,4 +1,6 @@
-import struct Foundation.Date
+public import struct Foundation.Date
+public import VigieCore
+import VigieLogs
 
 // The incident register's interface. Two backends implement it and pass the same test suite:
 // SQLite through GRDB (the embedded default, one file under the data directory) and PostgreSQL

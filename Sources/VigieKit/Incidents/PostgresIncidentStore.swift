@@ -1,11 +1,13 @@
-import Logging
+public import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
 import PostgresNIO
-import ServiceLifecycle
+public import ServiceLifecycle
 
-import struct Foundation.Date
+public import struct Foundation.Date
+public import VigieCore
+import VigieLogs
 
 /// The incident register in PostgreSQL, for several agents sharing one register.
 ///
@@ -25,7 +27,7 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
             username: configuration.username,
             password: configuration.password,
             database: configuration.database,
-            tls: configuration.tls
+            tls: Self.clientTLS(configuration.sslMode)
         )
         config.options.connectTimeout = .seconds(10)
         config.options.maximumConnections = 8
@@ -33,6 +35,15 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
         self.logger = logger
         self.endpoint = "\(configuration.host):\(configuration.port)"
         self.operationTimeout = configuration.timeout
+    }
+
+    /// The driver's TLS setting for the site's `sslmode`.
+    static func clientTLS(_ mode: DatabaseConfiguration.SSLMode) -> PostgresClient.Configuration.TLS {
+        switch mode {
+        case .disable: .disable
+        case .prefer: .prefer(.makeClientConfiguration())
+        case .require: .require(.makeClientConfiguration())
+        }
     }
 
     /// One connection, opened and closed, before a command starts the pool: the pool retries a refused

@@ -1,5 +1,7 @@
-import Foundation
+public import Foundation
 import GRDB
+public import VigieCore
+import VigieLogs
 
 /// The incident register in one SQLite file (WAL, synchronous=FULL), through GRDB.
 public final class SQLiteIncidentStore: IncidentStore {

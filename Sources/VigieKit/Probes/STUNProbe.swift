@@ -1,4 +1,8 @@
+import VigieCore
+import VigieLogs
+
 /// A STUN Binding transaction (RFC 5389) against a STUN/TURN server such as coturn.
+
 struct STUNProbe: Sendable {
     var retransmission = STUNRetransmission()
 

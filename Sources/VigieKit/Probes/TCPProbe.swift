@@ -1,4 +1,6 @@
 import NIOCore
+import VigieCore
+import VigieLogs
 
 /// `nc -vz host port`: connect, then close. Nothing is sent.
 struct TCPProbe: Sendable {

@@ -1,8 +1,12 @@
+import VigieCore
+import VigieLogs
+
 /// Closed-port detection for a UDP service that does not answer strangers (Jitsi Videobridge's 10000/udp).
 ///
 /// It sends a STUN Binding Request (harmless to any media server) on a connected socket, and
 /// retransmits it. ICMP port unreachable means *closed* (fail); silence means *open or filtered*
 /// (pass, and reported as exactly that); an answer means *open*.
+
 struct UDPProbe: Sendable {
     var retransmission = STUNRetransmission()
 

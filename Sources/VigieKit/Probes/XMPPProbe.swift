@@ -4,6 +4,8 @@ import NIOSSL
 import NIOTLS
 import SwiftASN1
 import X509
+import VigieCore
+import VigieLogs
 
 /// Opens an XMPP client stream (RFC 6120 §4.2), reads the server's features, negotiates STARTTLS
 /// (§5) and judges Prosody's certificate as the https probe judges nginx's, then closes politely.

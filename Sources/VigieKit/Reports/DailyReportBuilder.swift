@@ -1,4 +1,6 @@
-import Foundation
+public import Foundation
+public import VigieCore
+import VigieLogs
 
 /// Gathers the day's series from Prometheus (and counts from the logs) and writes the report files.
 public struct DailyReportBuilder: Sendable {

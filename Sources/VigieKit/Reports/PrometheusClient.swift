@@ -1,4 +1,6 @@
-import struct Foundation.Date
+public import struct Foundation.Date
+public import VigieCore
+import VigieLogs
 
 /// Range queries against the Prometheus HTTP API (`/api/v1/query_range`).
 public struct PrometheusClient: Sendable {
@@ -8,16 +10,13 @@ public struct PrometheusClient: Sendable {
     /// The most of an answer read: past it the query fails (a cut answer is never decoded).
     public var bodyLimit = 64 << 20
 
-    public struct Failure: Error, Sendable, CustomStringConvertible {
-        public var description: String
-    }
+    public typealias Failure = PrometheusError
 
     /// A client for the Prometheus at `url` (the one endpoint it may contact).
     public init(url: HTTPURL, timeout: Duration = .seconds(30)) {
         self.base = url
         self.timeout = timeout
-        let check = Check(service: "prometheus", target: .tcp(url.endpoint))
-        self.context = ProbeContext(allowlist: Allowlist(checks: [check]))
+        self.context = ProbeContext(allowlist: Allowlist(tcp: [url.endpoint]))
     }
 
     /// The series of `query` from `start` to `end` every `step`.
@@ -72,6 +71,3 @@ public struct PrometheusClient: Sendable {
     }
 }
 
-extension String {
-    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
-}

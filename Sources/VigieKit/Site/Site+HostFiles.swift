@@ -7,6 +7,8 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+public import VigieCore
+import VigieLogs
 
 // Decoding a site file reads nothing but the site file: the secrets and CA files it names are
 // paths on the Jitsi host, and `vigie render` or `vigie validate` on a workstation must neither need

@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 import NIOHTTP1
 import Subprocess
 
@@ -7,6 +7,8 @@ import System
 #else
 import SystemPackage
 #endif
+public import VigieCore
+import VigieLogs
 
 // The watchdog's hands: run the restart command (an argument vector, no shell) under a timeout,
 // after draining a videobridge when the policy says so. Only the service's own, validated command

@@ -3,7 +3,10 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// The agent's routes, in-process.
 @Suite struct AgentAPITests {
@@ -98,7 +101,7 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-status-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteIncidentStore(dataDirectory: directory.path)
-        let manager = IncidentManager(store: store, site: site, executor: RestartExecutor(dryRun: true, context: ProbeContext(allowlist: Allowlist(checks: []))), metrics: AgentMetrics())
+        let manager = IncidentManager(store: store, site: site, executor: RestartExecutor(dryRun: true, context: ProbeContext(allowlist: Allowlist(checks: []))))
         for index in 0..<3 {
             _ = try await store.open(
                 Incident(key: "manual-\(index)", service: "web", severity: .major, title: "outage \(index)", source: .manual, detectedAt: Date()),

@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
+import VigieTestSupport
 
 @Suite struct AgentMetricsTests {
     static let startedAt = Date(timeIntervalSince1970: 1_795_000_000)

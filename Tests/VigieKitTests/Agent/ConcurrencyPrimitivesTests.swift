@@ -1,6 +1,9 @@
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 @Suite struct ConcurrencyPrimitivesTests {
     @Test func siteHolderWakesWaiters() async throws {

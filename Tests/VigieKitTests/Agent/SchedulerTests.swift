@@ -4,7 +4,10 @@ import ServiceLifecycleTestKit
 import Synchronization
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 @Suite struct SchedulerTests {
     static func scheduler(_ site: Site, concurrency: Int = 4) -> (Scheduler, SiteHolder, ObservationStore, AgentMetrics) {

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// `vigie serve` as a process: signals, reloads, and a real Prometheus scraping it.
 @Suite(.serialized) struct ServeProcessTests {

@@ -4,7 +4,11 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
+import VigieTestSupport
 
 /// `POST /api/v1/alerts` in-process: authentication, limits, bad bodies, and incidents.
 @Suite struct WebhookEndpointTests {
@@ -32,16 +36,16 @@ import Testing
 
     @Test func firingThenResolved() async throws {
         try await Self.withApp { client, store in
-            let (status, text) = try await Self.post(client, body: AlertmanagerPayloadTests.firing)
+            let (status, text) = try await Self.post(client, body: AlertmanagerSamples.firing)
             #expect(status == .ok)
             #expect(text == "1 alert: 1 incident opened, 0 resolved\n")
             let incident = try #require(try await store.openIncident(key: "alert:c0ffee0123456789"))
             #expect(incident.title == "VigieProbeFailing: web/tcp is failing")
             #expect(incident.severity == .critical)
             #expect(incident.source == .alert)
-            let (_, again) = try await Self.post(client, body: AlertmanagerPayloadTests.firing)
+            let (_, again) = try await Self.post(client, body: AlertmanagerSamples.firing)
             #expect(again == "1 alert: 0 incidents opened, 0 resolved\n", "a repeated notification updates, not duplicates")
-            let resolvedBody = AlertmanagerPayloadTests.firing.replacingOccurrences(of: "\"status\":\"firing\",\"labels\"", with: "\"status\":\"resolved\",\"labels\"")
+            let resolvedBody = AlertmanagerSamples.firing.replacingOccurrences(of: "\"status\":\"firing\",\"labels\"", with: "\"status\":\"resolved\",\"labels\"")
             let (_, resolved) = try await Self.post(client, body: resolvedBody)
             #expect(resolved == "1 alert: 0 incidents opened, 1 resolved\n")
             #expect(try await store.openIncident(key: "alert:c0ffee0123456789") == nil)
@@ -51,8 +55,8 @@ import Testing
 
     @Test func refusals() async throws {
         try await Self.withApp { client, store in
-            #expect(try await Self.post(client, body: AlertmanagerPayloadTests.firing, token: nil).0 == .unauthorized)
-            #expect(try await Self.post(client, body: AlertmanagerPayloadTests.firing, token: "wrong-token-wrong-token").0 == .unauthorized)
+            #expect(try await Self.post(client, body: AlertmanagerSamples.firing, token: nil).0 == .unauthorized)
+            #expect(try await Self.post(client, body: AlertmanagerSamples.firing, token: "wrong-token-wrong-token").0 == .unauthorized)
             let big = String(repeating: " ", count: (1 << 20) + 1)
             #expect(try await Self.post(client, body: big).0 == .contentTooLarge)
             let (status, reason) = try await Self.post(client, body: #"{"version":"2","alerts":[]}"#)
@@ -65,7 +69,7 @@ import Testing
 
     @Test func disabledWithoutATokenFile() async throws {
         try await Self.withApp(webhook: false) { client, _ in
-            let (status, _) = try await Self.post(client, body: AlertmanagerPayloadTests.firing)
+            let (status, _) = try await Self.post(client, body: AlertmanagerSamples.firing)
             #expect(status == .notFound)
         }
     }

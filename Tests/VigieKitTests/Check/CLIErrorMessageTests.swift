@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// Errors that say what happened, in the words of the administrator's problem.
 @Suite struct CLIErrorMessageTests {

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// The `vigie` executable as a user runs it: exit statuses, stdout, stderr.
 @Suite struct VigieCLITests {

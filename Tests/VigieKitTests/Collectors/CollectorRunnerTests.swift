@@ -4,7 +4,11 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
+import VigieTestSupport
 
 /// Collectors against a local HTTP server serving the recorded payloads, and against the lab's real Prosody.
 @Suite struct CollectorRunnerTests {

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// `vigie incident` and `vigie watchdog` as an administrator types them, typos included.
 @Suite struct IncidentCommandTests {

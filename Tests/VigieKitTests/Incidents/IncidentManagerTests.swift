@@ -4,7 +4,10 @@ import Logging
 import ServiceLifecycle
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// The manager against a real SQLite register, with check results made in the test and a fixed clock.
 @Suite struct IncidentManagerTests {
@@ -107,7 +110,7 @@ import Testing
             let store = try SQLiteIncidentStore(dataDirectory: directory.path)
             let manager = IncidentManager(
                 store: store, site: site, executor: RestartExecutor(dryRun: true, context: ProbeContext(allowlist: Allowlist(site: site))),
-                metrics: metrics, now: { clock.current }
+                openIncidents: { metrics.setIncidents($0) }, now: { clock.current }
             )
             await manager.observe(Self.result(site.checks[0], ok: false))
             let detected = clock.current

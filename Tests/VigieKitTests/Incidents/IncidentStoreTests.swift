@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// The same suite against both backends: SQLite (GRDB) and the lab's real PostgreSQL 15.
 @Suite struct IncidentStoreTests {

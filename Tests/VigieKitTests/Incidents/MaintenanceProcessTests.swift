@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// The watchdog, the register and Alertmanager end to end: `vigie serve` and `vigie incident` as processes,
 /// a real nginx killed by PID, a real Prometheus and Alertmanager.

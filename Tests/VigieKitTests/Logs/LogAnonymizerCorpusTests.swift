@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
+import VigieTestSupport
 
 /// The pseudonymiser on a corpus the test makes itself: every log format a Jitsi host writes × every
 /// kind of personal value × every form and position a value takes (bare, `key=v`, quoted, bracketed,

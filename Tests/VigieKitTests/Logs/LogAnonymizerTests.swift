@@ -2,7 +2,11 @@ import Crypto
 import Foundation
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
+import VigieTestSupport
 
 /// The pseudonymiser on every recorded log, checked by detectors written here with Swift regular
 /// expressions (the pseudonymiser itself has none), and by the personal values each fixture is known to hold.

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 @Suite struct LogPurgeTests {
     static let now = Date()

@@ -3,7 +3,10 @@ import NIOPosix
 import Synchronization
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// "Pas de scan": only declared endpoints are ever touched.
 @Suite struct AllowlistTests {

@@ -4,7 +4,10 @@ import SwiftASN1
 import Testing
 import X509
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// Certificates generated in memory, judged at a fixed time: no network, no clock.
 @Suite struct CertificateInspectorTests {

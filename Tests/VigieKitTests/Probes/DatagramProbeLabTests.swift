@@ -1,6 +1,9 @@
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// The stun and udp probes against the lab's real coturn, a silent socket, a closed port,
 /// and in-process peers that answer with garbage.

@@ -1,6 +1,9 @@
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// The http and https probes against the lab's real nginx (and its broken variants).
 @Suite struct HTTPProbeLabTests {

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// `nc -vz` against real listeners, a free port, and a real nginx stopped by PID.
 @Suite struct TCPProbeLabTests {

@@ -1,6 +1,9 @@
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// The xmpp probe against the lab's real Prosody 0.12.
 @Suite struct XMPPProbeLabTests {

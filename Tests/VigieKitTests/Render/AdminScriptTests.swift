@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// The administrator's scripts of the bundle, run for real with bash: `test_service_nc.sh` against
 /// the lab's live services, `restart_monitoring.sh` with the real configuration checkers.

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// What the bundle holds, derived from the site file; determinism; the site keys of the bundle.
 struct BundleRendererTests {

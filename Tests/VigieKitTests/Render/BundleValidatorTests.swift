@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// Every artifact of the bundle, checked by the real tool an administrator would use — and each
 /// check shown to fail on a broken copy, so a passing check means something.

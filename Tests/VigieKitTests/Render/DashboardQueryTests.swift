@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// The Grafana dashboard and the alert rules against the real things they query: every panel's
 /// PromQL through a real Prometheus's HTTP API, and every metric name against what `vigie serve`

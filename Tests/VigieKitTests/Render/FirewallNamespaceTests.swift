@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// The rendered nftables ruleset applied for real inside a test host (a network namespace),
 /// probed by `vigie check` from two other test hosts: one inside the administrators' network,

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// Every string field of a site file, carrying each class of hostile characters: either the site
 /// loader refuses it at the field's line, or every rendered file, read by the real parser of its

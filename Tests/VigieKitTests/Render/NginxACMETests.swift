@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// The rendered nginx site, run for real on ports 80 and 443 inside a test host (a network
 /// namespace of its own), and a real ACME round trip: Debian's pebble issues a certificate to

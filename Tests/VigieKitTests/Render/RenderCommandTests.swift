@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// `vigie render` as a user runs it: writing, re-running, `--check` and its drift report, errors.
 @Suite struct RenderCommandTests {

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// The daily report against a real Prometheus loaded with known data (`promtool tsdb
 /// create-blocks-from openmetrics`): every number is asserted against what was loaded.

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// The day's error counts, in every timestamp form a Jitsi host writes, against the day's boundary:
 /// for each form, one error a second before the day, one at its first second, one at its last, one a

@@ -1,5 +1,8 @@
 import Foundation
 import VigieKit
+import VigieCore
+import VigieRender
+import VigieLogs
 
 /// Renders bundles into temporary directories for the render tests.
 enum BundleFixture {

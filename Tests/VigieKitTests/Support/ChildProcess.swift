@@ -3,6 +3,10 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import VigieCore
+import VigieRender
+import VigieLogs
+import VigieKit
 
 /// A child started with `posix_spawn` and reaped by polling `waitpid` on its own PID.
 ///

@@ -3,6 +3,10 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import VigieCore
+import VigieRender
+import VigieLogs
+import VigieKit
 
 /// A program the test starts in the background and stops by PID (there is no systemd here).
 final class Daemon: @unchecked Sendable {

@@ -1,5 +1,8 @@
 import Foundation
 import VigieKit
+import VigieCore
+import VigieRender
+import VigieLogs
 
 /// The test lab (`Lab/lab.sh`): real nginx, Prosody, coturn and a silent UDP socket on 127.0.0.1.
 ///

@@ -1,5 +1,9 @@
 import Foundation
 import Testing
+import VigieCore
+import VigieRender
+import VigieLogs
+import VigieKit
 
 /// Debian's real Prometheus serving series loaded ahead of time with `promtool tsdb
 /// create-blocks-from openmetrics`, on a free loopback port; killed when `body` returns.

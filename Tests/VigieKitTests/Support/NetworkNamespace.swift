@@ -1,5 +1,9 @@
 import Foundation
 import Synchronization
+import VigieCore
+import VigieRender
+import VigieLogs
+import VigieKit
 
 /// A network namespace the test creates (a test host of its own), with loopback up.
 ///

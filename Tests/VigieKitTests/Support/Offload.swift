@@ -1,4 +1,8 @@
 import Foundation
+import VigieCore
+import VigieRender
+import VigieLogs
+import VigieKit
 
 /// CPU-heavy test work on a thread of its own.
 ///

@@ -1,4 +1,8 @@
 import Foundation
+import VigieCore
+import VigieRender
+import VigieLogs
+import VigieKit
 
 /// A real nginx started for one test alone (so it can be stopped without touching the shared lab).
 final class PrivateNginx: @unchecked Sendable {

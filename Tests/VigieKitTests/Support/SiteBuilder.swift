@@ -1,4 +1,7 @@
 import VigieKit
+import VigieCore
+import VigieRender
+import VigieLogs
 
 /// Site files written inline in tests.
 enum SiteBuilder {

@@ -1,6 +1,10 @@
 import NIOCore
 import NIOPosix
 import Synchronization
+import VigieCore
+import VigieRender
+import VigieLogs
+import VigieKit
 
 /// Small in-process peers for the failure paths no real daemon produces on demand.
 enum TestServers {

@@ -5,7 +5,10 @@ import NIOCore
 import Synchronization
 import Testing
 
+@testable import VigieCore
 @testable import VigieKit
+@testable import VigieLogs
+@testable import VigieRender
 
 /// The drain sequence against an HTTP server that implements the two JVB endpoints it uses
 /// (`POST /colibri/drain/enable`, `GET /metrics` with `jitsi_jvb_conferences`) — a protocol

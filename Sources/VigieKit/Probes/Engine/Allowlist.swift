@@ -1,3 +1,6 @@
+public import VigieCore
+import VigieLogs
+
 // "Pas de scan, uniquement nc -vz": Vigie only ever talks to endpoints its site file declares.
 //
 // The rule is enforced by types, not by convention: every probe takes an `AdmittedEndpoint`, and the
@@ -18,6 +21,12 @@ public struct Allowlist: Sendable, Hashable {
     public init(site: Site) {
         self.init(checks: site.checks, collectors: site.collectors)
         for url in site.drainURLs { declare(url.endpoint, transport: .tcp, resolve: nil) }
+    }
+
+    /// Exactly these TCP endpoints: a client of Vigie's own (Prometheus for the daily report) that the site
+    /// names outside its checks.
+    public init(tcp endpoints: [Endpoint]) {
+        for endpoint in endpoints { declare(endpoint, transport: .tcp, resolve: nil) }
     }
 
     /// The endpoints of `checks` and `collectors`.

@@ -8,6 +8,8 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import VigieCore
+import VigieLogs
 
 /// Why a connection could not be made, in the words of `nc -vz`.
 struct ConnectFailure: Error, Sendable, Hashable {

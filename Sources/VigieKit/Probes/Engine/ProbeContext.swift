@@ -1,4 +1,6 @@
-import struct Foundation.Date
+public import struct Foundation.Date
+import VigieCore
+import VigieLogs
 
 /// What every probe shares: the allowlist, the clock and the source of randomness.
 public struct ProbeContext: Sendable {

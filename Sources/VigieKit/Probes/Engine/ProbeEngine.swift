@@ -1,4 +1,6 @@
-import struct Foundation.Date
+public import struct Foundation.Date
+public import VigieCore
+import VigieLogs
 
 /// Runs checks: each through its probe, every target through the allowlist, with bounded concurrency.
 public struct ProbeEngine: Sendable {

@@ -1,5 +1,7 @@
 import Foundation
 import SwiftASN1
+public import VigieCore
+import VigieLogs
 @_spi(DisableValidityCheck) import X509
 
 // Certificate judgement, kept apart from the socket that fetched the chain so that it can be
@@ -21,7 +23,7 @@ public enum CertificateInspector {
     ///   - now: The time to judge validity at.
     ///   - protocolVersion: The negotiated TLS version, passed through to the report.
     /// - Returns: the report, or `nil` when the chain is empty.
-    public static func inspect(
+    static func inspect(
         chain: [Certificate],
         host: Host,
         roots: CertificateStore,
