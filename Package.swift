@@ -17,6 +17,8 @@ let fuzzRuntime = Context.environment["VIGIE_FUZZ"]
 let fuzzing = fuzzRuntime != nil
 let fuzzTargets = ["FuzzSTUN", "FuzzXMPP", "FuzzPrometheusText", "FuzzJitsiJSON", "FuzzWebhook", "FuzzURL", "FuzzSiteFile", "FuzzLogAnonymizer"]
 let fuzzerFlags = ["-sanitize=fuzzer,address"]
+// The library each target exercises beyond the core (none of them needs NIO or a database).
+let fuzzedLibrary = ["FuzzLogAnonymizer": "VigieLogs", "FuzzSiteFile": "VigieRender"]
 let librarySettings: [SwiftSetting] = swiftSettings + (fuzzing ? [.unsafeFlags(fuzzerFlags)] : [])
 
 let package = Package(
@@ -65,7 +67,7 @@ let package = Package(
                 "CZlib",
                 "CSystemShims",
             ],
-            swiftSettings: swiftSettings,
+            swiftSettings: librarySettings,
             plugins: [.plugin(name: "EmbedTemplates")]
         ),
         // Logs: the pseudonymiser, key store, purge and the streaming readers.
@@ -157,13 +159,18 @@ let package = Package(
 
 if fuzzing {
     package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/FuzzDriver", swiftSettings: swiftSettings))
-    package.targets += fuzzTargets.map { name in
-        .executableTarget(
-            name: name,
-            dependencies: [name == "FuzzLogAnonymizer" ? "VigieLogs" : "VigieCore", "FuzzDriver"],
-            path: "Fuzz/\(name)",
-            swiftSettings: swiftSettings + [.unsafeFlags(fuzzerFlags + ["-parse-as-library"])],
-            linkerSettings: [.unsafeFlags(["-sanitize=address", fuzzRuntime ?? ""])]
+    for name in fuzzTargets {
+        let library: Target.Dependency = .target(name: fuzzedLibrary[name] ?? "VigieCore")
+        let linker: [LinkerSetting] = [.unsafeFlags(["-sanitize=address", fuzzRuntime ?? ""]), .linkedLibrary("stdc++")]
+        package.targets.append(
+            .executableTarget(
+                name: name,
+                dependencies: [library, "FuzzDriver"],
+                path: "Fuzz/\(name)",
+                swiftSettings: swiftSettings + [.unsafeFlags(fuzzerFlags + ["-parse-as-library"])],
+                // libFuzzer is C++: the core links no C++ of its own, so its runtime is named.
+                linkerSettings: linker
+            )
         )
     }
 }

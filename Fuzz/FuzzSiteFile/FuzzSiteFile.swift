@@ -1,4 +1,5 @@
 @testable import VigieCore
+@testable import VigieRender
 
 /// A site file: decoding never traps and never hangs (aliases are refused before they are composed);
 /// what it accepts holds no control character in any name, and renders.
