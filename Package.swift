@@ -15,7 +15,10 @@ let swiftSettings: [SwiftSetting] = [
 // on those targets only: the template-embedding plugin's tool gets neither libFuzzer nor its `main`.
 let fuzzRuntime = Context.environment["VIGIE_FUZZ"]
 let fuzzing = fuzzRuntime != nil
-let fuzzTargets = ["FuzzSTUN", "FuzzXMPP", "FuzzPrometheusText", "FuzzJitsiJSON", "FuzzWebhook", "FuzzURL", "FuzzSiteFile", "FuzzLogAnonymizer"]
+let fuzzTargets = [
+    "FuzzSTUN", "FuzzXMPP", "FuzzPrometheusText", "FuzzJitsiJSON", "FuzzWebhook", "FuzzURL", "FuzzSiteFile",
+    "FuzzLogAnonymizer",
+]
 let fuzzerFlags = ["-sanitize=fuzzer,address"]
 // The library each target exercises beyond the core (none of them needs NIO or a database).
 let fuzzedLibrary = ["FuzzLogAnonymizer": "VigieLogs", "FuzzSiteFile": "VigieRender"]
@@ -129,7 +132,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The core's tests build without NIO, the databases or the HTTP server.
-        .testTarget(name: "VigieCoreTests", dependencies: ["VigieCore", "VigieTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VigieCoreTests",
+            dependencies: ["VigieCore", "VigieTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         // What both test targets share: where the recorded fixtures are.
         .target(name: "VigieTestSupport", path: "Tests/VigieTestSupport", swiftSettings: swiftSettings),
         .testTarget(
@@ -161,7 +168,9 @@ if fuzzing {
     package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/FuzzDriver", swiftSettings: swiftSettings))
     for name in fuzzTargets {
         let library: Target.Dependency = .target(name: fuzzedLibrary[name] ?? "VigieCore")
-        let linker: [LinkerSetting] = [.unsafeFlags(["-sanitize=address", fuzzRuntime ?? ""]), .linkedLibrary("stdc++")]
+        let linker: [LinkerSetting] = [
+            .unsafeFlags(["-sanitize=address", fuzzRuntime ?? ""]), .linkedLibrary("stdc++"),
+        ]
         package.targets.append(
             .executableTarget(
                 name: name,

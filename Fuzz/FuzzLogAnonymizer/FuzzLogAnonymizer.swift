@@ -5,7 +5,10 @@
 /// IPv4 address literal outside loopback, whatever it is glued to; cut in two, it gives the same output.
 public func fuzzLogAnonymizer(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let input = UnsafeBufferPointer(start: data, count: count)
-    var anonymizer = LogAnonymizer(pseudonymizer: Pseudonymizer(key: Array(repeating: 7, count: 32)), siteHosts: ["meet.example.org"])
+    var anonymizer = LogAnonymizer(
+        pseudonymizer: Pseudonymizer(key: Array(repeating: 7, count: 32)),
+        siteHosts: ["meet.example.org"]
+    )
     var out: [UInt8] = []
     anonymizer.anonymize(input, into: &out)
     precondition(out.filter { $0 == 0x0A }.count == input.filter { $0 == 0x0A }.count, "lines kept")
@@ -24,10 +27,13 @@ public func fuzzLogAnonymizer(_ data: UnsafePointer<UInt8>, _ count: Int) -> CIn
 /// whatever precedes it, outside 127/8 and 0.0.0.0.
 enum FuzzIPv4 {
     static func literal(in bytes: [UInt8]) -> String? {
-        func isDigit(_ index: Int) -> Bool { index >= 0 && index < bytes.count && bytes[index] >= 0x30 && bytes[index] <= 0x39 }
+        func isDigit(_ index: Int) -> Bool {
+            index >= 0 && index < bytes.count && bytes[index] >= 0x30 && bytes[index] <= 0x39
+        }
         var index = 0
         while index < bytes.count {
-            guard isDigit(index), !isDigit(index - 1), !(index >= 2 && bytes[index - 1] == 0x2E && isDigit(index - 2)) else {
+            guard isDigit(index), !isDigit(index - 1), !(index >= 2 && bytes[index - 1] == 0x2E && isDigit(index - 2))
+            else {
                 index += 1
                 continue
             }
@@ -48,7 +54,8 @@ enum FuzzIPv4 {
                     cursor += 1
                 }
             }
-            if parts.count == 4, !isDigit(cursor), !(cursor + 1 < bytes.count && bytes[cursor] == 0x2E && isDigit(cursor + 1)),
+            if parts.count == 4, !isDigit(cursor),
+                !(cursor + 1 < bytes.count && bytes[cursor] == 0x2E && isDigit(cursor + 1)),
                 parts[0] != 127, parts != [0, 0, 0, 0]
             {
                 return parts.map(String.init).joined(separator: ".")

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int64_t vigie_fd_mode(int fd) {
     struct stat info;
@@ -40,3 +41,7 @@ int64_t vigie_raise_open_file_limit(int64_t ceiling) {
     }
     return (int64_t)limit.rlim_cur;
 }
+
+ssize_t vigie_read(int fd, void *buffer, size_t count) { return read(fd, buffer, count); }
+
+ssize_t vigie_write(int fd, const void *buffer, size_t count) { return write(fd, buffer, count); }

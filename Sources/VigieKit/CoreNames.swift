@@ -1,5 +1,4 @@
 public import VigieCore
-import VigieLogs
 
 // The site's `Service` and `Host` are the names this module means: ServiceLifecycle and NIO have
 // types of the same names, which the module's own declarations shadow.

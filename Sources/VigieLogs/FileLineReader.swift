@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import VigieCore
 
@@ -109,7 +109,11 @@ struct FileLineReader {
         return true
     }
 
-    private func hand(_ from: Int, _ to: Int, _ body: (UnsafeBufferPointer<UInt8>) throws(Failure) -> Void) throws(Failure) {
+    private func hand(
+        _ from: Int,
+        _ to: Int,
+        _ body: (UnsafeBufferPointer<UInt8>) throws(Failure) -> Void
+    ) throws(Failure) {
         try buffer.withUnsafeBufferPointer { (bytes) throws(Failure) in
             try body(UnsafeBufferPointer(rebasing: bytes[from..<to]))
         }
@@ -126,7 +130,9 @@ struct FileLineReader {
             end = left
         }
         while true {
-            let count = buffer.withUnsafeMutableBytes { raw in systemRead(descriptor, raw.baseAddress! + end, raw.count - end) }
+            let count = buffer.withUnsafeMutableBytes { raw in
+                systemRead(descriptor, raw.baseAddress! + end, raw.count - end)
+            }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw Failure(description: "cannot read \(name): \(String(cString: strerror(errno)))")

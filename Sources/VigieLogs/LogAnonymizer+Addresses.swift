@@ -22,7 +22,8 @@ extension LogAnonymizer.Scanner {
 
     /// `127.x.x.x` and `0.0.0.0` belong to no one: they stay readable.
     @inline(__always) func isLoopbackOrUnspecified(_ start: Int, _ end: Int) -> Bool {
-        (end - start >= 4 && p[start] == UInt8(ascii: "1") && p[start + 1] == UInt8(ascii: "2") && p[start + 2] == UInt8(ascii: "7")
+        (end - start >= 4 && p[start] == UInt8(ascii: "1") && p[start + 1] == UInt8(ascii: "2")
+            && p[start + 2] == UInt8(ascii: "7")
             && p[start + 3] == UInt8(ascii: ".")) || (end - start == 7 && equals(start, end, Array("0.0.0.0".utf8)))
     }
 
@@ -60,8 +61,10 @@ extension LogAnonymizer.Scanner {
     func address(at i: Int) -> (Int, Int, Pseudonymizer.Kind)? {
         var start = i
         // Word bytes, and XEP-0106 escapes (`jean\40example.org@…`: a backslash and two hex digits).
-        while start > copied, isClass(start - 1, LogAnonymizer.word)
-            || (byte(start - 1) == UInt8(ascii: "\\") && isClass(start, LogAnonymizer.hex) && isClass(start + 1, LogAnonymizer.hex))
+        while start > copied,
+            isClass(start - 1, LogAnonymizer.word)
+                || (byte(start - 1) == UInt8(ascii: "\\") && isClass(start, LogAnonymizer.hex)
+                    && isClass(start + 1, LogAnonymizer.hex))
         {
             start -= 1
         }
@@ -87,16 +90,19 @@ extension LogAnonymizer.Scanner {
         // `ChatRoomImpl@43946807`: a Java object's identity hash, not an address.
         if dots == 0, (i + 1..<end).allSatisfy({ isClass($0, LogAnonymizer.hex) }) { return nil }
         let isMUC = muc(i + 1, end)
-        var isJID = isMUC || xmppPrefixes.contains { prefix in
-            end - (i + 1) > prefix.count && equalsIgnoringCase(i + 1, i + 1 + prefix.count, prefix)
-        }
+        var isJID =
+            isMUC
+            || xmppPrefixes.contains { prefix in
+                end - (i + 1) > prefix.count && equalsIgnoringCase(i + 1, i + 1 + prefix.count, prefix)
+            }
         if end < n, p[end] == UInt8(ascii: "/") {
             isJID = true
             end += 1
             while end < n {
                 let byte = p[end]
                 if byte <= 0x20 || byte == UInt8(ascii: "]") || byte == UInt8(ascii: ",") || byte == UInt8(ascii: ")")
-                    || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: ";") || byte == UInt8(ascii: ">")
+                    || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: ";")
+                    || byte == UInt8(ascii: ">")
                 {
                     break
                 }
@@ -131,11 +137,12 @@ extension LogAnonymizer.Scanner {
         return (start, index)
     }
 
-
     // MARK: ':' — IPv6, URLs, JSON keys
 
     mutating func colon(at i: Int) -> Int? {
-        if byte(i + 1) == UInt8(ascii: "/"), byte(i + 2) == UInt8(ascii: "/"), let end = url(schemeColon: i, escaped: false) {
+        if byte(i + 1) == UInt8(ascii: "/"), byte(i + 2) == UInt8(ascii: "/"),
+            let end = url(schemeColon: i, escaped: false)
+        {
             return end
         }
         // A URL inside a JSON string: `https:\/\/host\/path`.
@@ -147,7 +154,8 @@ extension LogAnonymizer.Scanner {
         if let end = jsonKey(colon: i) { return end }
         // `key: value` (a header, `nick: Jean Dupont`) and `key:value` (`room:teamweekly`).
         // (Keys end in a letter or '_': a time's `10:05` is not looked up.)
-        if i > 0, isClass(i - 1, LogAnonymizer.keyByte), !isDigit(i - 1), byte(i + 1) != UInt8(ascii: "/"), byte(i + 1) != UInt8(ascii: ":"),
+        if i > 0, isClass(i - 1, LogAnonymizer.keyByte), !isDigit(i - 1), byte(i + 1) != UInt8(ascii: "/"),
+            byte(i + 1) != UInt8(ascii: ":"),
             let end = keyValue(at: i)
         {
             return end
@@ -167,7 +175,9 @@ extension LogAnonymizer.Scanner {
             run += 1
         }
         var back = i - 1
-        while back >= copied, i - back < 40, table[Int(p[back])] & LogAnonymizer.hex != 0 || p[back] == UInt8(ascii: ":") || p[back] == UInt8(ascii: ".") {
+        while back >= copied, i - back < 40,
+            table[Int(p[back])] & LogAnonymizer.hex != 0 || p[back] == UInt8(ascii: ":") || p[back] == UInt8(ascii: ".")
+        {
             if p[back] == UInt8(ascii: ":") {
                 colons += 1
                 if back + 1 < n, p[back + 1] == UInt8(ascii: ":") { doubleColon = true }
@@ -214,11 +224,15 @@ extension LogAnonymizer.Scanner {
         // An IPv6 literal has "::" or at least six colons: times (12:30:05) and MACs never reach inet_pton.
         guard colons >= 2, doubleColon || colons >= 6 else { return .none }
         var trimmed = end
-        while trimmed > start, p[trimmed - 1] == UInt8(ascii: ":") || p[trimmed - 1] == UInt8(ascii: ".") { trimmed -= 1 }
+        while trimmed > start, p[trimmed - 1] == UInt8(ascii: ":") || p[trimmed - 1] == UInt8(ascii: ".") {
+            trimmed -= 1
+        }
         // `2001:db8::9.443`: an address, then a dotted port.
         var beforePort = trimmed
         while beforePort > start, isDigit(beforePort - 1) { beforePort -= 1 }
-        if beforePort < trimmed, byte(beforePort - 1) == UInt8(ascii: "."), !(start..<beforePort - 1).contains(where: { p[$0] == UInt8(ascii: ".") }) {
+        if beforePort < trimmed, byte(beforePort - 1) == UInt8(ascii: "."),
+            !(start..<beforePort - 1).contains(where: { p[$0] == UInt8(ascii: ".") })
+        {
             beforePort -= 1
         } else {
             beforePort = trimmed
@@ -255,7 +269,9 @@ extension LogAnonymizer.Scanner {
         if glued, byte(start) == UInt8(ascii: ":") { return nil }
         // Not followed by more of a word (`::bar` in `Foo::bar`); a zone id (`%eth0`) may follow.
         let next = byte(end)
-        guard !isClass(end, LogAnonymizer.word) || next == UInt8(ascii: ".") || next == UInt8(ascii: "%") else { return nil }
+        guard !isClass(end, LogAnonymizer.word) || next == UInt8(ascii: ".") || next == UInt8(ascii: "%") else {
+            return nil
+        }
         let text = String(decoding: UnsafeBufferPointer(start: p + start, count: end - start), as: UTF8.self)
         guard let address = IPAddress(text), address.family == .v6 else { return nil }
         if address.isLoopback || address.bytes.allSatisfy({ $0 == 0 }) { return nil }

@@ -12,7 +12,9 @@ extension LogAnonymizer.Scanner {
         var keyEnd = i
         while keyEnd > copied, i - keyEnd < 2, p[keyEnd - 1] == 0x20 { keyEnd -= 1 }
         var keyStart = keyEnd
-        while keyStart > copied, keyEnd - keyStart < 32, isClass(keyStart - 1, LogAnonymizer.keyByte) || p[keyStart - 1] == UInt8(ascii: "-") {
+        while keyStart > copied, keyEnd - keyStart < 32,
+            isClass(keyStart - 1, LogAnonymizer.keyByte) || p[keyStart - 1] == UInt8(ascii: "-")
+        {
             keyStart -= 1
         }
         guard keyStart < keyEnd, let kind = keys.kind(p, keyStart, keyEnd) else { return nil }
@@ -25,8 +27,9 @@ extension LogAnonymizer.Scanner {
     /// sensitive key (Prosody logs presence stanzas), with the '<' at `i`.
     mutating func element(at i: Int) -> Int? {
         var nameEnd = i + 1
-        while nameEnd < n, nameEnd - i < 40, isClass(nameEnd, LogAnonymizer.keyByte) || p[nameEnd] == UInt8(ascii: "-")
-            || p[nameEnd] == UInt8(ascii: ":") || p[nameEnd] == UInt8(ascii: ".")
+        while nameEnd < n, nameEnd - i < 40,
+            isClass(nameEnd, LogAnonymizer.keyByte) || p[nameEnd] == UInt8(ascii: "-")
+                || p[nameEnd] == UInt8(ascii: ":") || p[nameEnd] == UInt8(ascii: ".")
         {
             nameEnd += 1
         }
@@ -64,7 +67,8 @@ extension LogAnonymizer.Scanner {
         }
         if first == UInt8(ascii: "[") || first == UInt8(ascii: "<") || first == UInt8(ascii: "|") {
             // A bracketed value (`conf_name=[OBFUSCATED]`, `nick=<Jean Dupont>`) ends at its bracket.
-            let closing = first == UInt8(ascii: "[") ? UInt8(ascii: "]") : first == UInt8(ascii: "<") ? UInt8(ascii: ">") : first
+            let closing =
+                first == UInt8(ascii: "[") ? UInt8(ascii: "]") : first == UInt8(ascii: "<") ? UInt8(ascii: ">") : first
             var end = start + 1
             while end < n, p[end] != closing, p[end] != 0x0A { end += 1 }
             guard end > start + 1 else { return nil }
@@ -74,7 +78,8 @@ extension LogAnonymizer.Scanner {
         var start = start
         // `Authorization: Bearer eyJ…`: the scheme stays, the credentials go.
         if kind == .token {
-            for scheme in LogAnonymizer.authorizationSchemes where equalsIgnoringCase(start, start + scheme.count, scheme) && byte(start + scheme.count) == 0x20 {
+            for scheme in LogAnonymizer.authorizationSchemes
+            where equalsIgnoringCase(start, start + scheme.count, scheme) && byte(start + scheme.count) == 0x20 {
                 start += scheme.count + 1
                 while byte(start) == 0x20 { start += 1 }
                 break
@@ -93,8 +98,10 @@ extension LogAnonymizer.Scanner {
         while end < n {
             let byte = p[end]
             if byte == 0x0A || byte == 0x0D || byte == UInt8(ascii: "&") || byte == UInt8(ascii: ";")
-                || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: ")") || byte == UInt8(ascii: "]")
-                || byte == UInt8(ascii: "}") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "|") || byte == UInt8(ascii: "<")
+                || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: ")")
+                || byte == UInt8(ascii: "]")
+                || byte == UInt8(ascii: "}") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "|")
+                || byte == UInt8(ascii: "<")
             {
                 break
             }
@@ -114,11 +121,12 @@ extension LogAnonymizer.Scanner {
     /// Whether a `word=` (or `word:`) starts at `index`: the next field of a line of key=value pairs.
     func startsKey(_ index: Int) -> Bool {
         var end = index
-        while end < n, isClass(end, LogAnonymizer.keyByte) || p[end] == UInt8(ascii: ".") || p[end] == UInt8(ascii: "-") { end += 1 }
-        return end > index && end < n && (p[end] == UInt8(ascii: "=") || (p[end] == UInt8(ascii: ":") && byte(end + 1) == 0x20))
+        while end < n, isClass(end, LogAnonymizer.keyByte) || p[end] == UInt8(ascii: ".") || p[end] == UInt8(ascii: "-")
+        { end += 1 }
+        return end > index && end < n
+            && (p[end] == UInt8(ascii: "=") || (p[end] == UInt8(ascii: ":") && byte(end + 1) == 0x20))
             || (index < n && (p[index] == UInt8(ascii: "[") || p[index] == UInt8(ascii: "(")))
     }
-
 
     /// `"key": "value"` (JSON) or `'key': 'value'` with the colon at `i`.
     mutating func jsonKey(colon i: Int) -> Int? {
@@ -131,18 +139,24 @@ extension LogAnonymizer.Scanner {
         let escaped = byte(closing - 1) == UInt8(ascii: "\\")
         let keyEnd = escaped ? closing - 1 : closing
         var keyStart = keyEnd - 1
-        while keyStart >= copied, keyEnd - 1 - keyStart <= 32, isClass(keyStart, LogAnonymizer.keyByte) || byte(keyStart) == UInt8(ascii: "-") {
+        while keyStart >= copied, keyEnd - 1 - keyStart <= 32,
+            isClass(keyStart, LogAnonymizer.keyByte) || byte(keyStart) == UInt8(ascii: "-")
+        {
             keyStart -= 1
         }
         guard byte(keyStart) == quote, !escaped || byte(keyStart - 1) == UInt8(ascii: "\\"), keyStart + 1 < keyEnd,
             let kind = keys.kind(p, keyStart + 1, keyEnd)
         else { return nil }
         var valueStart = i + 1
-        while valueStart < n, p[valueStart] == UInt8(ascii: " ") || p[valueStart] == UInt8(ascii: "\t") { valueStart += 1 }
+        while valueStart < n, p[valueStart] == UInt8(ascii: " ") || p[valueStart] == UInt8(ascii: "\t") {
+            valueStart += 1
+        }
         if escaped, byte(valueStart) == UInt8(ascii: "\\"), byte(valueStart + 1) == UInt8(ascii: "\"") {
             // To the next `\"`.
             var end = valueStart + 2
-            while end + 1 < n, !(p[end] == UInt8(ascii: "\\") && p[end + 1] == UInt8(ascii: "\"")), p[end] != 0x0A { end += 1 }
+            while end + 1 < n, !(p[end] == UInt8(ascii: "\\") && p[end + 1] == UInt8(ascii: "\"")), p[end] != 0x0A {
+                end += 1
+            }
             guard end > valueStart + 2 else { return nil }
             replaceValue(valueStart + 2, end, kind)
             return end

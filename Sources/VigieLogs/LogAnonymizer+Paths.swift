@@ -11,7 +11,9 @@ extension LogAnonymizer.Scanner {
     /// URL is left to the other rules (a query's `room=`, an address in a path).
     mutating func url(schemeColon i: Int, escaped: Bool) -> Int? {
         var schemeStart = i
-        while schemeStart > copied, isClass(schemeStart - 1, LogAnonymizer.word), p[schemeStart - 1] != UInt8(ascii: "_") { schemeStart -= 1 }
+        while schemeStart > copied, isClass(schemeStart - 1, LogAnonymizer.word),
+            p[schemeStart - 1] != UInt8(ascii: "_")
+        { schemeStart -= 1 }
         guard schemeStart < i else { return nil }
         let hostStart = i + (escaped ? 5 : 3)
         var index = hostStart
@@ -21,9 +23,14 @@ extension LogAnonymizer.Scanner {
             var close = index + 1
             while close < n, close - index < 48, p[close] != UInt8(ascii: "]") { close += 1 }
             guard close < n, p[close] == UInt8(ascii: "]") else { return nil }
-            let text = String(decoding: UnsafeBufferPointer(start: p + index + 1, count: close - index - 1), as: UTF8.self)
+            let text = String(
+                decoding: UnsafeBufferPointer(start: p + index + 1, count: close - index - 1),
+                as: UTF8.self
+            )
             let percent = text.firstIndex(of: "%").map { String(text[..<$0]) } ?? text
-            if let address = IPAddress(percent), address.family == .v6, !address.isLoopback, !address.bytes.allSatisfy({ $0 == 0 }) {
+            if let address = IPAddress(percent), address.family == .v6, !address.isLoopback,
+                !address.bytes.allSatisfy({ $0 == 0 })
+            {
                 replace(index + 1, close, .ip6)
             }
             hostEnd = close + 1
@@ -44,7 +51,9 @@ extension LogAnonymizer.Scanner {
         }
         // The path starts at '/' (or at `\/` in a JSON string).
         let slash = escaped && byte(index) == UInt8(ascii: "\\") ? index + 1 : index
-        if byte(slash) == UInt8(ascii: "/"), isSiteHost(hostStart, hostEnd) || isReferer(schemeStart) || isColibriPath(slash + 1) {
+        if byte(slash) == UInt8(ascii: "/"),
+            isSiteHost(hostStart, hostEnd) || isReferer(schemeStart) || isColibriPath(slash + 1)
+        {
             // The host is skipped for the path's sake: an address glued in it is found first.
             if copied <= hostStart { scanForAddresses(hostStart, hostEnd) }
             return pathSegments(from: slash)
@@ -61,8 +70,9 @@ extension LogAnonymizer.Scanner {
 
     /// Whether a path segment `colibri-ws` starts at `index`: a bridge's websocket, on whatever host.
     @inline(__always) func isColibriPath(_ index: Int) -> Bool {
-        byte(index) == UInt8(ascii: "c") && equals(index, index + colibriWS.count, colibriWS) && (byte(index + colibriWS.count) == UInt8(ascii: "/")
-            || byte(index + colibriWS.count) == UInt8(ascii: "\\"))
+        byte(index) == UInt8(ascii: "c") && equals(index, index + colibriWS.count, colibriWS)
+            && (byte(index + colibriWS.count) == UInt8(ascii: "/")
+                || byte(index + colibriWS.count) == UInt8(ascii: "\\"))
     }
 
     /// A site URL without its scheme (`meet.example.org/Room`), with the '/' at `i`.
@@ -83,8 +93,7 @@ extension LogAnonymizer.Scanner {
     /// nginx's error log `referrer: "URL`.
     func isReferer(_ start: Int) -> Bool {
         guard byte(start - 1) == UInt8(ascii: "\"") else { return false }
-        if start - 1 >= referrerLabel.count, equals(start - referrerLabel.count, start, referrerLabel)
-        {
+        if start - 1 >= referrerLabel.count, equals(start - referrerLabel.count, start, referrerLabel) {
             return true
         }
         // ` <status> <bytes|-> "`
@@ -106,10 +115,14 @@ extension LogAnonymizer.Scanner {
     /// The path of an HTTP request line (`"GET /room HTTP/1.1"`), with '/' at `i`.
     mutating func requestPath(at i: Int) -> Int? {
         var methodEnd = i
-        while methodEnd > copied, i - methodEnd < 8, p[methodEnd - 1] == 0x20 || p[methodEnd - 1] == 0x09 { methodEnd -= 1 }
+        while methodEnd > copied, i - methodEnd < 8, p[methodEnd - 1] == 0x20 || p[methodEnd - 1] == 0x09 {
+            methodEnd -= 1
+        }
         guard methodEnd < i else { return nil }
         var methodStart = methodEnd
-        while methodStart > 0, methodEnd - methodStart < 10, (p[methodStart - 1] | 0x20) >= UInt8(ascii: "a"), (p[methodStart - 1] | 0x20) <= UInt8(ascii: "z") {
+        while methodStart > 0, methodEnd - methodStart < 10, (p[methodStart - 1] | 0x20) >= UInt8(ascii: "a"),
+            (p[methodStart - 1] | 0x20) <= UInt8(ascii: "z")
+        {
             methodStart -= 1
         }
         guard httpMethods.contains(where: { equalsIgnoringCase(methodStart, methodEnd, $0) }) else { return nil }
@@ -122,7 +135,8 @@ extension LogAnonymizer.Scanner {
         while end < n {
             let byte = p[end]
             if byte <= 0x20 || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")
-                || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\\")
+                || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: ">")
+                || byte == UInt8(ascii: "\\")
             {
                 break
             }
@@ -145,7 +159,9 @@ extension LogAnonymizer.Scanner {
     mutating func pathSegments(from slash: Int) -> Int {
         // `//Room` and `/./Room` name the same room as `/Room`.
         var slash = slash
-        while byte(slash + 1) == UInt8(ascii: "/") || (byte(slash + 1) == UInt8(ascii: ".") && byte(slash + 2) == UInt8(ascii: "/")) {
+        while byte(slash + 1) == UInt8(ascii: "/")
+            || (byte(slash + 1) == UInt8(ascii: ".") && byte(slash + 2) == UInt8(ascii: "/"))
+        {
             slash += byte(slash + 1) == UInt8(ascii: "/") ? 1 : 2
         }
         let firstStart = slash + 1
@@ -167,7 +183,8 @@ extension LogAnonymizer.Scanner {
             }
             return max(conferenceEnd, bridgeEnd + 1)
         }
-        let isStatic = length < staticByLength.count && staticByLength[length].contains { equals(firstStart, firstEnd, $0) }
+        let isStatic =
+            length < staticByLength.count && staticByLength[length].contains { equals(firstStart, firstEnd, $0) }
         if length > 0, !isStatic, !hasStaticExtension(firstStart, firstEnd) {
             replace(firstStart, firstEnd, .room)
             return firstEnd

@@ -43,13 +43,15 @@ public struct LogAnonymizer: Sendable {
         ("stats_id", .user), ("statsid", .user), ("displayname", .user), ("display_name", .user), ("nick", .user),
         ("nickname", .user), ("name", .user), ("user", .user), ("username", .user), ("user_name", .user),
         ("fullname", .user), ("full_name", .user), ("stats-id", .user), ("display-name", .user),
-        ("participantname", .user), ("participant_name", .user), ("userdisplayname", .user), ("user_display_name", .user),
+        ("participantname", .user), ("participant_name", .user), ("userdisplayname", .user),
+        ("user_display_name", .user),
         ("callername", .user), ("caller_name", .user), ("email", .email), ("mail", .email),
         ("ufrag", .ice), ("local_ufrag", .ice), ("remote_ufrag", .ice), ("pwd", .ice), ("password", .ice),
         ("token", .token), ("jwt", .token), ("access_token", .token), ("auth", .token), ("authorization", .token),
         ("id", .id), ("gid", .id), ("meeting_id", .id), ("meetingid", .id), ("confid", .id), ("conf_id", .id),
         ("conference_id", .id), ("conferenceid", .id), ("epid", .id), ("ep_id", .id), ("ep", .id), ("endpoint", .id),
-        ("endpointid", .id), ("endpoint_id", .id), ("participant", .id), ("participantid", .id), ("participant_id", .id),
+        ("endpointid", .id), ("endpoint_id", .id), ("participant", .id), ("participantid", .id),
+        ("participant_id", .id),
         ("sid", .id), ("session", .id), ("sessionid", .id), ("session_id", .id), ("uid", .id), ("userid", .id),
         ("user_id", .id), ("occupant", .id), ("jid", .jid), ("from", .jid), ("to", .jid),
     ]
@@ -80,16 +82,20 @@ public struct LogAnonymizer: Sendable {
         "breakout.", "visitors.", "meet.jitsi",
     ].map { Array($0.utf8) }
     /// The MUC components among them: the local part of a JID there is a room.
-    static let mucPrefixes: [[UInt8]] = ["conference.", "internal-muc.", "muc.", "lobby.", "breakout.", "internal.auth.", "visitors."]
-        .map { Array($0.utf8) }
+    static let mucPrefixes: [[UInt8]] = [
+        "conference.", "internal-muc.", "muc.", "lobby.", "breakout.", "internal.auth.", "visitors.",
+    ]
+    .map { Array($0.utf8) }
 
     static let httpMethods: [[UInt8]] = [
-        "GET", "POST", "PUT", "HEAD", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE", "PROPFIND", "PROPPATCH", "MKCOL",
+        "GET", "POST", "PUT", "HEAD", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE", "PROPFIND", "PROPPATCH",
+        "MKCOL",
         "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH", "REPORT",
     ].map { Array($0.utf8) }
     /// File extensions of Jitsi Meet's own resources: a first path segment with one is a file, not a room.
     static let staticExtensions: [[UInt8]] = [
-        "js", "mjs", "css", "html", "htm", "ico", "png", "svg", "jpg", "jpeg", "gif", "webp", "json", "txt", "xml", "woff",
+        "js", "mjs", "css", "html", "htm", "ico", "png", "svg", "jpg", "jpeg", "gif", "webp", "json", "txt", "xml",
+        "woff",
         "woff2", "ttf", "eot", "otf", "map", "wasm", "mp3", "wav", "ogg", "opus", "webmanifest", "pdf", "gz", "br",
     ].map { Array($0.utf8) }
     static let colibriWS = Array("colibri-ws".utf8)
@@ -132,7 +138,10 @@ public struct LogAnonymizer: Sendable {
 
     /// Anonymises a buffer and hands the result to `body` (valid during the call only): a stream writes
     /// it out without another copy.
-    public func anonymize<E: Error>(_ input: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> Void) throws(E) {
+    public func anonymize<E: Error>(
+        _ input: UnsafeBufferPointer<UInt8>,
+        _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> Void
+    ) throws(E) {
         guard let base = input.baseAddress, input.count > 0 else { return }
         var scanner = Scanner(p: base, n: input.count, pseudonymizer: pseudonymizer, siteHosts: siteHosts)
         defer { scanner.output.deallocate() }
@@ -190,7 +199,9 @@ public struct LogAnonymizer: Sendable {
         /// Makes room for `extra` more bytes of output.
         @inline(__always) mutating func reserve(_ extra: Int) {
             guard written + extra > output.count else { return }
-            let grown = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(output.count * 2, written + extra + 256))
+            let grown = UnsafeMutableBufferPointer<UInt8>.allocate(
+                capacity: max(output.count * 2, written + extra + 256)
+            )
             grown.baseAddress!.update(from: output.baseAddress!, count: written)
             output.deallocate()
             output = grown

@@ -9,14 +9,20 @@ extension LogDaySummary {
     public static func read(directory: String, day: Date) throws(Failure) -> LogDaySummary {
         let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard directoryFD >= 0 else {
-            throw Failure(description: "cannot read the log directory \(PrintableText.escaped(directory)): \(String(cString: strerror(errno)))")
+            throw Failure(
+                description:
+                    "cannot read the log directory \(PrintableText.escaped(directory)): \(String(cString: strerror(errno)))"
+            )
         }
         defer { close(directoryFD) }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
-            throw Failure(description: "cannot list the log directory \(PrintableText.escaped(directory)): \(error.localizedDescription)")
+            throw Failure(
+                description:
+                    "cannot list the log directory \(PrintableText.escaped(directory)): \(error.localizedDescription)"
+            )
         }
         var summary = LogDaySummary()
         let start = Int64(day.timeIntervalSince1970.rounded(.down))
@@ -28,13 +34,18 @@ extension LogDaySummary {
             }
             let fd = openat(directoryFD, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
             guard fd >= 0 else {
-                summary.skipped.append(errno == ELOOP ? "\(shown) (a link)" : "\(shown) (\(String(cString: strerror(errno))))")
+                summary.skipped.append(
+                    errno == ELOOP ? "\(shown) (a link)" : "\(shown) (\(String(cString: strerror(errno))))"
+                )
                 continue
             }
             defer { close(fd) }
             let mode = vigie_fd_mode(fd)
             guard mode >= 0, vigie_mode_is_regular(mode) != 0 else {
-                summary.skipped.append(vigie_mode_is_directory(mode) != 0 ? "\(shown) (a directory: not read)" : "\(shown) (not a regular file)")
+                summary.skipped.append(
+                    vigie_mode_is_directory(mode) != 0
+                        ? "\(shown) (a directory: not read)" : "\(shown) (not a regular file)"
+                )
                 continue
             }
             var counter = LogDayCounter(dayStart: start, fileComponent: LogDayCounter.component(fileName: name))

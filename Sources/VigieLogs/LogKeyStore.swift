@@ -2,9 +2,9 @@ import CSystemShims
 public import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 import VigieCore
 
@@ -51,10 +51,14 @@ public struct LogKeyStore: Sendable {
         }
         // `dir/` and `dir/.` would make open(2) follow a link at `dir`: the trailing parts go first.
         var path = directory
-        while path.count > 1, path.hasSuffix("/") || path.hasSuffix("/.") { path.removeLast(path.hasSuffix("/") ? 1 : 2) }
+        while path.count > 1, path.hasSuffix("/") || path.hasSuffix("/.") {
+            path.removeLast(path.hasSuffix("/") ? 1 : 2)
+        }
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else {
-            let reason = errno == ELOOP || errno == ENOTDIR ? "not a directory (a link is not followed)" : String(cString: strerror(errno))
+            let reason =
+                errno == ELOOP || errno == ENOTDIR
+                ? "not a directory (a link is not followed)" : String(cString: strerror(errno))
             throw Failure(description: "cannot open the key directory \(shown): \(reason)")
         }
         defer { close(fd) }
@@ -70,16 +74,21 @@ public struct LogKeyStore: Sendable {
                 // Another run made the day's key first: use it.
                 result = DayKey(key: winner)
             } else {
-                throw Failure(description: "the key file \(shown)/\(name) appeared and vanished: another run is rotating keys")
+                throw Failure(
+                    description: "the key file \(shown)/\(name) appeared and vanished: another run is rotating keys"
+                )
             }
         }
 
         // Rotation: the keys of other days go.
         // Only the day keys this store makes (`YYYY-MM-DD.key`): a key directory pointed at the wrong place
         // must not lose the other files that end in `.key` (a TLS private key).
-        for other in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where Self.isDayKeyName(other) && other != name {
+        for other in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        where Self.isDayKeyName(other) && other != name {
             if unlinkat(fd, other, 0) != 0, errno != ENOENT {
-                result.notDeleted.append("\(shown)/\(PrintableText.escaped(other)): \(String(cString: strerror(errno)))")
+                result.notDeleted.append(
+                    "\(shown)/\(PrintableText.escaped(other)): \(String(cString: strerror(errno)))"
+                )
             }
         }
         return result
@@ -90,18 +99,25 @@ public struct LogKeyStore: Sendable {
         let fd = openat(directory, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ENOENT { return nil }
-            throw Failure(description: "cannot read the key file \(PrintableText.escaped(self.directory))/\(name): \(String(cString: strerror(errno)))")
+            throw Failure(
+                description:
+                    "cannot read the key file \(PrintableText.escaped(self.directory))/\(name): \(String(cString: strerror(errno)))"
+            )
         }
         defer { close(fd) }
         let mode = vigie_fd_mode(fd)
         guard mode >= 0, vigie_mode_is_regular(mode) != 0 else {
-            throw Failure(description: "the key file \(PrintableText.escaped(self.directory))/\(name) is not a regular file")
+            throw Failure(
+                description: "the key file \(PrintableText.escaped(self.directory))/\(name) is not a regular file"
+            )
         }
         var buffer = [UInt8](repeating: 0, count: 1024)
-        let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-        guard count > 0, let key = Self.parseHex(String(decoding: buffer[0..<count], as: UTF8.self)), key.count >= 16 else {
+        let count = buffer.withUnsafeMutableBytes { vigie_read(fd, $0.baseAddress!, $0.count) }
+        guard count > 0, let key = Self.parseHex(String(decoding: buffer[0..<count], as: UTF8.self)), key.count >= 16
+        else {
             throw Failure(
-                description: "the key file \(PrintableText.escaped(self.directory))/\(name) does not hold a key (hex, 16 bytes at least): remove it to make a new one"
+                description:
+                    "the key file \(PrintableText.escaped(self.directory))/\(name) does not hold a key (hex, 16 bytes at least): remove it to make a new one"
             )
         }
         return key
@@ -112,16 +128,22 @@ public struct LogKeyStore: Sendable {
         let shown = PrintableText.escaped(self.directory)
         let temporary = ".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         let fd = openat(directory, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Failure(description: "cannot write a key file in \(shown): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw Failure(description: "cannot write a key file in \(shown): \(String(cString: strerror(errno)))")
+        }
         defer { unlinkat(directory, temporary, 0) }
         let hex = Array((key.map { String(format: "%02x", $0) }.joined() + "\n").utf8)
-        let written = hex.withUnsafeBytes { Glibc.write(fd, $0.baseAddress!, $0.count) }
+        let written = hex.withUnsafeBytes { vigie_write(fd, $0.baseAddress!, $0.count) }
         let synced = fsync(fd) == 0
         close(fd)
-        guard written == hex.count, synced else { throw Failure(description: "cannot write a key file in \(shown): \(String(cString: strerror(errno)))") }
+        guard written == hex.count, synced else {
+            throw Failure(description: "cannot write a key file in \(shown): \(String(cString: strerror(errno)))")
+        }
         if linkat(directory, temporary, directory, name, 0) != 0 {
             if errno == EEXIST { return false }
-            throw Failure(description: "cannot create the key file \(shown)/\(name): \(String(cString: strerror(errno)))")
+            throw Failure(
+                description: "cannot create the key file \(shown)/\(name): \(String(cString: strerror(errno)))"
+            )
         }
         return true
     }
@@ -129,7 +151,8 @@ public struct LogKeyStore: Sendable {
     /// `YYYY-MM-DD.key`.
     static func isDayKeyName(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
-        guard bytes.count == 14, name.hasSuffix(".key"), bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return false }
+        guard bytes.count == 14, name.hasSuffix(".key"), bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-")
+        else { return false }
         return [0, 1, 2, 3, 5, 6, 8, 9].allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[$0]) }
     }
 
@@ -139,7 +162,9 @@ public struct LogKeyStore: Sendable {
         var bytes: [UInt8] = []
         var index = 0
         while index < hex.count {
-            guard let value = UInt8(String(decoding: hex[index..<(index + 2)], as: UTF8.self), radix: 16) else { return nil }
+            guard let value = UInt8(String(decoding: hex[index..<(index + 2)], as: UTF8.self), radix: 16) else {
+                return nil
+            }
             bytes.append(value)
             index += 2
         }

@@ -2,11 +2,11 @@ import CSystemShims
 public import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 public import VigieCore
 
@@ -62,16 +62,27 @@ public struct LogPurge: Sendable {
             }
             let fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard fd >= 0 else {
-                let reason = errno == ELOOP || errno == ENOTDIR ? "a symbolic link or not a directory" : errno == ENOENT ? "not found" : "cannot be read: \(Self.errorText())"
+                let reason =
+                    errno == ELOOP || errno == ENOTDIR
+                    ? "a symbolic link or not a directory"
+                    : errno == ENOENT ? "not found" : "cannot be read: \(Self.errorText())"
                 plan.refused.append(Refusal(path: directory, reason: reason, unenforced: true))
                 continue
             }
             defer { close(fd) }
-            guard let real = realpath(root, nil).map({ pointer -> String in
-                defer { free(pointer) }
-                return String(cString: pointer)
-            }), real == root else {
-                plan.refused.append(Refusal(path: directory, reason: "its real path differs (a symbolic link in the path)", unenforced: true))
+            guard
+                let real = realpath(root, nil).map({ pointer -> String in
+                    defer { free(pointer) }
+                    return String(cString: pointer)
+                }), real == root
+            else {
+                plan.refused.append(
+                    Refusal(
+                        path: directory,
+                        reason: "its real path differs (a symbolic link in the path)",
+                        unenforced: true
+                    )
+                )
                 continue
             }
             walk(fd, path: root, root: root, limit: limit, now: now, depth: 0, into: &plan)
@@ -97,7 +108,15 @@ public struct LogPurge: Sendable {
         return names.sorted()
     }
 
-    private func walk(_ fd: Int32, path: String, root: String, limit: Int64, now: Date, depth: Int, into plan: inout Plan) {
+    private func walk(
+        _ fd: Int32,
+        path: String,
+        root: String,
+        limit: Int64,
+        now: Date,
+        depth: Int,
+        into plan: inout Plan
+    ) {
         guard depth < 32 else {
             plan.refused.append(Refusal(path: path, reason: "nested more than 32 directories deep", unenforced: true))
             return
@@ -112,11 +131,15 @@ public struct LogPurge: Sendable {
             var modified: Int64 = 0
             guard vigie_stat_at_nofollow(fd, name, &mode, &modified) == 0 else { continue }
             if vigie_mode_is_link(mode) != 0 {
-                if Self.isRotated(name) { plan.refused.append(Refusal(path: child, reason: "symbolic link, not followed", unenforced: false)) }
+                if Self.isRotated(name) {
+                    plan.refused.append(Refusal(path: child, reason: "symbolic link, not followed", unenforced: false))
+                }
             } else if vigie_mode_is_directory(mode) != 0 {
                 let sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
                 guard sub >= 0 else {
-                    plan.refused.append(Refusal(path: child, reason: "cannot be opened: \(Self.errorText())", unenforced: true))
+                    plan.refused.append(
+                        Refusal(path: child, reason: "cannot be opened: \(Self.errorText())", unenforced: true)
+                    )
                     continue
                 }
                 walk(sub, path: child, root: root, limit: limit, now: now, depth: depth + 1, into: &plan)
@@ -165,13 +188,17 @@ public struct LogPurge: Sendable {
         defer { close(fd) }
         for component in components.dropLast() {
             let next = openat(fd, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            guard next >= 0 else { return errno == ELOOP || errno == ENOTDIR ? "a directory on its path is now a link" : errorText() }
+            guard next >= 0 else {
+                return errno == ELOOP || errno == ENOTDIR ? "a directory on its path is now a link" : errorText()
+            }
             close(fd)
             fd = next
         }
         var mode: Int64 = 0
         var modified: Int64 = 0
-        guard vigie_stat_at_nofollow(fd, name, &mode, &modified) == 0 else { return errno == ENOENT ? "gone" : errorText() }
+        guard vigie_stat_at_nofollow(fd, name, &mode, &modified) == 0 else {
+            return errno == ENOENT ? "gone" : errorText()
+        }
         guard vigie_mode_is_regular(mode) != 0 else { return "no longer a regular file" }
         guard unlinkat(fd, name, 0) == 0 else { return errorText() }
         return nil

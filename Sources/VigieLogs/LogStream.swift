@@ -1,11 +1,12 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import VigieCore
+import CSystemShims
 
 /// Reads a file descriptor in large blocks and hands over whole lines, writing the result to another.
 public enum LogStream {
@@ -72,13 +73,7 @@ public enum LogStream {
     static func write(_ bytes: UnsafeBufferPointer<UInt8>, to fd: Int32, name: String) throws(Failure) {
         var offset = 0
         while offset < bytes.count {
-            #if canImport(Glibc)
-            let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            #elseif canImport(Musl)
-            let written = Musl.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            #else
-            let written = Darwin.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            #endif
+            let written = vigie_write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
                 throw Failure(description: "cannot write the output of \(name): \(String(cString: strerror(errno)))")

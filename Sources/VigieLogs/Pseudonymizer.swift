@@ -61,7 +61,10 @@ public struct Pseudonymizer: Sendable {
     /// A pseudonymizer with a random key, for a run without a configured key.
     public static func random(keepNetworkPrefix: Bool = false) -> Pseudonymizer {
         var generator = SystemRandomNumberGenerator()
-        return Pseudonymizer(key: (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }, keepNetworkPrefix: keepNetworkPrefix)
+        return Pseudonymizer(
+            key: (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) },
+            keepNetworkPrefix: keepNetworkPrefix
+        )
     }
 
     static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
@@ -72,7 +75,8 @@ public struct Pseudonymizer: Sendable {
     /// The 8 hex digits of the pseudonym of `value` (already normalised).
     public func code(_ kind: Kind, _ value: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var hex = [UInt8](repeating: 0, count: 8)
-        let hash = value.baseAddress.map { keys[Int(kind.rawValue)].hash($0, count: value.count) }
+        let hash =
+            value.baseAddress.map { keys[Int(kind.rawValue)].hash($0, count: value.count) }
             ?? keys[Int(kind.rawValue)].hash([])
         for index in 0..<8 { hex[index] = Self.hexDigits[Int((hash >> UInt64(60 - 4 * index)) & 0xF)] }
         return hex
@@ -87,7 +91,9 @@ public struct Pseudonymizer: Sendable {
         let table = UnsafeMutablePointer<UInt8>.allocate(capacity: Kind.allCases.count * 8)
         table.initialize(repeating: 0, count: Kind.allCases.count * 8)
         for kind in Kind.allCases {
-            for (offset, byte) in (kind.label + [UInt8(ascii: "-")]).enumerated() { table[Int(kind.rawValue) * 8 + offset] = byte }
+            for (offset, byte) in (kind.label + [UInt8(ascii: "-")]).enumerated() {
+                table[Int(kind.rawValue) * 8 + offset] = byte
+            }
         }
         return UnsafePointer(table)
     }()
@@ -100,7 +106,12 @@ public struct Pseudonymizer: Sendable {
     /// Writes the pseudonym of the `count` bytes at `value` at `out` (room for ``longestPseudonym`` bytes)
     /// and returns its length.
     @inline(__always)
-    public func write(_ kind: Kind, _ value: UnsafePointer<UInt8>, count: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
+    public func write(
+        _ kind: Kind,
+        _ value: UnsafePointer<UInt8>,
+        count: Int,
+        to out: UnsafeMutablePointer<UInt8>
+    ) -> Int {
         if keepNetworkPrefix, kind == .ip4 || kind == .ip6 {
             var bytes: [UInt8] = []
             append(kind, value, count: count, to: &bytes)
@@ -164,7 +175,11 @@ public struct Pseudonymizer: Sendable {
 
     /// A room name as Jitsi compares it: `%XX` decoded, `+` a space (as in a query string), lower-cased —
     /// ASCII in place, a name with other letters (`Équipe`) through Unicode lower-casing.
-    static func withNormalisedRoom<R>(_ value: UnsafePointer<UInt8>, count: Int, _ body: (UnsafePointer<UInt8>, Int) -> R) -> R {
+    static func withNormalisedRoom<R>(
+        _ value: UnsafePointer<UInt8>,
+        count: Int,
+        _ body: (UnsafePointer<UInt8>, Int) -> R
+    ) -> R {
         let limit = min(count, normalisationLimit)
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(limit, 1)) { buffer in
             var length = 0
@@ -172,7 +187,9 @@ public struct Pseudonymizer: Sendable {
             var ascii = true
             while index < limit {
                 var byte = value[index]
-                if byte == UInt8(ascii: "%"), index + 2 < limit, let high = hexValue(value[index + 1]), let low = hexValue(value[index + 2]) {
+                if byte == UInt8(ascii: "%"), index + 2 < limit, let high = hexValue(value[index + 1]),
+                    let low = hexValue(value[index + 2])
+                {
                     byte = high << 4 | low
                     index += 2
                 } else if byte == UInt8(ascii: "+") {
@@ -185,8 +202,12 @@ public struct Pseudonymizer: Sendable {
                 index += 1
             }
             if ascii { return body(UnsafePointer(buffer.baseAddress!), length) }
-            let lowered = Array(String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<length]), as: UTF8.self).lowercased().utf8)
-            return lowered.withUnsafeBufferPointer { body($0.baseAddress ?? UnsafePointer(buffer.baseAddress!), $0.count) }
+            let lowered = Array(
+                String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<length]), as: UTF8.self).lowercased().utf8
+            )
+            return lowered.withUnsafeBufferPointer {
+                body($0.baseAddress ?? UnsafePointer(buffer.baseAddress!), $0.count)
+            }
         }
     }
 

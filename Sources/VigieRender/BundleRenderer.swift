@@ -18,26 +18,101 @@ public struct BundleRenderer: Sendable {
     /// The files the Jitsi host itself receives (and cloud-init carries), bundle path → install path.
     static let hostFiles: [HostFile] = [
         HostFile("vigie/vigie.yml", DeploymentPlan.siteFilePath, "0640", "the site file `vigie serve` reads"),
-        HostFile("nftables/vigie.nft", "/etc/vigie/vigie.nft", "0644", "the host firewall (nftables, table inet vigie)"),
-        HostFile("nftables/media-port.sh", "/usr/local/sbin/vigie-media-port", "0755", "opens and closes the media port"),
+        HostFile(
+            "nftables/vigie.nft",
+            "/etc/vigie/vigie.nft",
+            "0644",
+            "the host firewall (nftables, table inet vigie)"
+        ),
+        HostFile(
+            "nftables/media-port.sh",
+            "/usr/local/sbin/vigie-media-port",
+            "0755",
+            "opens and closes the media port"
+        ),
         HostFile("prometheus/prometheus.yml", "/etc/prometheus/prometheus.yml", "0644", "Prometheus's jobs"),
-        HostFile("prometheus/rules/vigie-alerts.yml", "/etc/prometheus/rules/vigie-alerts.yml", "0644", "the alert rules"),
+        HostFile(
+            "prometheus/rules/vigie-alerts.yml",
+            "/etc/prometheus/rules/vigie-alerts.yml",
+            "0644",
+            "the alert rules"
+        ),
         HostFile("prometheus/blackbox.yml", "/etc/prometheus/blackbox.yml", "0644", "blackbox_exporter's modules"),
-        HostFile("prometheus/alertmanager.yml", "/etc/prometheus/alertmanager.yml", "0644", "Alertmanager's routes: Vigie's webhook, e-mail"),
+        HostFile(
+            "prometheus/alertmanager.yml",
+            "/etc/prometheus/alertmanager.yml",
+            "0644",
+            "Alertmanager's routes: Vigie's webhook, e-mail"
+        ),
         HostFile("defaults/prometheus", "/etc/default/prometheus", "0644", "Prometheus on loopback"),
-        HostFile("defaults/prometheus-alertmanager", "/etc/default/prometheus-alertmanager", "0644", "Alertmanager on loopback"),
-        HostFile("defaults/prometheus-blackbox-exporter", "/etc/default/prometheus-blackbox-exporter", "0644", "blackbox_exporter on loopback"),
-        HostFile("defaults/prometheus-node-exporter", "/etc/default/prometheus-node-exporter", "0644", "node_exporter on loopback"),
-        HostFile("logrotate/vigie-jitsi", "/etc/logrotate.d/vigie-jitsi", "0644", "log rotation with the site's retention"),
+        HostFile(
+            "defaults/prometheus-alertmanager",
+            "/etc/default/prometheus-alertmanager",
+            "0644",
+            "Alertmanager on loopback"
+        ),
+        HostFile(
+            "defaults/prometheus-blackbox-exporter",
+            "/etc/default/prometheus-blackbox-exporter",
+            "0644",
+            "blackbox_exporter on loopback"
+        ),
+        HostFile(
+            "defaults/prometheus-node-exporter",
+            "/etc/default/prometheus-node-exporter",
+            "0644",
+            "node_exporter on loopback"
+        ),
+        HostFile(
+            "logrotate/vigie-jitsi",
+            "/etc/logrotate.d/vigie-jitsi",
+            "0644",
+            "log rotation with the site's retention"
+        ),
         HostFile("systemd/vigie.service", "/etc/systemd/system/vigie.service", "0644", "`vigie serve`, hardened"),
-        HostFile("systemd/vigie-report.service", "/etc/systemd/system/vigie-report.service", "0644", "the daily report"),
-        HostFile("systemd/vigie-report.timer", "/etc/systemd/system/vigie-report.timer", "0644", "… every day after midnight UTC"),
-        HostFile("systemd/vigie-logs-purge.service", "/etc/systemd/system/vigie-logs-purge.service", "0644", "log retention"),
+        HostFile(
+            "systemd/vigie-report.service",
+            "/etc/systemd/system/vigie-report.service",
+            "0644",
+            "the daily report"
+        ),
+        HostFile(
+            "systemd/vigie-report.timer",
+            "/etc/systemd/system/vigie-report.timer",
+            "0644",
+            "… every day after midnight UTC"
+        ),
+        HostFile(
+            "systemd/vigie-logs-purge.service",
+            "/etc/systemd/system/vigie-logs-purge.service",
+            "0644",
+            "log retention"
+        ),
         HostFile("systemd/vigie-logs-purge.timer", "/etc/systemd/system/vigie-logs-purge.timer", "0644", "… every day"),
-        HostFile("certbot/deploy-hook.sh", "/etc/letsencrypt/renewal-hooks/deploy/vigie-nginx.sh", "0755", "installs each new certificate and reloads nginx"),
-        HostFile("certbot/obtain-certificate.sh", "/usr/local/sbin/vigie-obtain-certificate", "0755", "the first Let's Encrypt certificate"),
-        HostFile("scripts/test_service_nc.sh", "/usr/local/sbin/test_service_nc.sh", "0755", "`nc -vz` on exactly the declared endpoints"),
-        HostFile("scripts/restart_monitoring.sh", "/usr/local/sbin/restart_monitoring.sh", "0755", "checks and restarts the monitoring stack"),
+        HostFile(
+            "certbot/deploy-hook.sh",
+            "/etc/letsencrypt/renewal-hooks/deploy/vigie-nginx.sh",
+            "0755",
+            "installs each new certificate and reloads nginx"
+        ),
+        HostFile(
+            "certbot/obtain-certificate.sh",
+            "/usr/local/sbin/vigie-obtain-certificate",
+            "0755",
+            "the first Let's Encrypt certificate"
+        ),
+        HostFile(
+            "scripts/test_service_nc.sh",
+            "/usr/local/sbin/test_service_nc.sh",
+            "0755",
+            "`nc -vz` on exactly the declared endpoints"
+        ),
+        HostFile(
+            "scripts/restart_monitoring.sh",
+            "/usr/local/sbin/restart_monitoring.sh",
+            "0755",
+            "checks and restarts the monitoring stack"
+        ),
     ]
 
     public func render() throws(RenderError) -> RenderedBundle {
@@ -46,11 +121,18 @@ public struct BundleRenderer: Sendable {
         let context = BundleContext(plan: plan, layout: layout)
         var files: [BundleFile] = []
         func add(_ path: String, _ template: String, executable: Bool = false) throws(RenderError) {
-            files.append(BundleFile(path: path, contents: try templates.render(template, context), executable: executable))
+            files.append(
+                BundleFile(path: path, contents: try templates.render(template, context), executable: executable)
+            )
         }
         try add("README.md", "bundle/README.md")
         try add("README_monitoring.md", "bundle/README_monitoring.md")
-        files.append(BundleFile(path: "vigie/vigie.yml", contents: siteFileText.hasSuffix("\n") ? siteFileText : siteFileText + "\n"))
+        files.append(
+            BundleFile(
+                path: "vigie/vigie.yml",
+                contents: siteFileText.hasSuffix("\n") ? siteFileText : siteFileText + "\n"
+            )
+        )
         try add("nginx/\(plan.domain).conf", "nginx/site.conf")
         try add("certbot/deploy-hook.sh", "certbot/deploy-hook.sh", executable: true)
         try add("certbot/obtain-certificate.sh", "certbot/obtain-certificate.sh", executable: true)
@@ -94,16 +176,39 @@ public struct BundleRenderer: Sendable {
         var carried: [CloudInitFile] = []
         for entry in Self.hostFiles {
             guard let file = byPath[entry.source] else { continue }
-            carried.append(try CloudInitFile(path: "/opt/vigie-bundle/\(entry.source)", permissions: entry.mode, content: file.contents))
+            carried.append(
+                try CloudInitFile(
+                    path: "/opt/vigie-bundle/\(entry.source)",
+                    permissions: entry.mode,
+                    content: file.contents
+                )
+            )
         }
         if let nginx = byPath["nginx/\(plan.domain).conf"] {
-            carried.append(try CloudInitFile(path: "/opt/vigie-bundle/nginx/\(plan.domain).conf", permissions: "0644", content: nginx.contents))
+            carried.append(
+                try CloudInitFile(
+                    path: "/opt/vigie-bundle/nginx/\(plan.domain).conf",
+                    permissions: "0644",
+                    content: nginx.contents
+                )
+            )
         }
         if let provision = byPath["provision.sh"] {
-            carried.append(try CloudInitFile(path: "/opt/vigie-bundle/provision.sh", permissions: "0755", content: provision.contents))
+            carried.append(
+                try CloudInitFile(
+                    path: "/opt/vigie-bundle/provision.sh",
+                    permissions: "0755",
+                    content: provision.contents
+                )
+            )
         }
         carried.sort { $0.path < $1.path }
-        files.append(BundleFile(path: "cloud-init/user-data.yaml", contents: try templates.render("cloud-init/user-data.yaml", CloudInitContext(files: carried))))
+        files.append(
+            BundleFile(
+                path: "cloud-init/user-data.yaml",
+                contents: try templates.render("cloud-init/user-data.yaml", CloudInitContext(files: carried))
+            )
+        )
         return RenderedBundle(files: files)
     }
 }

@@ -2,11 +2,11 @@ import CSystemShims
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import VigieCore
 
@@ -56,12 +56,14 @@ public enum BundleWriter {
             let temporary = ".\(name).vigie-\(getpid())"
             unlinkat(parent, temporary, 0)
             let fd = openat(parent, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
-            guard fd >= 0 else { throw RenderError.output(path: join(directory, file.path), reason: "cannot create: \(errorText())") }
+            guard fd >= 0 else {
+                throw RenderError.output(path: join(directory, file.path), reason: "cannot create: \(errorText())")
+            }
             var failure: String?
             if fchmod(fd, mode) != 0 { failure = errorText() }
             var offset = 0
             while failure == nil, offset < data.count {
-                let written = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+                let written = data.withUnsafeBytes { vigie_write(fd, $0.baseAddress! + offset, $0.count - offset) }
                 if written < 0 {
                     if errno == EINTR { continue }
                     failure = errorText()
@@ -109,12 +111,22 @@ public enum BundleWriter {
             }
             let found = String(decoding: existing.bytes, as: UTF8.self)
             if existing.bytes != Array(file.contents.utf8) {
-                let diff = LineDiff.unified(old: found, new: file.contents, oldName: "\(file.path) (on disk)", newName: "\(file.path) (rendered)")
+                let diff = LineDiff.unified(
+                    old: found,
+                    new: file.contents,
+                    oldName: "\(file.path) (on disk)",
+                    newName: "\(file.path) (rendered)"
+                )
                 drifts.append(Drift(path: file.path, kind: .changed(diff: diff)))
             }
             let expected: mode_t = file.executable ? 0o755 : 0o644
             if existing.mode != expected {
-                drifts.append(Drift(path: file.path, kind: .mode(expected: String(expected, radix: 8), found: String(existing.mode, radix: 8))))
+                drifts.append(
+                    Drift(
+                        path: file.path,
+                        kind: .mode(expected: String(expected, radix: 8), found: String(existing.mode, radix: 8))
+                    )
+                )
             }
         }
         return drifts
@@ -152,7 +164,9 @@ public enum BundleWriter {
         if fd < 0, errno == ENOENT, create {
             // Missing parents are made the ordinary way: they are the user's file system, not the bundle.
             let parent = (directory as NSString).deletingLastPathComponent
-            if !parent.isEmpty { try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
+            if !parent.isEmpty {
+                try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            }
             if mkdir(directory, 0o755) != 0, errno != EEXIST {
                 throw RenderError.output(path: directory, reason: "cannot create: \(errorText())")
             }
@@ -195,7 +209,12 @@ public enum BundleWriter {
     }
 
     /// The directory holding the last component of `components`, opened (and made) one component at a time.
-    static func openParent(_ components: [String], under root: Int32, directory: String, create: Bool) throws(RenderError) -> Int32 {
+    static func openParent(
+        _ components: [String],
+        under root: Int32,
+        directory: String,
+        create: Bool
+    ) throws(RenderError) -> Int32 {
         var current = root
         for (index, component) in components.dropLast().enumerated() {
             var next = openat(current, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
@@ -203,7 +222,10 @@ public enum BundleWriter {
                 if mkdirat(current, component, 0o755) != 0, errno != EEXIST {
                     let reason = errorText()
                     if current != root { close(current) }
-                    throw RenderError.output(path: join(directory, components[0...index].joined(separator: "/")), reason: "cannot create: \(reason)")
+                    throw RenderError.output(
+                        path: join(directory, components[0...index].joined(separator: "/")),
+                        reason: "cannot create: \(reason)"
+                    )
                 }
                 next = openat(current, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             }
@@ -227,7 +249,7 @@ public enum BundleWriter {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            let count = chunk.withUnsafeMutableBytes { vigie_read(fd, $0.baseAddress!, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
                 return nil
@@ -249,6 +271,8 @@ public enum BundleWriter {
 
     /// The permission bits at `path` (following links), for tests and messages.
     static func currentMode(_ path: String) -> Int? {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber).map { $0.intValue & 0o7777 }
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber).map {
+            $0.intValue & 0o7777
+        }
     }
 }

@@ -136,22 +136,30 @@ public struct DeploymentPlan: Sendable {
         vigiePort = AgentDefaults.port
         vigieListen = "\(AgentDefaults.host):\(vigiePort)"
         let internalPorts: [(Int, String)] = [
-            (5222, "Prosody client-to-server (XMPP)"), (5269, "Prosody server-to-server"), (5280, "Prosody BOSH/websocket/HTTP"),
+            (5222, "Prosody client-to-server (XMPP)"), (5269, "Prosody server-to-server"),
+            (5280, "Prosody BOSH/websocket/HTTP"),
             (5347, "Prosody external components (Jicofo, JVB)"), (8080, "Jitsi Videobridge private REST API"),
             (8888, "Jicofo REST API"), (9090, "Jitsi Videobridge colibri websockets (nginx proxies /colibri-ws/)"),
             (Self.prometheusPort, "Prometheus"), (9093, "Alertmanager"), (9094, "Alertmanager cluster"),
             (9100, "node_exporter"), (9115, "blackbox_exporter"), (vigiePort, "vigie serve (metrics, API, webhook)"),
         ]
         let publicNumbers = Set(publicTCP.map(\.number))
-        internalTCP = internalPorts.filter { !publicNumbers.contains($0.0) }.map { Port(number: $0.0, proto: "tcp", purpose: $0.1) }
+        internalTCP = internalPorts.filter { !publicNumbers.contains($0.0) }.map {
+            Port(number: $0.0, proto: "tcp", purpose: $0.1)
+        }
 
         webhookEnabled = site.webhook != nil
         // Paths in the site file are paths on the host: relative ones are relative to the host's site file.
         webhookTokenFile = site.webhook?.tokenFile.resolved(in: Self.siteDirectory)
-        databasePasswordFile = site.incidents.database == nil ? nil : site.incidents.passwordFile?.resolved(in: Self.siteDirectory)
+        databasePasswordFile =
+            site.incidents.database == nil ? nil : site.incidents.passwordFile?.resolved(in: Self.siteDirectory)
         caFiles = site.checks.compactMap { check in
             guard let written = check.ca?.written else { return nil }
-            return CAFile(service: check.service, check: check.name, path: SitePath.resolve(written, in: Self.siteDirectory))
+            return CAFile(
+                service: check.service,
+                check: check.name,
+                path: SitePath.resolve(written, in: Self.siteDirectory)
+            )
         }
         alertEmail = site.alerting.email
         alertFrom = site.alerting.from ?? "alertmanager@\(site.domain)"
@@ -161,7 +169,8 @@ public struct DeploymentPlan: Sendable {
         guard !site.logs.directories.isEmpty else {
             throw RenderError.missing(
                 field: "logs.directories",
-                reason: "the bundle's log rotation and retention need the log directories (e.g. [\(Self.defaultLogDirectories.joined(separator: ", "))])"
+                reason:
+                    "the bundle's log rotation and retention need the log directories (e.g. [\(Self.defaultLogDirectories.joined(separator: ", "))])"
             )
         }
         logDirectories = site.logs.directories
@@ -179,7 +188,14 @@ public struct DeploymentPlan: Sendable {
             let udp = check.transport == .udp
             if seen.insert("\(udp ? "udp" : "tcp") \(address)").inserted {
                 endpoints.append(
-                    Target(address: address, host: connectHost.bare, port: endpoint.port, udp: udp, service: check.service, check: check.name)
+                    Target(
+                        address: address,
+                        host: connectHost.bare,
+                        port: endpoint.port,
+                        udp: udp,
+                        service: check.service,
+                        check: check.name
+                    )
                 )
             }
             switch check.target {
@@ -197,15 +213,23 @@ public struct DeploymentPlan: Sendable {
             case .prosodyOpenMetrics: name = "prosody"
             case .jvbColibriStats, .jicofoStats: return nil
             }
-            let path = collector.url.requestTarget.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/metrics"
-            return ScrapeJob(name: name, target: collector.url.endpoint.description, scheme: collector.url.scheme.rawValue, path: path)
+            let path =
+                collector.url.requestTarget.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/metrics"
+            return ScrapeJob(
+                name: name,
+                target: collector.url.endpoint.description,
+                scheme: collector.url.scheme.rawValue,
+                path: path
+            )
         }
         var jobNames = Set<String>()
         scrapeJobs = scrapeJobs.filter { jobNames.insert($0.name).inserted }
         units = site.services.compactMap { service in service.unit.map { Unit(service: service.name, unit: $0) } }
         vigieBinaryURL = site.hosting.vigieBinaryURL
         vigieBinarySHA256 = site.hosting.vigieBinarySHA256
-        bridgeServices = site.services.filter { $0.collectors.contains { $0.kind == .jvbMetrics || $0.kind == .jvbColibriStats } }.map(\.name)
+        bridgeServices = site.services.filter {
+            $0.collectors.contains { $0.kind == .jvbMetrics || $0.kind == .jvbColibriStats }
+        }.map(\.name)
         hasBridge = !bridgeServices.isEmpty
         hasFocus = site.collectors.contains { $0.kind == .jicofoMetrics || $0.kind == .jicofoStats }
         try validate()
@@ -214,15 +238,25 @@ public struct DeploymentPlan: Sendable {
     /// Values that go into nginx, nftables and shell files unescaped by design must be plain.
     private func validate() throws(RenderError) {
         for directory in logDirectories {
-            guard directory.hasPrefix("/"), TargetEscaping.isPlainWord(directory, extra: "._/-"), !directory.contains("..") else {
-                throw RenderError.unsafeValue(field: "logs.directories", value: directory, target: "logrotate and shell (absolute path of letters, digits, ._/-)")
+            guard directory.hasPrefix("/"), TargetEscaping.isPlainWord(directory, extra: "._/-"),
+                !directory.contains("..")
+            else {
+                throw RenderError.unsafeValue(
+                    field: "logs.directories",
+                    value: directory,
+                    target: "logrotate and shell (absolute path of letters, digits, ._/-)"
+                )
             }
         }
         guard TargetEscaping.isPlainWord(logKeyDirectory, extra: "._/-") else {
             throw RenderError.unsafeValue(field: "logs.key_directory", value: logKeyDirectory, target: "systemd units")
         }
         if let tokenFile = webhookTokenFile, !TargetEscaping.isPlainWord(tokenFile, extra: "._/-") {
-            throw RenderError.unsafeValue(field: "webhook.token_file", value: tokenFile, target: "alertmanager.yml and systemd units")
+            throw RenderError.unsafeValue(
+                field: "webhook.token_file",
+                value: tokenFile,
+                target: "alertmanager.yml and systemd units"
+            )
         }
     }
 

@@ -14,7 +14,16 @@ public enum Gzip {
     public static func compress(_ bytes: [UInt8]) throws(Failure) -> [UInt8] {
         var stream = z_stream()
         // 15 window bits + 16: a gzip wrapper rather than zlib's; memory level 8 is zlib's default.
-        let initialised = deflateInit2_(&stream, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        let initialised = deflateInit2_(
+            &stream,
+            9,
+            Z_DEFLATED,
+            15 + 16,
+            8,
+            Z_DEFAULT_STRATEGY,
+            ZLIB_VERSION,
+            Int32(MemoryLayout<z_stream>.size)
+        )
         guard initialised == Z_OK else { throw Failure(code: initialised) }
         defer { deflateEnd(&stream) }
         var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(bytes.count))) + 32)

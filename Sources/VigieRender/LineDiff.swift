@@ -78,7 +78,11 @@ public enum LineDiff {
         var index = 0
         while index < script.count {
             // Find the next change.
-            guard let change = script[index...].firstIndex(where: { if case .same = $0 { return false } else { return true } }) else { break }
+            guard
+                let change = script[index...].firstIndex(where: {
+                    if case .same = $0 { return false } else { return true }
+                })
+            else { break }
             var start = Swift.max(index, change - context)
             if start < index { start = index }
             // Extend the hunk while changes are within 2 * context of each other.

@@ -14,7 +14,8 @@ guard arguments.count == 3 else {
 let root = URL(fileURLWithPath: arguments[1]).standardizedFileURL
 var entries: [(String, String)] = []
 if let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) {
-    for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+    for case let url as URL in walker
+    where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
         let relative = String(url.standardizedFileURL.path.dropFirst(root.path.count + 1))
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
             FileHandle.standardError.write(Data("embed-templates: \(url.path) is not UTF-8\n".utf8))

@@ -50,7 +50,8 @@ struct CheckCommand: AsyncParsableCommand {
         if json {
             writeStandardOutput(report.json.serialized(pretty: true) + "\n")
         } else {
-            let colour = !noColor && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            let colour =
+                !noColor && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
             writeStandardOutput(CheckTable(colour: colour).render(report, elapsed: .now - start))
         }
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }

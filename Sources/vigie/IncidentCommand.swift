@@ -23,7 +23,9 @@ struct IncidentCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (all, limit) = (self.all, self.limit)
-            let incidents = try await register.withStore(create: false) { try await $0.incidents(includeResolved: all, limit: limit) }
+            let incidents = try await register.withStore(create: false) {
+                try await $0.incidents(includeResolved: all, limit: limit)
+            }
             if json {
                 writeStandardOutput(JSONValue.array(incidents.map(\.json)).serialized(pretty: true) + "\n")
                 return
@@ -31,11 +33,15 @@ struct IncidentCommand: AsyncParsableCommand {
             let rows = incidents.map { incident in
                 [
                     "\(incident.id)", incident.state, incident.severity.rawValue, incident.service,
-                    RFC3339.format(incident.detectedAt), IncidentTable.nextDeadline(incident, now: Date()), incident.title,
+                    RFC3339.format(incident.detectedAt), IncidentTable.nextDeadline(incident, now: Date()),
+                    incident.title,
                 ]
             }
             writeStandardOutput(
-                IncidentTable.render(header: ["ID", "STATE", "SEVERITY", "SERVICE", "DETECTED", "NEXT DEADLINE", "TITLE"], rows: rows)
+                IncidentTable.render(
+                    header: ["ID", "STATE", "SEVERITY", "SERVICE", "DETECTED", "NEXT DEADLINE", "TITLE"],
+                    rows: rows
+                )
                     + (incidents.isEmpty ? (all ? "no incident in the register\n" : "no open incident\n") : "")
             )
         }
@@ -49,7 +55,8 @@ struct IncidentCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = self.id
-            let (incident, events) = try await register.withStore(create: false) { store -> (Incident?, [IncidentEvent]) in
+            let (incident, events) = try await register.withStore(create: false) {
+                store -> (Incident?, [IncidentEvent]) in
                 guard let incident = try await store.incident(id: id) else { return (nil, []) }
                 return (incident, try await store.events(incidentID: id))
             }
@@ -65,7 +72,8 @@ struct IncidentCommand: AsyncParsableCommand {
             }
             let shown = PrintableText.escaped
             var text = "#\(incident.id) \(shown(incident.title))\n"
-            text += "state: \(incident.state)   severity: \(incident.severity.rawValue)   service: \(shown(incident.service))   source: \(incident.source.rawValue)\n"
+            text +=
+                "state: \(incident.state)   severity: \(incident.severity.rawValue)   service: \(shown(incident.service))   source: \(incident.source.rawValue)\n"
             text += "detected: \(RFC3339.format(incident.detectedAt))"
             if let at = incident.acknowledgedAt { text += "   acknowledged: \(RFC3339.format(at))" }
             if let at = incident.resolvedAt { text += "   resolved: \(RFC3339.format(at))" }
@@ -75,10 +83,15 @@ struct IncidentCommand: AsyncParsableCommand {
             if let remediation = incident.remediation { text += "remediation: \(shown(remediation))\n" }
             if let deadlines = incident.deadlines {
                 text += "deadlines:\n"
-                for (stage, date) in deadlines.stages { text += "  \(stage.padding(toLength: 18, withPad: " ", startingAt: 0)) \(RFC3339.format(date))\n" }
+                for (stage, date) in deadlines.stages {
+                    text += "  \(stage.padding(toLength: 18, withPad: " ", startingAt: 0)) \(RFC3339.format(date))\n"
+                }
             }
             text += "timeline:\n"
-            for event in events { text += "  \(RFC3339.format(event.at))  \(event.kind.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) \(shown(event.message))\n" }
+            for event in events {
+                text +=
+                    "  \(RFC3339.format(event.at))  \(event.kind.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) \(shown(event.message))\n"
+            }
             writeStandardOutput(text)
         }
     }
@@ -92,7 +105,9 @@ struct IncidentCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Print JSON.") var json = false
 
         func validate() throws {
-            guard !title.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--title is empty: say what happened") }
+            guard !title.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ValidationError("--title is empty: say what happened")
+            }
         }
 
         func run() async throws {
@@ -101,8 +116,20 @@ struct IncidentCommand: AsyncParsableCommand {
             let now = Date()
             let incident = try await register.withStore(create: true) { store in
                 let key = "manual:\(service):\(Int(now.timeIntervalSince1970 * 1000))"
-                let draft = Incident(key: key, service: service, severity: severity, title: title, source: .manual, detectedAt: now)
-                let (incident, _) = try await store.open(draft, event: .opened, message: TimelineText.opened(by: actor), at: now) { incident in
+                let draft = Incident(
+                    key: key,
+                    service: service,
+                    severity: severity,
+                    title: title,
+                    source: .manual,
+                    detectedAt: now
+                )
+                let (incident, _) = try await store.open(
+                    draft,
+                    event: .opened,
+                    message: TimelineText.opened(by: actor),
+                    at: now
+                ) { incident in
                     AuditEntry(at: now, actor: actor, action: "open", target: "incident #\(incident.id)", result: "ok")
                 }
                 return incident
@@ -145,16 +172,26 @@ struct IncidentCommand: AsyncParsableCommand {
                 throw ValidationError("say what to mark: --significant, --personal-data-breach and/or --notified")
             }
             if let at {
-                guard let moment = RFC3339.parseStrict(at) else { throw ValidationError("--at must be an RFC 3339 time that exists, e.g. 2026-11-24T09:15:00Z") }
-                guard moment >= RFC3339.parse("2000-01-01T00:00:00Z")! else { throw ValidationError("--at \(at) is before 2000: not a moment of awareness") }
+                guard let moment = RFC3339.parseStrict(at) else {
+                    throw ValidationError("--at must be an RFC 3339 time that exists, e.g. 2026-11-24T09:15:00Z")
+                }
+                guard moment >= RFC3339.parse("2000-01-01T00:00:00Z")! else {
+                    throw ValidationError("--at \(at) is before 2000: not a moment of awareness")
+                }
                 // Awareness cannot come later than now: a future --at would start the clocks late and push the deadlines out.
-                guard moment <= Date() else { throw ValidationError("--at \(at) is in the future: the clocks start when the entity became aware, which is now at the latest") }
+                guard moment <= Date() else {
+                    throw ValidationError(
+                        "--at \(at) is in the future: the clocks start when the entity became aware, which is now at the latest"
+                    )
+                }
             }
         }
 
         func run() async throws {
             let moment = at.flatMap(RFC3339.parseStrict) ?? Date()
-            let (id, significant, breach, notified, actor) = (self.id, self.significant, self.personalDataBreach, self.notified, register.actor)
+            let (id, significant, breach, notified, actor) = (
+                self.id, self.significant, self.personalDataBreach, self.notified, register.actor
+            )
             var what: [TimelineText.Mark] = []
             if significant { what.append(.significant) }
             if breach { what.append(.personalDataBreach) }
@@ -164,22 +201,38 @@ struct IncidentCommand: AsyncParsableCommand {
             let now = Date()
             let given = at != nil
             let incident = try await register.withStore(create: false) { store in
-                guard let current = try await store.incident(id: id) else { throw IncidentStoreError.noSuchIncident(id) }
+                guard let current = try await store.incident(id: id) else {
+                    throw IncidentStoreError.noSuchIncident(id)
+                }
                 // The clocks must tell one story: awareness once, the notification after it.
                 if significant, given, let since = current.significantAt, since != moment {
-                    throw IncidentStoreError("incident #\(id) is significant since \(RFC3339.format(since)): its clocks run from then", code: .configuration)
+                    throw IncidentStoreError(
+                        "incident #\(id) is significant since \(RFC3339.format(since)): its clocks run from then",
+                        code: .configuration
+                    )
                 }
                 if notified {
                     guard let aware = significant ? (current.significantAt ?? moment) : current.significantAt else {
-                        throw IncidentStoreError("incident #\(id) is not marked significant: the notification follows the awareness (--significant)", code: .configuration)
+                        throw IncidentStoreError(
+                            "incident #\(id) is not marked significant: the notification follows the awareness (--significant)",
+                            code: .configuration
+                        )
                     }
                     if moment < aware {
-                        throw IncidentStoreError("--at \(RFC3339.format(moment)) is before the awareness \(RFC3339.format(aware)): the notification follows it", code: .configuration)
+                        throw IncidentStoreError(
+                            "--at \(RFC3339.format(moment)) is before the awareness \(RFC3339.format(aware)): the notification follows it",
+                            code: .configuration
+                        )
                     }
                 }
                 return try await store.update(
-                    id: id, at: now, event: .marked, message: message,
-                    audit: { _ in AuditEntry(at: now, actor: actor, action: "mark", target: "incident #\(id)", result: marks) }
+                    id: id,
+                    at: now,
+                    event: .marked,
+                    message: message,
+                    audit: { _ in
+                        AuditEntry(at: now, actor: actor, action: "mark", target: "incident #\(id)", result: marks)
+                    }
                 ) { incident in
                     if significant, incident.significantAt == nil { incident.significantAt = moment }
                     if breach, incident.personalDataBreachAt == nil { incident.personalDataBreachAt = moment }
@@ -193,7 +246,9 @@ struct IncidentCommand: AsyncParsableCommand {
     }
 
     struct Note: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a note to the timeline, or set the impact, cause or remediation.")
+        static let configuration = CommandConfiguration(
+            abstract: "Add a note to the timeline, or set the impact, cause or remediation."
+        )
         @OptionGroup var register: RegisterOptions
         @Argument(help: "The incident number.") var id: Int64
         @Argument(help: "The text (no personal data).") var text: String
@@ -206,18 +261,34 @@ struct IncidentCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let (id, text, cause, remediation, impact, actor) = (self.id, self.text, self.cause, self.remediation, self.impact, register.actor)
+            let (id, text, cause, remediation, impact, actor) = (
+                self.id, self.text, self.cause, self.remediation, self.impact, register.actor
+            )
             var fields: [TimelineText.Field] = []
             if impact { fields.append(.impact) }
             if cause { fields.append(.cause) }
             if remediation { fields.append(.remediation) }
-            let (message, set) = (TimelineText.note(by: actor, setting: fields, text: text), fields.map(\.rawValue).joined(separator: ", "))
+            let (message, set) = (
+                TimelineText.note(by: actor, setting: fields, text: text),
+                fields.map(\.rawValue).joined(separator: ", ")
+            )
             let now = Date()
             try await register.withStore(create: false) { store in
                 // The change and its audit entry in one transaction: a cause, impact or remediation is never set unaudited.
                 _ = try await store.update(
-                    id: id, at: now, event: .note, message: message,
-                    audit: { _ in AuditEntry(at: now, actor: actor, action: "note", target: "incident #\(id)", result: set.isEmpty ? "timeline note" : "set \(set)") }
+                    id: id,
+                    at: now,
+                    event: .note,
+                    message: message,
+                    audit: { _ in
+                        AuditEntry(
+                            at: now,
+                            actor: actor,
+                            action: "note",
+                            target: "incident #\(id)",
+                            result: set.isEmpty ? "timeline note" : "set \(set)"
+                        )
+                    }
                 ) { incident in
                     if cause { incident.cause = text }
                     if remediation { incident.remediation = text }
@@ -238,7 +309,8 @@ struct IncidentCommand: AsyncParsableCommand {
             let (id, note, actor) = (self.id, self.note, register.actor)
             let now = Date()
             try await register.withStore(create: false) { store in
-                _ = try await store.resolve(id: id, at: now, message: TimelineText.resolved(by: actor, note: note)) { _ in
+                _ = try await store.resolve(id: id, at: now, message: TimelineText.resolved(by: actor, note: note)) {
+                    _ in
                     AuditEntry(at: now, actor: actor, action: "resolve", target: "incident #\(id)", result: "ok")
                 }
             }
@@ -247,13 +319,16 @@ struct IncidentCommand: AsyncParsableCommand {
     }
 
     struct Report: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write a draft of a NIS2 report (and the RGPD notification when it applies).")
+        static let configuration = CommandConfiguration(
+            abstract: "Write a draft of a NIS2 report (and the RGPD notification when it applies)."
+        )
         @OptionGroup var register: RegisterOptions
         @Argument(help: "The incident number.") var id: Int64
         @Option(name: .long, help: "early-warning, notification or final.") var stage: ReportStage
         @Option(name: .long, help: "fr or en (default: the site's lang).") var lang: Language?
         @Option(name: .long, help: "markdown or html.") var format: ReportFormat = .markdown
-        @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var out: String?
+        @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+        var out: String?
 
         func run() async throws {
             let id = self.id
@@ -261,7 +336,8 @@ struct IncidentCommand: AsyncParsableCommand {
             let site = try register.loadSite(for: "a report draft (it names the entity)")
             let entity = "\(site.name) (\(site.domain))"
             let lang = self.lang ?? site.language
-            let (incident, events) = try await register.withStore(create: false) { store -> (Incident?, [IncidentEvent]) in
+            let (incident, events) = try await register.withStore(create: false) {
+                store -> (Incident?, [IncidentEvent]) in
                 guard let incident = try await store.incident(id: id) else { return (nil, []) }
                 return (incident, try await store.events(incidentID: id))
             }
@@ -269,12 +345,21 @@ struct IncidentCommand: AsyncParsableCommand {
                 writeStandardError("error: no incident #\(id) in the register\n")
                 throw ExitCode(2)
             }
-            let document = IncidentReport.document(incident: incident, events: events, stage: stage, language: lang, site: entity, now: Date())
+            let document = IncidentReport.document(
+                incident: incident,
+                events: events,
+                stage: stage,
+                language: lang,
+                site: entity,
+                now: Date()
+            )
             let text = format == .html ? document.html : document.markdown
             if let out {
                 var isDirectory: ObjCBool = false
                 if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), isDirectory.boolValue {
-                    writeStandardError("error: --out \(PrintableText.escaped(out)) is a directory: give the draft's file name\n")
+                    writeStandardError(
+                        "error: --out \(PrintableText.escaped(out)) is a directory: give the draft's file name\n"
+                    )
                     throw ExitCode(2)
                 }
                 do {
@@ -291,7 +376,9 @@ struct IncidentCommand: AsyncParsableCommand {
     }
 
     struct Audit: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the audit log: who did what, when, with what result.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show the audit log: who did what, when, with what result."
+        )
         @OptionGroup var register: RegisterOptions
         @Option(name: .long, help: "At most this many entries.") var limit = 50
         @Flag(name: .long, help: "Print JSON.") var json = false
@@ -330,7 +417,11 @@ enum IncidentTable {
     static func render(header: [String], rows: [[String]]) -> String {
         let rows = rows.map { $0.map(PrintableText.escaped) }
         var widths = header.map(\.count)
-        for row in rows { for (index, cell) in row.enumerated() where index < widths.count - 1 { widths[index] = max(widths[index], cell.count) } }
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < widths.count - 1 {
+                widths[index] = max(widths[index], cell.count)
+            }
+        }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { index, cell in
                 index < cells.count - 1 ? cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) : cell

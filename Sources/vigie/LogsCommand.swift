@@ -25,9 +25,16 @@ struct LogsCommand: AsyncParsableCommand {
                 """
         )
 
-        @Option(name: .long, help: ArgumentHelp("A site file (its logs: section).", valueName: "file")) var site: String?
+        @Option(name: .long, help: ArgumentHelp("A site file (its logs: section).", valueName: "file")) var site:
+            String?
         @Option(name: .long, help: ArgumentHelp("Directory of the daily keys.", valueName: "dir")) var keyDir: String?
-        @Option(name: .long, help: ArgumentHelp("A host name of the Jitsi site (its URLs' paths are rooms); the site file's domain is one.", valueName: "host"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "A host name of the Jitsi site (its URLs' paths are rooms); the site file's domain is one.",
+                valueName: "host"
+            )
+        )
         var domain: [String] = []
         @Flag(name: .long, help: "Keep the /24 and /48 network prefix of addresses.") var keepNetworkPrefix = false
         @Flag(name: .long, help: "Rewrite each file in place (atomically).") var inPlace = false
@@ -56,10 +63,15 @@ struct LogsCommand: AsyncParsableCommand {
                 do {
                     let day = try LogKeyStore(directory: directory).dayKey(for: Date())
                     for failure in day.notDeleted {
-                        writeStandardError("warning: cannot delete the earlier key \(failure): its pseudonyms stay linkable to today's until it is deleted\n")
+                        writeStandardError(
+                            "warning: cannot delete the earlier key \(failure): its pseudonyms stay linkable to today's until it is deleted\n"
+                        )
                         rotationFailed = true
                     }
-                    pseudonymizer = Pseudonymizer(key: day.key, keepNetworkPrefix: keepNetworkPrefix || settings.keepNetworkPrefix)
+                    pseudonymizer = Pseudonymizer(
+                        key: day.key,
+                        keepNetworkPrefix: keepNetworkPrefix || settings.keepNetworkPrefix
+                    )
                 } catch {
                     writeStandardError("error: \(error)\n")
                     throw ExitCode(2)
@@ -70,7 +82,12 @@ struct LogsCommand: AsyncParsableCommand {
             var anonymizer = LogAnonymizer(pseudonymizer: pseudonymizer, siteHosts: hosts)
             do {
                 if files.isEmpty {
-                    try LogStream.anonymize(&anonymizer, input: STDIN_FILENO, output: STDOUT_FILENO, name: "standard input")
+                    try LogStream.anonymize(
+                        &anonymizer,
+                        input: STDIN_FILENO,
+                        output: STDOUT_FILENO,
+                        name: "standard input"
+                    )
                 }
                 for file in files {
                     if inPlace {
@@ -97,7 +114,8 @@ struct LogsCommand: AsyncParsableCommand {
         )
         @OptionGroup var siteOptions: SiteOptions
         @Flag(name: .long, help: "List what would be deleted, delete nothing.") var dryRun = false
-        @Option(name: .long, help: ArgumentHelp("The audit log's register.", valueName: "dir")) var dataDir: String = Agent.Configuration.defaultDataDirectory
+        @Option(name: .long, help: ArgumentHelp("The audit log's register.", valueName: "dir")) var dataDir: String =
+            Agent.Configuration.defaultDataDirectory
 
         func run() async throws {
             let site = try siteOptions.load()
@@ -108,14 +126,20 @@ struct LogsCommand: AsyncParsableCommand {
             let plan = LogPurge(settings: site.logs).plan(now: Date())
             let shown = PrintableText.escaped
             for refusal in plan.refused {
-                writeStandardError(refusal.unenforced
-                    ? "not enforced: \(shown(refusal.path)): \(refusal.reason)\n"
-                    : "skipped \(shown(refusal.path)): \(refusal.reason)\n")
+                writeStandardError(
+                    refusal.unenforced
+                        ? "not enforced: \(shown(refusal.path)): \(refusal.reason)\n"
+                        : "skipped \(shown(refusal.path)): \(refusal.reason)\n"
+                )
             }
             let unenforced = plan.unenforced.count
             if dryRun {
-                for file in plan.deletions { writeStandardOutput("would delete \(shown(file.path)) (\(Plural.count(file.ageDays, "day")) old)\n") }
-                writeStandardOutput("\(Plural.count(plan.deletions.count, "file")) would be deleted (retention \(Plural.count(site.logs.retentionDays, "day")))\n")
+                for file in plan.deletions {
+                    writeStandardOutput("would delete \(shown(file.path)) (\(Plural.count(file.ageDays, "day")) old)\n")
+                }
+                writeStandardOutput(
+                    "\(Plural.count(plan.deletions.count, "file")) would be deleted (retention \(Plural.count(site.logs.retentionDays, "day")))\n"
+                )
                 if unenforced > 0 { throw Self.notEnforced(unenforced) }
                 return
             }
@@ -126,11 +150,21 @@ struct LogsCommand: AsyncParsableCommand {
                 writeStandardError("error: \(error)\n")
                 throw ExitCode(2)
             }
-            let actor = ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "admin"
+            let actor =
+                ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"]
+                ?? "admin"
             var failures = 0
             for file in plan.deletions {
                 let result = LogPurge.delete(file)
-                try await store.appendAudit(AuditEntry(at: Date(), actor: actor, action: "purge-log", target: file.path, result: result ?? "deleted"))
+                try await store.appendAudit(
+                    AuditEntry(
+                        at: Date(),
+                        actor: actor,
+                        action: "purge-log",
+                        target: file.path,
+                        result: result ?? "deleted"
+                    )
+                )
                 if let result {
                     failures += 1
                     writeStandardError("cannot delete \(shown(file.path)): \(result)\n")
@@ -138,14 +172,18 @@ struct LogsCommand: AsyncParsableCommand {
                     writeStandardOutput("deleted \(shown(file.path)) (\(Plural.count(file.ageDays, "day")) old)\n")
                 }
             }
-            writeStandardOutput("\(Plural.count(plan.deletions.count - failures, "file")) deleted (retention \(Plural.count(site.logs.retentionDays, "day")))\n")
+            writeStandardOutput(
+                "\(Plural.count(plan.deletions.count - failures, "file")) deleted (retention \(Plural.count(site.logs.retentionDays, "day")))\n"
+            )
             if unenforced > 0 { throw Self.notEnforced(unenforced) }
             if failures > 0 { throw ExitCode(1) }
         }
 
         /// A directory of logs.directories where the retention does not hold is a failure, not a note.
         static func notEnforced(_ count: Int) -> ExitCode {
-            writeStandardError("error: the retention is not enforced in \(Plural.count(count, "directory", "directories")) (above)\n")
+            writeStandardError(
+                "error: the retention is not enforced in \(Plural.count(count, "directory", "directories")) (above)\n"
+            )
             return ExitCode(1)
         }
     }

@@ -22,7 +22,10 @@ struct RegisterOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Where the SQLite incident register lives.", valueName: "dir"))
     var dataDir: String = Agent.Configuration.defaultDataDirectory
 
-    @Option(name: .long, help: "The PostgreSQL client's own log lines from this level (trace, debug…); quiet by default.")
+    @Option(
+        name: .long,
+        help: "The PostgreSQL client's own log lines from this level (trace, debug…); quiet by default."
+    )
     var logLevel: Logger.Level?
 
     /// Who runs the command, for the audit log and the timeline.
@@ -54,14 +57,17 @@ struct RegisterOptions: ParsableArguments {
     func checkService(_ service: String, in site: Site) throws {
         guard site.service(named: service) == nil else { return }
         let names = site.services.map(\.name).sorted().joined(separator: ", ")
-        writeStandardError("error: the site \(PrintableText.escaped(site.name)) has no service \"\(PrintableText.escaped(service))\" (its services: \(names.isEmpty ? "none" : names))\n")
+        writeStandardError(
+            "error: the site \(PrintableText.escaped(site.name)) has no service \"\(PrintableText.escaped(service))\" (its services: \(names.isEmpty ? "none" : names))\n"
+        )
         throw ExitCode(2)
     }
 
     /// Runs `body` with the register. `create`: make an SQLite register when there is none (commands that
     /// write); reading commands never do, so a mistyped `--data-dir` is an error. A wrong number, a missing
     /// register or a refused database login exits 2; the register being unreachable or failing exits 1.
-    func withStore<T: Sendable>(create: Bool, _ body: @Sendable (any IncidentStore) async throws -> T) async throws -> T {
+    func withStore<T: Sendable>(create: Bool, _ body: @Sendable (any IncidentStore) async throws -> T) async throws -> T
+    {
         var database: DatabaseConfiguration?
         if let path = sitePath {
             do {
@@ -75,7 +81,9 @@ struct RegisterOptions: ParsableArguments {
         logger.logLevel = logLevel ?? .critical
         do {
             if let database {
-                return try await PostgresIncidentStore.withStore(database, logger: logger) { store in try await body(store) }
+                return try await PostgresIncidentStore.withStore(database, logger: logger) { store in
+                    try await body(store)
+                }
             }
             return try await body(try SQLiteIncidentStore(dataDirectory: dataDir, create: create))
         } catch let error as IncidentStoreError {

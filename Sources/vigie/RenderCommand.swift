@@ -62,7 +62,9 @@ struct RenderCommand: ParsableCommand {
                 }
             }
             writeStandardOutput(report)
-            writeStandardError("\(out): \(drifts.count) difference(s) with the site file's bundle; `vigie render` rewrites them\n")
+            writeStandardError(
+                "\(out): \(drifts.count) difference(s) with the site file's bundle; `vigie render` rewrites them\n"
+            )
             throw ExitCode(1)
         }
         do {

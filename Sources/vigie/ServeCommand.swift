@@ -34,14 +34,22 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Log the restarts the watchdog would make instead of making them.")
     var dryRun = false
 
-    @Option(name: .long, help: ArgumentHelp("Close a connection that sends no whole request head, or stays idle, this long (1s-10m).", valueName: "duration"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Close a connection that sends no whole request head, or stays idle, this long (1s-10m).",
+            valueName: "duration"
+        )
+    )
     var idleTimeout: String = DurationText.format(Agent.Configuration.defaultIdleTimeout)
 
     func validate() throws {
         guard case .success = Endpoint.parse(listen) else {
             throw ValidationError("--listen must be host:port (e.g. 127.0.0.1:9470), got \"\(listen)\"")
         }
-        guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1024") }
+        guard (1...1024).contains(concurrency) else {
+            throw ValidationError("--concurrency must be between 1 and 1024")
+        }
         guard let idle = DurationText.parse(idleTimeout), idle >= .seconds(1), idle <= .seconds(600) else {
             throw ValidationError("--idle-timeout must be a duration from 1s to 10m, got \"\(idleTimeout)\"")
         }
@@ -78,24 +86,32 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         for service in site.unwatchedServices {
-            logger.warning("service with no check and no collector: nothing watches it", metadata: ["vigie.service": "\(service)"])
+            logger.warning(
+                "service with no check and no collector: nothing watches it",
+                metadata: ["vigie.service": "\(service)"]
+            )
         }
         do {
             try await agent.run { channel in
-            let address = channel.localAddress.map { "\($0.ipAddress ?? endpoint.host.bare):\($0.port ?? endpoint.port)" }
-            logger.notice(
-                "listening",
-                metadata: [
-                    "vigie.metrics": "http://\(address ?? listen)/metrics",
-                    "vigie.status": "http://\(address ?? listen)/api/v1/status",
-                ]
-            )
+                let address = channel.localAddress.map {
+                    "\($0.ipAddress ?? endpoint.host.bare):\($0.port ?? endpoint.port)"
+                }
+                logger.notice(
+                    "listening",
+                    metadata: [
+                        "vigie.metrics": "http://\(address ?? listen)/metrics",
+                        "vigie.status": "http://\(address ?? listen)/api/v1/status",
+                    ]
+                )
             }
-        } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EADDRNOTAVAIL || error.errnoCode == EACCES {
+        } catch let error as IOError
+            where error.errnoCode == EADDRINUSE || error.errnoCode == EADDRNOTAVAIL || error.errnoCode == EACCES
+        {
             // NIO's `bind(descriptor:ptr:bytes:): Address already in use) (errno: 98)` says neither which address nor what to do.
             let reason =
                 switch error.errnoCode {
-                case EADDRINUSE: "the address is already in use (another `vigie serve`, or another program: `ss -ltnp 'sport = :\(endpoint.port)'` shows which)"
+                case EADDRINUSE:
+                    "the address is already in use (another `vigie serve`, or another program: `ss -ltnp 'sport = :\(endpoint.port)'` shows which)"
                 case EADDRNOTAVAIL: "no interface of this host has that address"
                 default: "permission denied (ports below 1024 need privileges)"
                 }

@@ -16,7 +16,10 @@ struct ValidateCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var siteOptions: SiteOptions
-    @Flag(name: .long, help: "Also read the files the site file names on this host (secrets, CA files), as `vigie serve` does.")
+    @Flag(
+        name: .long,
+        help: "Also read the files the site file names on this host (secrets, CA files), as `vigie serve` does."
+    )
     var onHost = false
 
     func run() async throws {

@@ -11,7 +11,10 @@ struct VigieCommand: AsyncParsableCommand {
         commandName: "vigie",
         abstract: "Supervise, maintain and document a self-hosted Jitsi Meet.",
         version: Vigie.version,
-        subcommands: [CheckCommand.self, ServeCommand.self, IncidentCommand.self, WatchdogCommand.self, LogsCommand.self, ReportCommand.self, RenderCommand.self, ValidateCommand.self]
+        subcommands: [
+            CheckCommand.self, ServeCommand.self, IncidentCommand.self, WatchdogCommand.self, LogsCommand.self,
+            ReportCommand.self, RenderCommand.self, ValidateCommand.self,
+        ]
     )
 
     /// Runs the command; usage errors exit with 2 (not ArgumentParser's 64), as Vigie documents.

@@ -45,14 +45,19 @@ struct WatchdogCommand: AsyncParsableCommand {
         func run() async throws {
             let holds = try await register.withStore(create: false) { try await $0.holds() }
             // A shared register may hold names written by older versions: shown, not obeyed.
-            writeStandardOutput(holds.isEmpty ? "no service on hold\n" : holds.sorted().map { "\(PrintableText.escaped($0)): on hold\n" }.joined())
+            writeStandardOutput(
+                holds.isEmpty
+                    ? "no service on hold\n" : holds.sorted().map { "\(PrintableText.escaped($0)): on hold\n" }.joined()
+            )
         }
     }
 
     /// A service name as the site file writes them (nothing else can be a service of the site).
     static func validateName(_ service: String) throws {
         guard SiteLoader.isValidServiceName(service) else {
-            throw ValidationError("\"\(PrintableText.escaped(service))\" is not a service name (lower-case letters, digits, '-' and '_')")
+            throw ValidationError(
+                "\"\(PrintableText.escaped(service))\" is not a service name (lower-case letters, digits, '-' and '_')"
+            )
         }
     }
 
@@ -67,13 +72,24 @@ struct WatchdogCommand: AsyncParsableCommand {
             let holds = try await store.holds()
             guard holds.contains(service) != held else { return false }
             try await store.setHold(
-                service: service, held: held, at: now, by: actor,
-                audit: AuditEntry(at: now, actor: actor, action: held ? "hold" : "release", target: service, result: "ok")
+                service: service,
+                held: held,
+                at: now,
+                by: actor,
+                audit: AuditEntry(
+                    at: now,
+                    actor: actor,
+                    action: held ? "hold" : "release",
+                    target: service,
+                    result: "ok"
+                )
             )
             return true
         }
         if !changed {
-            writeStandardOutput(held ? "watchdog already holds \(service)\n" : "\(service) was not on hold: nothing to release\n")
+            writeStandardOutput(
+                held ? "watchdog already holds \(service)\n" : "\(service) was not on hold: nothing to release\n"
+            )
             throw ExitCode(0)
         }
     }

@@ -8,7 +8,9 @@ public enum Fixtures {
 
     /// `$VIGIE_FIXTURES`, else `shared/fixtures` next to the clone.
     public static let directory: URL = {
-        if let override = ProcessInfo.processInfo.environment["VIGIE_FIXTURES"] { return URL(fileURLWithPath: override) }
+        if let override = ProcessInfo.processInfo.environment["VIGIE_FIXTURES"] {
+            return URL(fileURLWithPath: override)
+        }
         return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures")
     }()
 

@@ -4,7 +4,9 @@
 #ifndef CFILESTATUS_H
 #define CFILESTATUS_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /// The file type and permission bits (st_mode) of an open descriptor, or -1 with errno set.
 int64_t vigie_fd_mode(int fd);
@@ -23,5 +25,10 @@ int vigie_mode_is_link(int64_t mode);
 
 /// Raises the soft limit of open files to the hard limit (at most `ceiling`); returns the new soft limit, or -1.
 int64_t vigie_raise_open_file_limit(int64_t ceiling);
+
+/// read(2) and write(2) under names no Swift type's method shadows, so that no caller names the C
+/// library's module (Glibc, Musl or Darwin).
+ssize_t vigie_read(int fd, void *buffer, size_t count);
+ssize_t vigie_write(int fd, const void *buffer, size_t count);
 
 #endif

@@ -19,7 +19,10 @@ extension CheckResult {
         if let stun { pairs.append(("stun", stun.json)) }
         if let udp {
             pairs.append(
-                ("udp", .object([("state", .string(udp.state.rawValue)), ("datagrams_sent", .integer(udp.datagramsSent))]))
+                (
+                    "udp",
+                    .object([("state", .string(udp.state.rawValue)), ("datagrams_sent", .integer(udp.datagramsSent))])
+                )
             )
         }
         if case .xmpp(let xmppCheck) = check.target {

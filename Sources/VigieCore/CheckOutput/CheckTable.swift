@@ -72,7 +72,9 @@ public struct CheckTable: Sendable {
             }
         }
         if let xmpp = result.xmpp {
-            parts.append(xmpp.startTLSRequired ? "STARTTLS required" : xmpp.startTLS ? "STARTTLS offered" : "no STARTTLS")
+            parts.append(
+                xmpp.startTLSRequired ? "STARTTLS required" : xmpp.startTLS ? "STARTTLS offered" : "no STARTTLS"
+            )
         }
         if let tcp = result.tcp, result.check.kind == .tcp { parts.append(tcp.state.rawValue) }
         return parts.joined(separator: ", ")
@@ -89,4 +91,3 @@ public struct CheckTable: Sendable {
         return "\u{1B}[\(code)m\(text)\u{1B}[0m"
     }
 }
-

@@ -6,7 +6,9 @@ package enum HSTSHeader {
             let parts = directive.split(separator: "=", maxSplits: 1).map { $0.trimmingWhitespace() }
             guard parts.count == 2, parts[0].lowercased() == "max-age" else { continue }
             var number = parts[1]
-            if number.hasPrefix("\""), number.hasSuffix("\""), number.count >= 2 { number = String(number.dropFirst().dropLast()) }
+            if number.hasPrefix("\""), number.hasSuffix("\""), number.count >= 2 {
+                number = String(number.dropFirst().dropLast())
+            }
             return Int(number).flatMap { $0 >= 0 ? $0 : nil }
         }
         return nil

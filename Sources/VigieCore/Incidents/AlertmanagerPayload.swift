@@ -33,7 +33,9 @@ public struct AlertmanagerPayload: Sendable, Hashable {
         }
         guard case .object = json else { throw Invalid(description: "the body is not a JSON object") }
         guard case .string(let version)? = json["version"] else { throw Invalid(description: "missing \"version\"") }
-        guard version == "4" else { throw Invalid(description: "unsupported payload version \"\(version)\" (Vigie reads version 4)") }
+        guard version == "4" else {
+            throw Invalid(description: "unsupported payload version \"\(version)\" (Vigie reads version 4)")
+        }
         guard case .array(let items)? = json["alerts"] else { throw Invalid(description: "missing \"alerts\" list") }
         var alerts: [Alert] = []
         for (index, item) in items.enumerated() {

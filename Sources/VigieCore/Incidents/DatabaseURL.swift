@@ -5,7 +5,9 @@ public enum DatabaseURL {
     }
 
     public static func parse(_ text: String) -> Result<DatabaseConfiguration, ParseFailure> {
-        func fail(_ why: String) -> Result<DatabaseConfiguration, ParseFailure> { .failure(ParseFailure(description: why)) }
+        func fail(_ why: String) -> Result<DatabaseConfiguration, ParseFailure> {
+            .failure(ParseFailure(description: why))
+        }
         var rest: Substring
         if text.hasPrefix("postgresql://") {
             rest = text.dropFirst("postgresql://".count)
@@ -19,7 +21,9 @@ public enum DatabaseURL {
             query = rest[rest.index(after: mark)...]
             rest = rest[..<mark]
         }
-        guard let at = rest.firstIndex(of: "@") else { return fail("the database URL needs a user (postgresql://user@host/db)") }
+        guard let at = rest.firstIndex(of: "@") else {
+            return fail("the database URL needs a user (postgresql://user@host/db)")
+        }
         let user = rest[..<at]
         guard !user.contains(":") else {
             return fail("do not put the password in the URL: use password_file or VIGIE_DATABASE_PASSWORD")
@@ -40,12 +44,22 @@ public enum DatabaseURL {
         var mode = DatabaseConfiguration.SSLMode.prefer
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, parts[0] == "sslmode" else { return fail("unknown database URL parameter \"\(pair)\" (only sslmode)") }
-            guard let parsed = DatabaseConfiguration.SSLMode(rawValue: parts[1]) else { return fail("sslmode must be disable, prefer or require") }
+            guard parts.count == 2, parts[0] == "sslmode" else {
+                return fail("unknown database URL parameter \"\(pair)\" (only sslmode)")
+            }
+            guard let parsed = DatabaseConfiguration.SSLMode(rawValue: parts[1]) else {
+                return fail("sslmode must be disable, prefer or require")
+            }
             mode = parsed
         }
         return .success(
-            DatabaseConfiguration(host: endpoint.host.bare, port: endpoint.port, username: String(user), database: database, sslMode: mode)
+            DatabaseConfiguration(
+                host: endpoint.host.bare,
+                port: endpoint.port,
+                username: String(user),
+                database: database,
+                sslMode: mode
+            )
         )
     }
 }

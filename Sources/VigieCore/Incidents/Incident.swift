@@ -81,7 +81,11 @@ public struct Incident: Sendable, Hashable {
 
     /// The NIS2 and RGPD deadlines that apply, if any.
     public var deadlines: IncidentDeadlines? {
-        IncidentDeadlines(significantAt: significantAt, notifiedAt: notifiedAt, personalDataBreachAt: personalDataBreachAt)
+        IncidentDeadlines(
+            significantAt: significantAt,
+            notifiedAt: notifiedAt,
+            personalDataBreachAt: personalDataBreachAt
+        )
     }
 }
 

@@ -28,19 +28,25 @@ public enum IncidentReport {
 
         var sections: [ReportDocument.Section] = []
         sections.append(
-            .init(t.identification, [
-                .fields([
-                    (t.site, site),
-                    (t.incident, "#\(incident.id) — \(TimelineText.renderTitle(incident.title, language: language))"),
-                    (t.service, incident.service),
-                    (t.severity, t.severityName(incident.severity)),
-                    (t.status, t.stateName(incident.state)),
-                    (t.detected, t.date(incident.detectedAt)),
-                    (t.aware, date(incident.significantAt)),
-                    (t.resolved, date(incident.resolvedAt)),
-                    (t.draftedAt, t.date(now)),
-                ])
-            ])
+            .init(
+                t.identification,
+                [
+                    .fields([
+                        (t.site, site),
+                        (
+                            t.incident,
+                            "#\(incident.id) — \(TimelineText.renderTitle(incident.title, language: language))"
+                        ),
+                        (t.service, incident.service),
+                        (t.severity, t.severityName(incident.severity)),
+                        (t.status, t.stateName(incident.state)),
+                        (t.detected, t.date(incident.detectedAt)),
+                        (t.aware, date(incident.significantAt)),
+                        (t.resolved, date(incident.resolvedAt)),
+                        (t.draftedAt, t.date(now)),
+                    ])
+                ]
+            )
         )
         var clock: [(String, String)] = [
             (t.earlyWarningDue, date(deadlines?.earlyWarning)),
@@ -53,38 +59,61 @@ public enum IncidentReport {
         switch stage {
         case .earlyWarning:
             sections.append(
-                .init(t.earlyWarningQuestions, [
-                    .fields([
-                        (t.malicious, t.toComplete),
-                        (t.crossBorder, t.toComplete),
-                        (t.impact, incident.impact.map { TimelineText.renderImpact($0, language: language) } ?? t.toComplete),
-                    ])
-                ])
+                .init(
+                    t.earlyWarningQuestions,
+                    [
+                        .fields([
+                            (t.malicious, t.toComplete),
+                            (t.crossBorder, t.toComplete),
+                            (
+                                t.impact,
+                                incident.impact.map { TimelineText.renderImpact($0, language: language) }
+                                    ?? t.toComplete
+                            ),
+                        ])
+                    ]
+                )
             )
         case .notification:
             sections.append(
-                .init(t.initialAssessment, [
-                    .fields([
-                        (t.severity, t.severityName(incident.severity)),
-                        (t.impact, incident.impact.map { TimelineText.renderImpact($0, language: language) } ?? t.toComplete),
-                        (t.cause, incident.cause.map { TimelineText.data($0, language: language) } ?? t.toComplete),
-                        (t.indicators, t.toComplete),
-                        (t.malicious, t.toComplete),
-                        (t.crossBorder, t.toComplete),
-                    ])
-                ])
+                .init(
+                    t.initialAssessment,
+                    [
+                        .fields([
+                            (t.severity, t.severityName(incident.severity)),
+                            (
+                                t.impact,
+                                incident.impact.map { TimelineText.renderImpact($0, language: language) }
+                                    ?? t.toComplete
+                            ),
+                            (t.cause, incident.cause.map { TimelineText.data($0, language: language) } ?? t.toComplete),
+                            (t.indicators, t.toComplete),
+                            (t.malicious, t.toComplete),
+                            (t.crossBorder, t.toComplete),
+                        ])
+                    ]
+                )
             )
         case .final:
-            let duration = DurationText.format(.seconds(Int64(max(0, (incident.resolvedAt ?? now).timeIntervalSince(incident.detectedAt)))))
+            let duration = DurationText.format(
+                .seconds(Int64(max(0, (incident.resolvedAt ?? now).timeIntervalSince(incident.detectedAt))))
+            )
             var blocks: [ReportDocument.Block] = []
             if incident.isOpen { blocks.append(.paragraph(t.stillOpen)) }
             blocks.append(
                 .fields([
                     (t.description, TimelineText.renderTitle(incident.title, language: language)),
                     (t.duration, incident.isOpen ? t.ongoing(duration, asOf: t.date(now)) : duration),
-                    (t.impact, incident.impact.map { TimelineText.renderImpact($0, language: language) } ?? t.toComplete),
+                    (
+                        t.impact,
+                        incident.impact.map { TimelineText.renderImpact($0, language: language) } ?? t.toComplete
+                    ),
                     (t.rootCause, incident.cause.map { TimelineText.data($0, language: language) } ?? t.toComplete),
-                    (t.mitigation, incident.remediation.map { TimelineText.data($0, language: language) } ?? t.mitigationFromTimeline(events)),
+                    (
+                        t.mitigation,
+                        incident.remediation.map { TimelineText.data($0, language: language) }
+                            ?? t.mitigationFromTimeline(events)
+                    ),
                     (t.crossBorder, t.toComplete),
                 ])
             )
@@ -92,28 +121,46 @@ public enum IncidentReport {
         }
         if incident.personalDataBreachAt != nil {
             sections.append(
-                .init(t.rgpdSection, [
-                    .fields([
-                        (t.breachAware, date(incident.personalDataBreachAt)),
-                        (t.breachNature, t.toComplete),
-                        (t.dataSubjects, t.toComplete),
-                        (t.dpo, t.toComplete),
-                        (t.consequences, t.toComplete),
-                        (t.measures, incident.remediation.map { TimelineText.data($0, language: language) } ?? t.toComplete),
-                    ])
-                ])
+                .init(
+                    t.rgpdSection,
+                    [
+                        .fields([
+                            (t.breachAware, date(incident.personalDataBreachAt)),
+                            (t.breachNature, t.toComplete),
+                            (t.dataSubjects, t.toComplete),
+                            (t.dpo, t.toComplete),
+                            (t.consequences, t.toComplete),
+                            (
+                                t.measures,
+                                incident.remediation.map { TimelineText.data($0, language: language) } ?? t.toComplete
+                            ),
+                        ])
+                    ]
+                )
             )
         }
         sections.append(
-            .init(t.timeline, [
-                .table(
-                    header: [t.when, t.what, t.details],
-                    rows: events.map { [t.date($0.at), t.eventName($0.kind), TimelineText.render($0.message, kind: $0.kind, language: language)] }
-                )
-            ])
+            .init(
+                t.timeline,
+                [
+                    .table(
+                        header: [t.when, t.what, t.details],
+                        rows: events.map {
+                            [
+                                t.date($0.at), t.eventName($0.kind),
+                                TimelineText.render($0.message, kind: $0.kind, language: language),
+                            ]
+                        }
+                    )
+                ]
+            )
         )
         sections.append(.init(t.note, [.paragraph(t.draftNote)]))
-        return ReportDocument(title: "\(t.stageTitle(stage)) — \(site) #\(incident.id)", language: language, sections: sections)
+        return ReportDocument(
+            title: "\(t.stageTitle(stage)) — \(site) #\(incident.id)",
+            language: language,
+            sections: sections
+        )
     }
 
     /// The words of the drafts, in French and English.
@@ -139,30 +186,52 @@ public enum IncidentReport {
         var severity: String { pick("Gravité", "Severity") }
         var status: String { pick("État", "Status") }
         var detected: String { pick("Détecté le", "Detected") }
-        var aware: String { pick("Connaissance de l'incident important (NIS2)", "Became aware of the significant incident (NIS2)") }
+        var aware: String {
+            pick("Connaissance de l'incident important (NIS2)", "Became aware of the significant incident (NIS2)")
+        }
         var resolved: String { pick("Résolu le", "Resolved") }
         var draftedAt: String { pick("Brouillon établi le", "Draft made") }
         var deadlines: String { pick("Échéances", "Deadlines") }
         var earlyWarningDue: String { pick("Alerte précoce (24 h)", "Early warning (24 h)") }
         var notificationDue: String { pick("Notification d'incident (72 h)", "Incident notification (72 h)") }
         var finalReportDue: String { pick("Rapport final (1 mois)", "Final report (1 month)") }
-        var rgpdDue: String { pick("Notification à la CNIL (RGPD art. 33, 72 h)", "Supervisory authority notification (GDPR Art. 33, 72 h)") }
-        var earlyWarningQuestions: String { pick("Alerte précoce (NIS2 art. 23.4 a)", "Early warning (NIS2 Art. 23(4)(a))") }
-        var malicious: String { pick("Causé par un acte illicite ou malveillant ?", "Suspected to be caused by unlawful or malicious acts?") }
+        var rgpdDue: String {
+            pick(
+                "Notification à la CNIL (RGPD art. 33, 72 h)",
+                "Supervisory authority notification (GDPR Art. 33, 72 h)"
+            )
+        }
+        var earlyWarningQuestions: String {
+            pick("Alerte précoce (NIS2 art. 23.4 a)", "Early warning (NIS2 Art. 23(4)(a))")
+        }
+        var malicious: String {
+            pick("Causé par un acte illicite ou malveillant ?", "Suspected to be caused by unlawful or malicious acts?")
+        }
         var crossBorder: String { pick("Impact transfrontière ?", "Cross-border impact?") }
         var impact: String { pick("Impact", "Impact") }
-        var initialAssessment: String { pick("Évaluation initiale (NIS2 art. 23.4 b)", "Initial assessment (NIS2 Art. 23(4)(b))") }
+        var initialAssessment: String {
+            pick("Évaluation initiale (NIS2 art. 23.4 b)", "Initial assessment (NIS2 Art. 23(4)(b))")
+        }
         var cause: String { pick("Cause identifiée", "Identified cause") }
         var indicators: String { pick("Indicateurs de compromission", "Indicators of compromise") }
         var finalDescription: String { pick("Rapport final (NIS2 art. 23.4 d)", "Final report (NIS2 Art. 23(4)(d))") }
         var description: String { pick("Description détaillée", "Detailed description") }
         var duration: String { pick("Durée", "Duration") }
         var rootCause: String { pick("Type de menace ou cause première", "Type of threat or root cause") }
-        var mitigation: String { pick("Mesures d'atténuation appliquées et en cours", "Applied and ongoing mitigation measures") }
-        var rgpdSection: String { pick("Violation de données personnelles (RGPD art. 33.3)", "Personal data breach (GDPR Art. 33(3))") }
+        var mitigation: String {
+            pick("Mesures d'atténuation appliquées et en cours", "Applied and ongoing mitigation measures")
+        }
+        var rgpdSection: String {
+            pick("Violation de données personnelles (RGPD art. 33.3)", "Personal data breach (GDPR Art. 33(3))")
+        }
         var breachAware: String { pick("Connaissance de la violation", "Became aware of the breach") }
         var breachNature: String { pick("Nature de la violation", "Nature of the breach") }
-        var dataSubjects: String { pick("Catégories et nombre approximatif de personnes et d'enregistrements", "Categories and approximate number of data subjects and records") }
+        var dataSubjects: String {
+            pick(
+                "Catégories et nombre approximatif de personnes et d'enregistrements",
+                "Categories and approximate number of data subjects and records"
+            )
+        }
         var dpo: String { pick("Délégué à la protection des données (contact)", "Data protection officer (contact)") }
         var consequences: String { pick("Conséquences probables", "Likely consequences") }
         var measures: String { pick("Mesures prises ou envisagées", "Measures taken or proposed") }
@@ -230,7 +299,9 @@ public enum IncidentReport {
         }
 
         func mitigationFromTimeline(_ events: [IncidentEvent]) -> String {
-            let restarts = events.filter { $0.kind == .restart }.map { TimelineText.render($0.message, kind: $0.kind, language: language) }
+            let restarts = events.filter { $0.kind == .restart }.map {
+                TimelineText.render($0.message, kind: $0.kind, language: language)
+            }
             if restarts.isEmpty { return toComplete }
             return pick("redémarrages automatiques : ", "automatic restarts: ") + restarts.joined(separator: "; ")
         }

@@ -18,7 +18,9 @@ public enum TimelineText {
 
     public static func checkReason(_ label: String, reason: String) -> String { "\(label): \(reason)" }
 
-    public static func checkPassesAgain(_ label: String, runs: Int) -> String { "\(label) passes again (\(Plural.count(runs, "passing run")))" }
+    public static func checkPassesAgain(_ label: String, runs: Int) -> String {
+        "\(label) passes again (\(Plural.count(runs, "passing run")))"
+    }
 
     public static func serviceRecovered(_ service: String, last label: String, runs: Int) -> String {
         "recovered: every check of \(service) passes (\(label): \(Plural.count(runs, "passing run")))"
@@ -52,7 +54,9 @@ public enum TimelineText {
 
     public static func acknowledged(by actor: String) -> String { "acknowledged by \(actor)" }
 
-    public static func resolved(by actor: String, note: String?) -> String { "resolved by \(actor)" + (note.map { ": \($0)" } ?? "") }
+    public static func resolved(by actor: String, note: String?) -> String {
+        "resolved by \(actor)" + (note.map { ": \($0)" } ?? "")
+    }
 
     /// What `vigie incident mark` can say of an incident.
     public enum Mark: String, Sendable, CaseIterable {
@@ -71,7 +75,8 @@ public enum TimelineText {
     }
 
     public static func note(by actor: String, setting fields: [Field], text: String) -> String {
-        fields.isEmpty ? "\(actor): \(text)" : "\(actor) set the \(fields.map(\.rawValue).joined(separator: ", ")): \(text)"
+        fields.isEmpty
+            ? "\(actor): \(text)" : "\(actor) set the \(fields.map(\.rawValue).joined(separator: ", ")): \(text)"
     }
 
     /// The title of an outage's incident: the check that opened it and why.
@@ -96,7 +101,11 @@ public enum TimelineText {
     /// The load at detection, as the manager writes it (`at detection: videobridge: 2 conferences, 9 participants`).
     public static func renderImpact(_ impact: String, language: Language) -> String {
         guard language == .fr else { return impact }
-        guard let rest = impact.firstRange(of: "at detection: ").flatMap({ $0.lowerBound == impact.startIndex ? impact[$0.upperBound...] : nil }) else {
+        guard
+            let rest = impact.firstRange(of: "at detection: ").flatMap({
+                $0.lowerBound == impact.startIndex ? impact[$0.upperBound...] : nil
+            })
+        else {
             return quoted(impact)
         }
         let parts = rest.components(separatedBy: "; ").map { part -> String in
@@ -124,7 +133,9 @@ public enum TimelineText {
 
     static let titleTemplates: [Template] = [
         Template([], "\(label) failing: (.*)") { "\($0[1]) en échec : \(quoted($0[2]))" },
-        Template([], "(\\S+): restarts stopped at the flap limit") { "\($0[1]) : redémarrages arrêtés à la limite de répétition" },
+        Template([], "(\\S+): restarts stopped at the flap limit") {
+            "\($0[1]) : redémarrages arrêtés à la limite de répétition"
+        },
     ]
 
     // MARK: reading back
@@ -153,7 +164,10 @@ public enum TimelineText {
         init(_ kinds: Set<IncidentEvent.Kind>, _ pattern: String, _ french: @escaping @Sendable ([String]) -> String) {
             self.kinds = kinds
             // The patterns are constants of this file: a bad one is a programming error, caught by the tests.
-            self.expression = try! NSRegularExpression(pattern: "^" + pattern + "$", options: [.dotMatchesLineSeparators])
+            self.expression = try! NSRegularExpression(
+                pattern: "^" + pattern + "$",
+                options: [.dotMatchesLineSeparators]
+            )
             self.french = french
         }
 
@@ -172,12 +186,16 @@ public enum TimelineText {
         Template([.opened, .checkFailed], "\(label): (\\d+) failed runs?: (.*)") {
             "\($0[1]) : \(fr($0[2], "échec consécutif", "échecs consécutifs")) : \(quoted($0[3]))"
         },
-        Template([.opened, .checkFailed], "(\\d+) failed runs?: (.*)") { "\(fr($0[1], "échec consécutif", "échecs consécutifs")) : \(quoted($0[2]))" },
+        Template([.opened, .checkFailed], "(\\d+) failed runs?: (.*)") {
+            "\(fr($0[1], "échec consécutif", "échecs consécutifs")) : \(quoted($0[2]))"
+        },
         Template([.checkFailed], "\(label): (.*)") { "\($0[1]) : \(quoted($0[2]))" },
         Template([.resolved], "recovered: every check of (\\S+) passes \\(\(label): (\\d+) passing runs?\\)") {
             "rétabli : tous les contrôles de \($0[1]) réussissent (\($0[2]) : \(fr($0[3], "passage réussi", "passages réussis")))"
         },
-        Template([.resolved], "recovered: (\\d+) passing runs?") { "rétabli : \(fr($0[1], "passage réussi", "passages réussis"))" },
+        Template([.resolved], "recovered: (\\d+) passing runs?") {
+            "rétabli : \(fr($0[1], "passage réussi", "passages réussis"))"
+        },
         Template([.resolved], "all checks pass again") { _ in "tous les contrôles réussissent à nouveau" },
         Template([.recovered], "\(label) passes again \\((\\d+) passing runs?\\)") {
             "\($0[1]) réussit à nouveau (\(fr($0[2], "passage réussi", "passages réussis")))"
@@ -185,20 +203,34 @@ public enum TimelineText {
         Template([.recovered], "watchdog: all checks pass \\((\\d+) restarts? in the window\\)") {
             "relance automatique : tous les contrôles réussissent (\(fr($0[1], "redémarrage", "redémarrages")) dans la fenêtre)"
         },
-        Template([.restart], "restart #(\\d+) \\((.*?)\\): (.*)") { "redémarrage n° \($0[1]) (\(quoted($0[2]))) : \(restartDetail($0[3]))" },
-        Template([.escalation], "(\\d+) restarts? in the last (\\S+) and still failing: restarts stop until it recovers") {
+        Template([.restart], "restart #(\\d+) \\((.*?)\\): (.*)") {
+            "redémarrage n° \($0[1]) (\(quoted($0[2]))) : \(restartDetail($0[3]))"
+        },
+        Template(
+            [.escalation],
+            "(\\d+) restarts? in the last (\\S+) and still failing: restarts stop until it recovers"
+        ) {
             "\(fr($0[1], "redémarrage", "redémarrages")) sur les dernières \($0[2]) et toujours en échec : plus de redémarrage jusqu'au rétablissement"
         },
-        Template([.alertFiring, .opened], "(.+) firing \\(alert ([0-9A-Za-z]+)\\)") { "alerte \(quoted($0[1])) active (empreinte \($0[2]))" },
+        Template([.alertFiring, .opened], "(.+) firing \\(alert ([0-9A-Za-z]+)\\)") {
+            "alerte \(quoted($0[1])) active (empreinte \($0[2]))"
+        },
         Template([.alertFiring, .opened], "(.+) firing") { "alerte \(quoted($0[1])) active" },
-        Template([.alertResolved], "(.+) resolved \\(alert ([0-9A-Za-z]+)\\)") { "alerte \(quoted($0[1])) levée (empreinte \($0[2]))" },
-        Template([.marked], "significant: still open after (\\S+) \\(site rule\\)") { "important : toujours ouvert après \($0[1]) (règle du site)" },
+        Template([.alertResolved], "(.+) resolved \\(alert ([0-9A-Za-z]+)\\)") {
+            "alerte \(quoted($0[1])) levée (empreinte \($0[2]))"
+        },
+        Template([.marked], "significant: still open after (\\S+) \\(site rule\\)") {
+            "important : toujours ouvert après \($0[1]) (règle du site)"
+        },
         Template([.opened], "opened by (.+)") { "ouvert par \($0[1])" },
         Template([.acknowledged], "acknowledged by (.+)") { "pris en compte par \($0[1])" },
         Template([.resolved], "resolved by ([^:]+): (.*)") { "résolu par \($0[1]) : \(quoted($0[2]))" },
         Template([.resolved], "resolved by (.+)") { "résolu par \($0[1])" },
         Template([.resolved], "(.+) resolved") { "alerte \(quoted($0[1])) levée" },
-        Template([.marked], "marked ((?:significant|personal-data breach|notified)(?:, (?:significant|personal-data breach|notified))*) by (.+) \\(as of (\\S+)\\)") {
+        Template(
+            [.marked],
+            "marked ((?:significant|personal-data breach|notified)(?:, (?:significant|personal-data breach|notified))*) by (.+) \\(as of (\\S+)\\)"
+        ) {
             let marks = $0[1].components(separatedBy: ", ").map { mark -> String in
                 switch Mark(rawValue: mark) {
                 case .significant: "important (NIS2)"
@@ -244,9 +276,15 @@ public enum TimelineText {
         ("dry run: would run (.*)", { "essai à blanc : aurait lancé \(quoted($0[1]))" }),
         ("would drain (.*)", { "aurait vidé le pont \($0[1])" }),
         ("drain skipped: (.*) is not declared", { "vidage omis : \($0[1]) n'est pas déclaré" }),
-        ("drain refused \\(HTTP (\\d+)\\), restarting anyway", { "vidage refusé (HTTP \($0[1])), redémarrage quand même" }),
+        (
+            "drain refused \\(HTTP (\\d+)\\), restarting anyway",
+            { "vidage refusé (HTTP \($0[1])), redémarrage quand même" }
+        ),
         ("drain API unreachable, restarting anyway", { _ in "API de vidage injoignable, redémarrage quand même" }),
         ("drained in (\\S+)", { "vidé en \($0[1])" }),
-        ("drain deadline \\((\\S+)\\) reached with conferences still running", { "échéance du vidage (\($0[1])) atteinte, conférences encore en cours" }),
+        (
+            "drain deadline \\((\\S+)\\) reached with conferences still running",
+            { "échéance du vidage (\($0[1])) atteinte, conférences encore en cours" }
+        ),
     ]
 }

@@ -128,7 +128,9 @@ public struct DailyAnalysis: Sendable {
         for service in services {
             guard let series = input.success.first(where: { $0.labels["service"] == service }) else {
                 if input.site.service(named: service)?.checks.isEmpty == false {
-                    availability.append(Availability(service: service, percent: nil, samples: 0, expected: expected, outages: []))
+                    availability.append(
+                        Availability(service: service, percent: nil, samples: 0, expected: expected, outages: [])
+                    )
                 }
                 continue
             }
@@ -159,18 +161,28 @@ public struct DailyAnalysis: Sendable {
 
         // Probe latency per service.
         for service in services {
-            let values = input.durations.filter { $0.labels["service"] == service }.flatMap(\.samples).map(\.value).sorted()
+            let values = input.durations.filter { $0.labels["service"] == service }.flatMap(\.samples).map(\.value)
+                .sorted()
             guard !values.isEmpty else { continue }
             latency.append(
-                Latency(service: service, p50: Self.percentile(values, 0.5), p95: Self.percentile(values, 0.95), max: values.last!)
+                Latency(
+                    service: service,
+                    p50: Self.percentile(values, 0.5),
+                    p95: Self.percentile(values, 0.95),
+                    max: values.last!
+                )
             )
             if let worst = values.last, worst > input.site.report.probeLatencyThreshold.seconds {
                 let samples = input.durations.filter { $0.labels["service"] == service }.flatMap(\.samples)
                 let beyond = samples.filter { $0.value > input.site.report.probeLatencyThreshold.seconds }
                 crossings.append(
                     Crossing(
-                        metric: .probeLatency, subject: service, threshold: input.site.report.probeLatencyThreshold.seconds,
-                        worst: worst, firstAt: beyond.map(\.at).min(), minutesBeyond: Int((Double(beyond.count) * step / 60).rounded())
+                        metric: .probeLatency,
+                        subject: service,
+                        threshold: input.site.report.probeLatencyThreshold.seconds,
+                        worst: worst,
+                        firstAt: beyond.map(\.at).min(),
+                        minutesBeyond: Int((Double(beyond.count) * step / 60).rounded())
                     )
                 )
             }
@@ -181,13 +193,21 @@ public struct DailyAnalysis: Sendable {
         for series in input.certificates {
             guard let last = series.samples.last else { continue }
             let days = Int((last.value / 86_400).rounded(.towardZero))  // whole days, as the probes count them
-            let certificate = Certificate(service: series.labels["service"] ?? "?", check: series.labels["check"] ?? "?", daysLeft: days)
+            let certificate = Certificate(
+                service: series.labels["service"] ?? "?",
+                check: series.labels["check"] ?? "?",
+                daysLeft: days
+            )
             certificates.append(certificate)
             if days < input.site.report.certificateDaysThreshold {
                 crossings.append(
                     Crossing(
-                        metric: .certificateDays, subject: "\(certificate.service)/\(certificate.check)",
-                        threshold: Double(input.site.report.certificateDaysThreshold), worst: Double(days), firstAt: nil, minutesBeyond: 0
+                        metric: .certificateDays,
+                        subject: "\(certificate.service)/\(certificate.check)",
+                        threshold: Double(input.site.report.certificateDaysThreshold),
+                        worst: Double(days),
+                        firstAt: nil,
+                        minutesBeyond: 0
                     )
                 )
             }
@@ -195,25 +215,44 @@ public struct DailyAnalysis: Sendable {
         certificates.sort { ($0.service, $0.check) < ($1.service, $1.check) }
 
         // Load: bridges' participants (Jicofo's count is the same people again).
-        let bridges = Set(input.site.services.filter { $0.collectors.contains { $0.kind == .jvbMetrics || $0.kind == .jvbColibriStats } }.map(\.name))
-        let counted = bridges.isEmpty ? input.participants : input.participants.filter { bridges.contains($0.labels["service"] ?? "") }
+        let bridges = Set(
+            input.site.services.filter {
+                $0.collectors.contains { $0.kind == .jvbMetrics || $0.kind == .jvbColibriStats }
+            }.map(\.name)
+        )
+        let counted =
+            bridges.isEmpty
+            ? input.participants : input.participants.filter { bridges.contains($0.labels["service"] ?? "") }
         participantsSeries = Self.combine(counted.map(\.samples), using: { $0.reduce(0, +) })
         participantsPeak = Self.peak(participantsSeries)
-        let countedConferences = bridges.isEmpty ? input.conferences : input.conferences.filter { bridges.contains($0.labels["service"] ?? "") }
+        let countedConferences =
+            bridges.isEmpty
+            ? input.conferences : input.conferences.filter { bridges.contains($0.labels["service"] ?? "") }
         conferencesPeak = Self.peak(Self.combine(countedConferences.map(\.samples), using: { $0.reduce(0, +) }))
         bitrateInPeak = Self.peak(
-            Self.combine(input.throughput.filter { $0.labels["direction"] == "in" }.map(\.samples), using: { $0.reduce(0, +) * 8 })
+            Self.combine(
+                input.throughput.filter { $0.labels["direction"] == "in" }.map(\.samples),
+                using: { $0.reduce(0, +) * 8 }
+            )
         )
         bitrateOutPeak = Self.peak(
-            Self.combine(input.throughput.filter { $0.labels["direction"] == "out" }.map(\.samples), using: { $0.reduce(0, +) * 8 })
+            Self.combine(
+                input.throughput.filter { $0.labels["direction"] == "out" }.map(\.samples),
+                using: { $0.reduce(0, +) * 8 }
+            )
         )
         cpuPeak = Self.peak(Self.combine(input.cpu.map(\.samples), using: { $0.max() ?? 0 }))
 
-        if let threshold = input.site.report.participantsThreshold, let peak = participantsPeak, peak.value > threshold {
+        if let threshold = input.site.report.participantsThreshold, let peak = participantsPeak, peak.value > threshold
+        {
             let beyond = participantsSeries.filter { $0.value > threshold }
             crossings.append(
                 Crossing(
-                    metric: .participants, subject: "", threshold: threshold, worst: peak.value, firstAt: beyond.first?.at,
+                    metric: .participants,
+                    subject: "",
+                    threshold: threshold,
+                    worst: peak.value,
+                    firstAt: beyond.first?.at,
                     minutesBeyond: Int((Double(beyond.count) * step / 60).rounded())
                 )
             )
@@ -223,15 +262,21 @@ public struct DailyAnalysis: Sendable {
             guard let worst = beyond.map(\.value).max() else { continue }
             crossings.append(
                 Crossing(
-                    metric: .stress, subject: series.labels["service"] ?? "?", threshold: input.site.report.stressThreshold,
-                    worst: worst, firstAt: beyond.first?.at, minutesBeyond: Int((Double(beyond.count) * step / 60).rounded())
+                    metric: .stress,
+                    subject: series.labels["service"] ?? "?",
+                    threshold: input.site.report.stressThreshold,
+                    worst: worst,
+                    firstAt: beyond.first?.at,
+                    minutesBeyond: Int((Double(beyond.count) * step / 60).rounded())
                 )
             )
         }
 
         // What the thresholds were compared with: the steps where latency, load or stress had a figure.
         var covered = Set<Date>()
-        for series in input.durations + input.participants + input.stress { for sample in series.samples { covered.insert(sample.at) } }
+        for series in input.durations + input.participants + input.stress {
+            for sample in series.samples { covered.insert(sample.at) }
+        }
         thresholdCoverage = expected == 0 ? 0 : min(1, Double(covered.count) / Double(expected))
 
         if let perBridge = input.site.report.capacityPerBridge {

@@ -125,11 +125,15 @@ package struct LogDayCounter {
         journalEntry(fields)
     }
 
-    static let journalFields: Set<String> = ["__REALTIME_TIMESTAMP", "PRIORITY", "SYSLOG_IDENTIFIER", "_SYSTEMD_UNIT", "_COMM"]
+    static let journalFields: Set<String> = [
+        "__REALTIME_TIMESTAMP", "PRIORITY", "SYSLOG_IDENTIFIER", "_SYSTEMD_UNIT", "_COMM",
+    ]
 
     /// One journal entry: time in microseconds, syslog priority (0–3 errors, 4 warnings).
     private mutating func journalEntry(_ fields: [String: String]) {
-        guard let micros = fields["__REALTIME_TIMESTAMP"].flatMap({ Int64($0) }), inDay(micros / 1_000_000) else { return }
+        guard let micros = fields["__REALTIME_TIMESTAMP"].flatMap({ Int64($0) }), inDay(micros / 1_000_000) else {
+            return
+        }
         entries += 1
         let identifier = fields["SYSLOG_IDENTIFIER"] ?? fields["_SYSTEMD_UNIT"] ?? fields["_COMM"]
         let component = identifier.map(Self.component(program:)) ?? fileComponent
@@ -156,11 +160,17 @@ package struct LogDayCounter {
 
     // MARK: words
 
-    static let errorWords: Set<String> = ["SEVERE", "ERROR", "error", "err", "FATAL", "fatal", "CRITICAL", "crit", "alert", "emerg", "SCHWERWIEGEND", "GRAVE"]
-    static let warningWords: Set<String> = ["WARNING", "WARN", "warn", "warning", "WARNUNG", "AVERTISSEMENT", "ADVERTENCIA", "AVVERTENZA"]
+    static let errorWords: Set<String> = [
+        "SEVERE", "ERROR", "error", "err", "FATAL", "fatal", "CRITICAL", "crit", "alert", "emerg", "SCHWERWIEGEND",
+        "GRAVE",
+    ]
+    static let warningWords: Set<String> = [
+        "WARNING", "WARN", "warn", "warning", "WARNUNG", "AVERTISSEMENT", "ADVERTENCIA", "AVVERTENZA",
+    ]
     /// Levels that are neither: the first level word decides, so "info … error in the message" is not an error.
     static let otherWords: Set<String> = [
-        "INFO", "info", "INFORMATION", "INFORMAZIONI", "INFORMACIÓN", "notice", "NOTICE", "DEBUG", "debug", "TRACE", "trace",
+        "INFO", "info", "INFORMATION", "INFORMAZIONI", "INFORMACIÓN", "notice", "NOTICE", "DEBUG", "debug", "TRACE",
+        "trace",
         "FINE", "FINER", "FINEST", "CONFIG", "KONFIGURATION", "FEIN", "FEINER",
     ]
 
@@ -184,7 +194,8 @@ package struct LogDayCounter {
     }
 
     static func isSeparator(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "|")
+        byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "[")
+            || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "|")
     }
 
     static func starts(_ line: UnsafeBufferPointer<UInt8>, with prefix: StaticString) -> Bool {
@@ -203,7 +214,10 @@ package struct LogDayCounter {
         if head.hasPrefix("Jicofo ") { return "jicofo" }
         if let bar = head.firstIndex(of: "|"), head.distance(from: head.startIndex, to: bar) < 30 {
             let prefix = head[..<bar].trimmingWhitespace()
-            for (word, name) in [("prosody", "prosody"), ("jvb", "jitsi-videobridge"), ("jicofo", "jicofo"), ("web", "nginx"), ("nginx", "nginx")]
+            for (word, name) in [
+                ("prosody", "prosody"), ("jvb", "jitsi-videobridge"), ("jicofo", "jicofo"), ("web", "nginx"),
+                ("nginx", "nginx"),
+            ]
             where prefix.hasPrefix(word) {
                 return name
             }
@@ -238,8 +252,10 @@ package struct LogDayCounter {
 
     static let knownPrograms: Set<String> = [
         "jigasi", "jibri", "vigie", "prometheus", "alertmanager", "grafana", "grafana-server", "blackbox_exporter",
-        "prometheus-blackbox-exporter", "node_exporter", "prometheus-node-exporter", "certbot", "cloud-init", "sshd", "systemd",
-        "kernel", "cron", "rsyslogd", "postgres", "postgresql", "fail2ban", "nftables", "unattended-upgrade", "apt", "dpkg",
+        "prometheus-blackbox-exporter", "node_exporter", "prometheus-node-exporter", "certbot", "cloud-init", "sshd",
+        "systemd",
+        "kernel", "cron", "rsyslogd", "postgres", "postgresql", "fail2ban", "nftables", "unattended-upgrade", "apt",
+        "dpkg",
     ]
 
     package static func component(fileName: String) -> String {

@@ -63,11 +63,14 @@ extension LogTimestamp {
     /// `YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|±HH:MM|±HHMM]`.
     static func iso(_ line: UnsafeBufferPointer<UInt8>, at start: Int) -> LogTimestamp? {
         var cursor = Cursor(line: line, index: start)
-        guard let year = cursor.digits(4), cursor.take("-"), let month = cursor.digits(2), cursor.take("-"), let day = cursor.digits(2),
+        guard let year = cursor.digits(4), cursor.take("-"), let month = cursor.digits(2), cursor.take("-"),
+            let day = cursor.digits(2),
             cursor.take("T") || cursor.take(" "), let time = cursor.time()
         else { return nil }
         cursor.fraction()
-        let signed = cursor.index < line.count && (line[cursor.index] == UInt8(ascii: "+") || line[cursor.index] == UInt8(ascii: "-"))
+        let signed =
+            cursor.index < line.count
+            && (line[cursor.index] == UInt8(ascii: "+") || line[cursor.index] == UInt8(ascii: "-"))
         let offset = cursor.offset(colon: true)
         // A sign not followed by a real offset (`+99:00`) makes the time unknown, not UTC.
         if signed, offset == nil { return nil }
@@ -78,8 +81,10 @@ extension LogTimestamp {
     /// `YYYY/MM/DD HH:MM:SS` (nginx error.log, local time).
     static func nginxError(_ line: UnsafeBufferPointer<UInt8>, at start: Int) -> LogTimestamp? {
         var cursor = Cursor(line: line, index: start)
-        guard let year = cursor.digits(4), cursor.take("/"), let month = cursor.digits(2), cursor.take("/"), let day = cursor.digits(2),
-            cursor.take(" "), let time = cursor.time(), let seconds = unixTime(year: year, month: month, day: day, seconds: time)
+        guard let year = cursor.digits(4), cursor.take("/"), let month = cursor.digits(2), cursor.take("/"),
+            let day = cursor.digits(2),
+            cursor.take(" "), let time = cursor.time(),
+            let seconds = unixTime(year: year, month: month, day: day, seconds: time)
         else { return nil }
         return LogTimestamp(seconds: seconds, end: cursor.index)
     }
@@ -111,7 +116,8 @@ extension LogTimestamp {
     /// `[DD/Mon/YYYY:HH:MM:SS ±HHMM]`.
     static func access(_ line: UnsafeBufferPointer<UInt8>, at start: Int) -> LogTimestamp? {
         var cursor = Cursor(line: line, index: start)
-        guard cursor.take("["), let day = cursor.digits(2), cursor.take("/"), let month = cursor.month(), cursor.take("/"),
+        guard cursor.take("["), let day = cursor.digits(2), cursor.take("/"), let month = cursor.month(),
+            cursor.take("/"),
             let year = cursor.digits(4), cursor.take(":"), let time = cursor.time(), cursor.take(" "),
             let offset = cursor.offset(colon: false), cursor.take("]"),
             let seconds = unixTime(year: year, month: month, day: day, seconds: time)
@@ -122,9 +128,12 @@ extension LogTimestamp {
     /// `Mon D, YYYY H:MM:SS AM|PM` (java.util.logging's SimpleFormatter, the level on the next line).
     static func javaLogging(_ line: UnsafeBufferPointer<UInt8>, at start: Int) -> LogTimestamp? {
         var cursor = Cursor(line: line, index: start)
-        guard let month = cursor.month(), cursor.take(" "), let day = cursor.digits(2) ?? cursor.digits(1), cursor.take(","),
-            cursor.take(" "), let year = cursor.digits(4), cursor.take(" "), let hour = cursor.digits(2) ?? cursor.digits(1),
-            cursor.take(":"), let minute = cursor.digits(2), cursor.take(":"), let second = cursor.digits(2), cursor.take(" ")
+        guard let month = cursor.month(), cursor.take(" "), let day = cursor.digits(2) ?? cursor.digits(1),
+            cursor.take(","),
+            cursor.take(" "), let year = cursor.digits(4), cursor.take(" "),
+            let hour = cursor.digits(2) ?? cursor.digits(1),
+            cursor.take(":"), let minute = cursor.digits(2), cursor.take(":"), let second = cursor.digits(2),
+            cursor.take(" ")
         else { return nil }
         let afternoon: Bool
         if cursor.take("PM") {
@@ -136,7 +145,8 @@ extension LogTimestamp {
         }
         guard (1...12).contains(hour), minute < 60, second <= 60 else { return nil }
         let hour24 = hour % 12 + (afternoon ? 12 : 0)
-        guard let seconds = unixTime(year: year, month: month, day: day, seconds: hour24 * 3600 + minute * 60 + second) else { return nil }
+        guard let seconds = unixTime(year: year, month: month, day: day, seconds: hour24 * 3600 + minute * 60 + second)
+        else { return nil }
         return LogTimestamp(seconds: seconds, end: cursor.index)
     }
 
@@ -236,7 +246,9 @@ extension LogTimestamp {
         /// `Z`, `±HH:MM` (or `±HHMM`, also the only form when `colon` is false), as seconds east of UTC.
         mutating func offset(colon: Bool) -> Int64? {
             if colon, take("Z") { return 0 }
-            guard index < line.count, line[index] == UInt8(ascii: "+") || line[index] == UInt8(ascii: "-") else { return nil }
+            guard index < line.count, line[index] == UInt8(ascii: "+") || line[index] == UInt8(ascii: "-") else {
+                return nil
+            }
             let saved = index
             let sign: Int64 = line[index] == UInt8(ascii: "-") ? -1 : 1
             index += 1

@@ -49,7 +49,9 @@ public struct ReportDocument: Sendable, Hashable {
                 case .paragraph(let text):
                     out += Self.markdownEscape(text) + "\n"
                 case .fields(let pairs):
-                    for (label, value) in pairs { out += "- **\(Self.markdownEscape(label))**: \(Self.markdownEscape(value))\n" }
+                    for (label, value) in pairs {
+                        out += "- **\(Self.markdownEscape(label))**: \(Self.markdownEscape(value))\n"
+                    }
                 case .bullets(let items):
                     for item in items { out += "- \(Self.markdownEscape(item))\n" }
                 case .table(let header, let rows):
@@ -93,7 +95,8 @@ public struct ReportDocument: Sendable, Hashable {
         var out = ""
         for byte in name.utf8 {
             switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"),
                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
@@ -140,13 +143,17 @@ public struct ReportDocument: Sendable, Hashable {
                     out += "<p>\(Self.htmlEscape(text))</p>\n"
                 case .fields(let pairs):
                     out += "<dl>\n"
-                    for (label, value) in pairs { out += "<dt>\(Self.htmlEscape(label))</dt><dd>\(Self.htmlEscape(value))</dd>\n" }
+                    for (label, value) in pairs {
+                        out += "<dt>\(Self.htmlEscape(label))</dt><dd>\(Self.htmlEscape(value))</dd>\n"
+                    }
                     out += "</dl>\n"
                 case .bullets(let items):
                     out += "<ul>\n" + items.map { "<li>\(Self.htmlEscape($0))</li>\n" }.joined() + "</ul>\n"
                 case .table(let header, let rows):
                     out += "<table>\n<tr>" + header.map { "<th>\(Self.htmlEscape($0))</th>" }.joined() + "</tr>\n"
-                    for row in rows { out += "<tr>" + row.map { "<td>\(Self.htmlEscape($0))</td>" }.joined() + "</tr>\n" }
+                    for row in rows {
+                        out += "<tr>" + row.map { "<td>\(Self.htmlEscape($0))</td>" }.joined() + "</tr>\n"
+                    }
                     out += "</table>\n"
                 case .chart(_, let markup, _):
                     out += markup + "\n"

@@ -40,22 +40,29 @@ public enum SVGChart {
         for tick in 0...4 {
             let value = maximum * Double(tick) / 4
             let ty = y(value)
-            svg += "<line x1=\"\(left)\" y1=\"\(fmt(ty))\" x2=\"\(fmt(left + plotWidth))\" y2=\"\(fmt(ty))\" stroke=\"#e1e6ee\"/>\n"
-            svg += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(ty + 4))\" text-anchor=\"end\" fill=\"#5a6577\">\(MarkupEscaping.escape(format(value)))</text>\n"
+            svg +=
+                "<line x1=\"\(left)\" y1=\"\(fmt(ty))\" x2=\"\(fmt(left + plotWidth))\" y2=\"\(fmt(ty))\" stroke=\"#e1e6ee\"/>\n"
+            svg +=
+                "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(ty + 4))\" text-anchor=\"end\" fill=\"#5a6577\">\(MarkupEscaping.escape(format(value)))</text>\n"
         }
         for hour in stride(from: 0, through: 24, by: 3) {
             let tx = left + Double(hour) / 24 * plotWidth
-            svg += "<line x1=\"\(fmt(tx))\" y1=\"\(fmt(top + plotHeight))\" x2=\"\(fmt(tx))\" y2=\"\(fmt(top + plotHeight + 4))\" stroke=\"#5a6577\"/>\n"
-            svg += "<text x=\"\(fmt(tx))\" y=\"\(fmt(top + plotHeight + 18))\" text-anchor=\"middle\" fill=\"#5a6577\">\(String(format: "%02d:00", hour))</text>\n"
+            svg +=
+                "<line x1=\"\(fmt(tx))\" y1=\"\(fmt(top + plotHeight))\" x2=\"\(fmt(tx))\" y2=\"\(fmt(top + plotHeight + 4))\" stroke=\"#5a6577\"/>\n"
+            svg +=
+                "<text x=\"\(fmt(tx))\" y=\"\(fmt(top + plotHeight + 18))\" text-anchor=\"middle\" fill=\"#5a6577\">\(String(format: "%02d:00", hour))</text>\n"
         }
-        svg += "<line x1=\"\(left)\" y1=\"\(fmt(top + plotHeight))\" x2=\"\(fmt(left + plotWidth))\" y2=\"\(fmt(top + plotHeight))\" stroke=\"#5a6577\"/>\n"
+        svg +=
+            "<line x1=\"\(left)\" y1=\"\(fmt(top + plotHeight))\" x2=\"\(fmt(left + plotWidth))\" y2=\"\(fmt(top + plotHeight))\" stroke=\"#5a6577\"/>\n"
         for (index, line) in lines.enumerated() where !line.samples.isEmpty {
             let points = line.samples.map { "\(fmt(x($0.at))),\(fmt(y($0.value)))" }.joined(separator: " ")
             svg += "<polyline fill=\"none\" stroke=\"\(line.colour)\" stroke-width=\"1.5\" points=\"\(points)\"/>\n"
             let legendX = left + plotWidth - 160
             let legendY = top + 14 + Double(index) * 14
-            svg += "<rect x=\"\(fmt(legendX))\" y=\"\(fmt(legendY - 8))\" width=\"10\" height=\"3\" fill=\"\(line.colour)\"/>\n"
-            svg += "<text x=\"\(fmt(legendX + 14))\" y=\"\(fmt(legendY - 4))\" fill=\"#1d2430\">\(MarkupEscaping.escape(line.name))</text>\n"
+            svg +=
+                "<rect x=\"\(fmt(legendX))\" y=\"\(fmt(legendY - 8))\" width=\"10\" height=\"3\" fill=\"\(line.colour)\"/>\n"
+            svg +=
+                "<text x=\"\(fmt(legendX + 14))\" y=\"\(fmt(legendY - 4))\" fill=\"#1d2430\">\(MarkupEscaping.escape(line.name))</text>\n"
         }
         return svg + "</svg>\n"
     }

@@ -45,7 +45,9 @@ public struct TimeSeries: Sendable, Hashable {
             var samples: [Sample] = []
             if case .array(let values)? = result["values"] {
                 for value in values {
-                    guard case .array(let pair) = value, pair.count == 2, let time = pair[0].double, let number = pair[1].double else {
+                    guard case .array(let pair) = value, pair.count == 2, let time = pair[0].double,
+                        let number = pair[1].double
+                    else {
                         continue
                     }
                     samples.append(Sample(at: Date(timeIntervalSince1970: time), value: number))

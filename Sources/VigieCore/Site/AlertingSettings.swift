@@ -11,7 +11,12 @@ public struct AlertingSettings: Sendable, Hashable {
 
     public static let defaultSmarthost = "localhost:25"
 
-    public init(email: String? = nil, smtpSmarthost: String = AlertingSettings.defaultSmarthost, from: String? = nil, smtpRequireTLS: Bool = false) {
+    public init(
+        email: String? = nil,
+        smtpSmarthost: String = AlertingSettings.defaultSmarthost,
+        from: String? = nil,
+        smtpRequireTLS: Bool = false
+    ) {
         self.email = email
         self.smtpSmarthost = smtpSmarthost
         self.from = from

@@ -164,7 +164,13 @@ public struct XMPPCheck: Sendable, Hashable {
 
     public static let defaultPort = 5222
 
-    public init(endpoint: Endpoint, domain: String, requireStartTLS: Bool = true, caFile: String? = nil, warnDays: Int = HTTPCheck.defaultWarnDays) {
+    public init(
+        endpoint: Endpoint,
+        domain: String,
+        requireStartTLS: Bool = true,
+        caFile: String? = nil,
+        warnDays: Int = HTTPCheck.defaultWarnDays
+    ) {
         self.endpoint = endpoint
         self.domain = domain
         self.requireStartTLS = requireStartTLS

@@ -53,7 +53,8 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         guard let host = Host(hostText) else { return .failure(.badHost(String(hostText))) }
         let port: Int
         if let portText {
-            guard !portText.isEmpty, portText.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(portText) else {
+            guard !portText.isEmpty, portText.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(portText)
+            else {
                 return .failure(.badPort(String(portText)))
             }
             port = value

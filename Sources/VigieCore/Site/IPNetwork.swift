@@ -11,7 +11,9 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
         let width = address.bytes.count * 8
         var length = width
         if parts.count == 2 {
-            guard let value = Int(parts[1]), (0...width).contains(value), parts[1].allSatisfy(\.isASCII) else { return nil }
+            guard let value = Int(parts[1]), (0...width).contains(value), parts[1].allSatisfy(\.isASCII) else {
+                return nil
+            }
             length = value
         }
         guard IPNetwork.hostBitsAreZero(address.bytes, prefixLength: length) else { return nil }

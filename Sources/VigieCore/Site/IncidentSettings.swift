@@ -11,7 +11,12 @@ public struct IncidentSettings: Sendable {
     /// The file that holds the PostgreSQL password, read on the host (`vigie serve`, `vigie incident`).
     public var passwordFile: SitePath?
 
-    public init(database: DatabaseConfiguration? = nil, openAfter: Int = 3, closeAfter: Int = 2, significantAfter: Duration? = nil) {
+    public init(
+        database: DatabaseConfiguration? = nil,
+        openAfter: Int = 3,
+        closeAfter: Int = 2,
+        significantAfter: Duration? = nil
+    ) {
         self.database = database
         self.openAfter = openAfter
         self.closeAfter = closeAfter

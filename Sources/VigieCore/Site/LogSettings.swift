@@ -11,7 +11,12 @@ public struct LogSettings: Sendable, Hashable {
 
     public static let defaultRetentionDays = 14
 
-    public init(retentionDays: Int = LogSettings.defaultRetentionDays, directories: [String] = [], keyDirectory: SitePath? = nil, keepNetworkPrefix: Bool = false) {
+    public init(
+        retentionDays: Int = LogSettings.defaultRetentionDays,
+        directories: [String] = [],
+        keyDirectory: SitePath? = nil,
+        keepNetworkPrefix: Bool = false
+    ) {
         self.retentionDays = retentionDays
         self.directories = directories
         self.keyDirectory = keyDirectory

@@ -76,27 +76,52 @@ public enum RegionGuard {
     /// reason it is refused (`nil` accepted). `accepted` is `hosting.accept_transfer_outside_eu`.
     public static func judge(_ hosting: Hosting) -> Result<String, RegionRefusal> {
         guard hosting.provider != .manual else {
-            return .success("provider manual: the host's location is not known to Vigie; the site owner checks it is in the EU/EEA or a country with an adequacy decision (RGPD art. 44–45)")
+            return .success(
+                "provider manual: the host's location is not known to Vigie; the site owner checks it is in the EU/EEA or a country with an adequacy decision (RGPD art. 44–45)"
+            )
         }
         guard let region = hosting.region else {
-            return .failure(RegionRefusal(message: "hosting.region is required with provider \(hosting.provider.rawValue): the location decides whether RGPD chapter V applies"))
+            return .failure(
+                RegionRefusal(
+                    message:
+                        "hosting.region is required with provider \(hosting.provider.rawValue): the location decides whether RGPD chapter V applies"
+                )
+            )
         }
         switch standing(provider: hosting.provider, region: region) {
         case .insideEEA(let country):
-            return .success("\(hosting.provider.rawValue) region \(region) is in \(country), inside the EU/EEA: no transfer (RGPD chapter V does not apply)")
+            return .success(
+                "\(hosting.provider.rawValue) region \(region) is in \(country), inside the EU/EEA: no transfer (RGPD chapter V does not apply)"
+            )
         case .adequacy(let country):
-            return .success("\(hosting.provider.rawValue) region \(region) is in \(country), which has an adequacy decision of the European Commission (RGPD art. 45): a transfer that needs no further tool")
+            return .success(
+                "\(hosting.provider.rawValue) region \(region) is in \(country), which has an adequacy decision of the European Commission (RGPD art. 45): a transfer that needs no further tool"
+            )
         case .transfer(let country):
             if hosting.acceptTransferOutsideEU {
-                return .success("\(hosting.provider.rawValue) region \(region) is in \(country), outside the EU/EEA with no adequacy decision: a transfer under RGPD chapter V, accepted in the site file (hosting.accept_transfer_outside_eu) — the safeguards of art. 46–49 are the site owner's to document")
+                return .success(
+                    "\(hosting.provider.rawValue) region \(region) is in \(country), outside the EU/EEA with no adequacy decision: a transfer under RGPD chapter V, accepted in the site file (hosting.accept_transfer_outside_eu) — the safeguards of art. 46–49 are the site owner's to document"
+                )
             }
-            return .failure(RegionRefusal(message: "region \(region) is in \(country), outside the EU/EEA with no adequacy decision (RGPD chapter V); choose an EU region or set hosting.accept_transfer_outside_eu: true once the safeguards (art. 46–49) are in place"))
+            return .failure(
+                RegionRefusal(
+                    message:
+                        "region \(region) is in \(country), outside the EU/EEA with no adequacy decision (RGPD chapter V); choose an EU region or set hosting.accept_transfer_outside_eu: true once the safeguards (art. 46–49) are in place"
+                )
+            )
         case .unknown:
             if hosting.acceptTransferOutsideEU {
-                return .success("\(hosting.provider.rawValue) region \(region) is not in Vigie's table of regions; the site file accepts a transfer outside the EU/EEA (hosting.accept_transfer_outside_eu)")
+                return .success(
+                    "\(hosting.provider.rawValue) region \(region) is not in Vigie's table of regions; the site file accepts a transfer outside the EU/EEA (hosting.accept_transfer_outside_eu)"
+                )
             }
             let known = knownRegions(hosting.provider)
-            return .failure(RegionRefusal(message: "unknown \(hosting.provider.rawValue) region \"\(region)\": Vigie cannot tell whether it is in the EU/EEA (known: \(known.joined(separator: ", "))); set hosting.accept_transfer_outside_eu: true only if you have checked it and documented the transfer"))
+            return .failure(
+                RegionRefusal(
+                    message:
+                        "unknown \(hosting.provider.rawValue) region \"\(region)\": Vigie cannot tell whether it is in the EU/EEA (known: \(known.joined(separator: ", "))); set hosting.accept_transfer_outside_eu: true only if you have checked it and documented the transfer"
+                )
+            )
         }
     }
 

@@ -52,11 +52,15 @@ public struct RemediationPolicy: Sendable, Hashable {
     /// rest on this list (a program of yours gets the unit as its only argument); it names the usual
     /// mistakes early.
     static let runners: Set<String> = [
-        "sh", "bash", "dash", "zsh", "ksh", "mksh", "csh", "tcsh", "fish", "busybox", "toybox", "env", "sudo", "su", "doas",
-        "runuser", "pkexec", "xargs", "nohup", "timeout", "nice", "ionice", "setsid", "chroot", "chrt", "taskset", "stdbuf",
-        "unshare", "nsenter", "flock", "script", "expect", "watch", "time", "find", "awk", "gawk", "mawk", "sed", "perl",
+        "sh", "bash", "dash", "zsh", "ksh", "mksh", "csh", "tcsh", "fish", "busybox", "toybox", "env", "sudo", "su",
+        "doas",
+        "runuser", "pkexec", "xargs", "nohup", "timeout", "nice", "ionice", "setsid", "chroot", "chrt", "taskset",
+        "stdbuf",
+        "unshare", "nsenter", "flock", "script", "expect", "watch", "time", "find", "awk", "gawk", "mawk", "sed",
+        "perl",
         "ruby", "node", "nodejs", "php", "tclsh", "wish", "lua", "luajit", "python", "pypy", "ipython", "systemd-run",
-        "systemd-nspawn", "ssh", "make", "socat", "nc", "ncat", "strace", "gdb", "parallel", "ash", "rbash", "osh", "yash",
+        "systemd-nspawn", "ssh", "make", "socat", "nc", "ncat", "strace", "gdb", "parallel", "ash", "rbash", "osh",
+        "yash",
         "elvish", "nu", "pwsh", "java", "jshell", "prlimit", "setpriv", "ld", "run-parts", "git", "vim", "vi", "nvim",
         "emacs", "sg", "newgrp", "ssh-agent", "fakeroot", "tar", "apt", "apt-get", "dpkg", "sqlite", "psql", "capsh",
         "guile", "sbcl", "rscript", "bwrap", "chpst", "start-stop-daemon", "faketime", "valgrind", "chronic", "ifne",
@@ -72,19 +76,28 @@ public struct RemediationPolicy: Sendable, Hashable {
     public static func refusal(of command: [String], unit: String) -> String? {
         guard let program = command.first, !program.isEmpty else { return "the command is empty" }
         if command.contains(where: { $0.contains("\0") }) { return "NUL byte in the command" }
-        let units: Set<String> = unit.hasSuffix(".service") ? [unit, String(unit.dropLast(8))] : [unit, "\(unit).service"]
+        let units: Set<String> =
+            unit.hasSuffix(".service") ? [unit, String(unit.dropLast(8))] : [unit, "\(unit).service"]
         let components = program.split(separator: "/", omittingEmptySubsequences: false)
         let name = components.last.map(String.init) ?? program
         guard program.hasPrefix("/") else {
-            return "give the program by its absolute path (\(program) would be looked up in PATH)" + (name == "systemctl" ? ": /usr/bin/systemctl" : "")
+            return "give the program by its absolute path (\(program) would be looked up in PATH)"
+                + (name == "systemctl" ? ": /usr/bin/systemctl" : "")
         }
-        let plain = program.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-/+".unicodeScalars.contains($0)) }
+        let plain = program.unicodeScalars.allSatisfy {
+            $0.isASCII
+                && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-/+".unicodeScalars.contains($0))
+        }
         guard plain, !components.dropFirst().contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
-            return "the program's path may hold only letters, digits and . _ - + /, with no empty, '.' or '..' component"
+            return
+                "the program's path may hold only letters, digits and . _ - + /, with no empty, '.' or '..' component"
         }
         if name == "systemctl" {
-            guard command.count == 3, ["restart", "try-restart", "reload-or-restart"].contains(command[1]), units.contains(command[2]) else {
-                return "systemctl may only be given `restart`, `try-restart` or `reload-or-restart` and the unit \"\(unit)\": [\(program), restart, \(unit)]"
+            guard command.count == 3, ["restart", "try-restart", "reload-or-restart"].contains(command[1]),
+                units.contains(command[2])
+            else {
+                return
+                    "systemctl may only be given `restart`, `try-restart` or `reload-or-restart` and the unit \"\(unit)\": [\(program), restart, \(unit)]"
             }
             return nil
         }
@@ -92,10 +105,12 @@ public struct RemediationPolicy: Sendable, Hashable {
         let family = String(lower.prefix { $0.isLetter || $0 == "-" })
         let letters = String(lower.prefix { $0.isLetter })
         if runners.contains(lower) || runners.contains(family) || runners.contains(letters) {
-            return "\(name) runs whatever its arguments say: give a program that restarts the unit itself (systemctl, or a script of yours)"
+            return
+                "\(name) runs whatever its arguments say: give a program that restarts the unit itself (systemctl, or a script of yours)"
         }
         guard command.count == 2, units.contains(command[1]) else {
-            return "a program of yours is given exactly one argument, the service's unit \"\(unit)\": [\(program), \(unit)] (a restart script takes the unit and does the rest)"
+            return
+                "a program of yours is given exactly one argument, the service's unit \"\(unit)\": [\(program), \(unit)] (a restart script takes the unit and does the rest)"
         }
         return nil
     }

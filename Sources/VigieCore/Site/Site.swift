@@ -41,7 +41,9 @@ public struct Site: Sendable {
 
     /// Services with neither a check nor a collector: declared, but nothing watches them (a site file
     /// may say so on purpose, for a service only incidents are filed against; it is said, not refused).
-    public var unwatchedServices: [String] { services.filter { $0.checks.isEmpty && $0.collectors.isEmpty }.map(\.name) }
+    public var unwatchedServices: [String] {
+        services.filter { $0.checks.isEmpty && $0.collectors.isEmpty }.map(\.name)
+    }
 
     /// Every statistics collector of every service, in file order.
     public var collectors: [Collector] { services.flatMap(\.collectors) }

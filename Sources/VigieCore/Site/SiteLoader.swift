@@ -150,13 +150,19 @@ struct SiteDecoder {
         if let thresholdsCursor = mapping["thresholds"] {
             let thresholds = try thresholdsCursor.mapping()
             try thresholds.rejectUnknownKeys(allowed: ["participants", "stress", "probe_latency", "certificate_days"])
-            if let c = thresholds["participants"] { settings.participantsThreshold = Double(try c.int(in: 1...1_000_000)) }
+            if let c = thresholds["participants"] {
+                settings.participantsThreshold = Double(try c.int(in: 1...1_000_000))
+            }
             if let c = thresholds["stress"] {
                 let text = try c.string()
-                guard let value = Double(text), value > 0, value <= 10 else { throw c.error("stress must be a number like 0.8") }
+                guard let value = Double(text), value > 0, value <= 10 else {
+                    throw c.error("stress must be a number like 0.8")
+                }
                 settings.stressThreshold = value
             }
-            if let c = thresholds["probe_latency"] { settings.probeLatencyThreshold = try c.duration(in: .milliseconds(1) ... .seconds(120)) }
+            if let c = thresholds["probe_latency"] {
+                settings.probeLatencyThreshold = try c.duration(in: .milliseconds(1) ... .seconds(120))
+            }
             if let c = thresholds["certificate_days"] { settings.certificateDaysThreshold = try c.int(in: 0...1000) }
         }
         return settings
@@ -164,7 +170,9 @@ struct SiteDecoder {
 
     func decodeLogs(_ cursor: YAMLCursor) throws(SiteFileError) -> LogSettings {
         let mapping = try cursor.mapping()
-        try mapping.rejectUnknownKeys(allowed: ["retention_days", "directories", "key_directory", "keep_network_prefix"])
+        try mapping.rejectUnknownKeys(allowed: [
+            "retention_days", "directories", "key_directory", "keep_network_prefix",
+        ])
         var settings = LogSettings()
         if let c = mapping["retention_days"] { settings.retentionDays = try c.int(in: 1...3650) }
         if let c = mapping["directories"] {
@@ -176,7 +184,9 @@ struct SiteDecoder {
                             + "(it is written into logrotate, systemd and shell files)"
                     )
                 }
-                if let system = SiteDecoder.systemDirectories.first(where: { directory == $0 || directory.hasPrefix($0 + "/") }) {
+                if let system = SiteDecoder.systemDirectories.first(where: {
+                    directory == $0 || directory.hasPrefix($0 + "/")
+                }) {
                     throw item.error(
                         "\(directory) is \(directory == system ? "" : "under ")\(system), a system directory: the purge deletes "
                             + "rotated-looking names there as root (libc.so.6 looks rotated); list the services' log directories"
@@ -193,13 +203,15 @@ struct SiteDecoder {
 
     /// Paths written into the bundle's files: letters, digits and `._-/`, no `.` or `..` component, no `//`.
     static func isPlainPath(_ path: String) -> Bool {
-        path.isPlainWord(extra: "._/-") && !path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().contains("")
+        path.isPlainWord(extra: "._/-")
+            && !path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().contains("")
             && !path.split(separator: "/").contains { $0 == ".." || $0 == "." } && !path.hasPrefix("-")
     }
 
     /// Directories that hold the system, not logs: `logs.directories` may not be, or be under, one of them.
     static let systemDirectories = [
-        "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/run", "/sbin", "/sys", "/usr",
+        "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/run", "/sbin", "/sys",
+        "/usr",
         "/var/lib", "/var/cache", "/var/spool", "/var/mail", "/var/backups", "/snap",
     ]
 
@@ -225,10 +237,14 @@ struct SiteDecoder {
 
     func decodeIncidents(_ cursor: YAMLCursor) throws(SiteFileError) -> IncidentSettings {
         let mapping = try cursor.mapping()
-        try mapping.rejectUnknownKeys(allowed: ["database", "password_file", "open_after", "close_after", "significant_after"])
+        try mapping.rejectUnknownKeys(allowed: [
+            "database", "password_file", "open_after", "close_after", "significant_after",
+        ])
         var settings = IncidentSettings()
         if let databaseCursor = mapping["database"] {
-            let database = try DatabaseURL.parse(try databaseCursor.string()).mapError { databaseCursor.error($0.description) }.get()
+            let database = try DatabaseURL.parse(try databaseCursor.string()).mapError {
+                databaseCursor.error($0.description)
+            }.get()
             if let passwordCursor = mapping["password_file"] { settings.passwordFile = try hostPath(passwordCursor) }
             settings.database = database
         } else if let passwordCursor = mapping["password_file"] {
@@ -242,12 +258,18 @@ struct SiteDecoder {
         return settings
     }
 
-    func decodeRemediation(_ cursor: YAMLCursor, service: String, unit: String?) throws(SiteFileError) -> RemediationPolicy {
+    func decodeRemediation(
+        _ cursor: YAMLCursor,
+        service: String,
+        unit: String?
+    ) throws(SiteFileError) -> RemediationPolicy {
         let mapping = try cursor.mapping()
         try mapping.rejectUnknownKeys(
             allowed: ["restart_after", "cooldown", "max_restarts", "window", "command", "timeout", "drain"]
         )
-        guard let unit else { throw cursor.error("remediation needs the service's unit (unit: …) to know what to restart") }
+        guard let unit else {
+            throw cursor.error("remediation needs the service's unit (unit: …) to know what to restart")
+        }
         var policy = RemediationPolicy(command: RemediationPolicy.systemctlRestart(unit))
         if let c = mapping["restart_after"] { policy.restartAfter = try c.int(in: 1...1000) }
         if let c = mapping["cooldown"] { policy.cooldown = try c.duration(in: .seconds(0) ... .seconds(86_400)) }
@@ -274,7 +296,9 @@ struct SiteDecoder {
         guard let first = name.utf8.first, (0x61...0x7A).contains(first) || (0x30...0x39).contains(first),
             name.utf8.count <= 64
         else { return false }
-        return name.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D || $0 == 0x5F }
+        return name.utf8.allSatisfy {
+            (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D || $0 == 0x5F
+        }
     }
 
     /// `local@domain` with a conservative local part (letters, digits, `._%+-`) and a valid host name:
@@ -286,7 +310,8 @@ struct SiteDecoder {
             (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || (0x30...0x39).contains(byte)
                 || [0x2E, 0x5F, 0x25, 0x2B, 0x2D].contains(byte)
         }
-        return localOK && !parts[0].hasPrefix(".") && !parts[0].hasSuffix(".") && Host.isValidName(parts[1].lowercased())
+        return localOK && !parts[0].hasPrefix(".") && !parts[0].hasSuffix(".")
+            && Host.isValidName(parts[1].lowercased())
     }
 
     /// systemd unit names: letters, digits and `:-_.@\`, optionally ending in `.service`.
@@ -309,7 +334,9 @@ struct SiteDecoder {
         if let regionCursor = mapping["region"] {
             let region = try regionCursor.string()
             guard region.utf8.count <= 64, region.isPlainWord(extra: "-") else {
-                throw regionCursor.error("\"\(region)\" is not a region name (letters, digits and '-', as the provider writes it)")
+                throw regionCursor.error(
+                    "\"\(region)\" is not a region name (letters, digits and '-', as the provider writes it)"
+                )
             }
             hosting.region = region
         }
@@ -322,9 +349,13 @@ struct SiteDecoder {
             for entry in try cidrsCursor.sequence() {
                 let text = try entry.string()
                 guard let network = IPNetwork(text) else {
-                    throw entry.error("\"\(text)\" is not a network in CIDR notation with its host bits zero (198.51.100.0/28, 2001:db8::/48)")
+                    throw entry.error(
+                        "\"\(text)\" is not a network in CIDR notation with its host bits zero (198.51.100.0/28, 2001:db8::/48)"
+                    )
                 }
-                if network.prefixLength == 0 { throw entry.error("\(text) opens SSH to the whole Internet; list the administrators' networks") }
+                if network.prefixLength == 0 {
+                    throw entry.error("\(text) opens SSH to the whole Internet; list the administrators' networks")
+                }
                 if hosting.adminCIDRs.contains(network) { throw entry.error("\(text) is listed twice") }
                 hosting.adminCIDRs.append(network)
             }
@@ -341,7 +372,9 @@ struct SiteDecoder {
                 throw c.error("vigie_binary_url needs vigie_binary_sha256: the VM verifies what it downloads")
             }
             let sum = try sumCursor.string().lowercased()
-            guard sum.count == 64, sum.allSatisfy(\.isHexDigit) else { throw sumCursor.error("expected 64 hexadecimal digits") }
+            guard sum.count == 64, sum.allSatisfy(\.isHexDigit) else {
+                throw sumCursor.error("expected 64 hexadecimal digits")
+            }
             hosting.vigieBinarySHA256 = sum
         } else if let sumCursor = mapping["vigie_binary_sha256"] {
             throw sumCursor.error("vigie_binary_sha256 without vigie_binary_url")
@@ -367,7 +400,9 @@ struct SiteDecoder {
         if let c = mapping["from"] { settings.from = try address(c) }
         if let c = mapping["smtp_smarthost"] {
             let text = try c.string()
-            guard case .success = Endpoint.parse(text, defaultPort: nil) else { throw c.error("\"\(text)\" is not host:port") }
+            guard case .success = Endpoint.parse(text, defaultPort: nil) else {
+                throw c.error("\"\(text)\" is not host:port")
+            }
             settings.smtpSmarthost = text
         }
         if let c = mapping["smtp_require_tls"] { settings.smtpRequireTLS = try c.bool() }
@@ -393,7 +428,9 @@ struct SiteDecoder {
             for checkCursor in try checksCursor.sequence() {
                 var check = try decodeCheck(checkCursor, service: name, domain: domain)
                 guard ids.insert(check.id).inserted else {
-                    throw checkCursor.error("duplicate check: \(check.kind.rawValue) \(check.targetDescription) is already declared")
+                    throw checkCursor.error(
+                        "duplicate check: \(check.kind.rawValue) \(check.targetDescription) is already declared"
+                    )
                 }
                 let checkMapping = try checkCursor.mapping()
                 if checkMapping["interval"] == nil { check.interval = interval }
@@ -406,7 +443,9 @@ struct SiteDecoder {
             for collectorCursor in try collectCursor.sequence() {
                 let collector = try decodeCollector(collectorCursor, service: name)
                 if service.collectors.contains(where: { $0.kind == collector.kind }) {
-                    throw collectorCursor.error("duplicate collector: \(collector.kind.rawValue) is already declared for \(name)")
+                    throw collectorCursor.error(
+                        "duplicate collector: \(collector.kind.rawValue) is already declared for \(name)"
+                    )
                 }
                 service.collectors.append(collector)
             }
@@ -496,7 +535,9 @@ struct SiteDecoder {
                     : "a check has exactly one kind, found \(kinds.map(\.1.rawValue).joined(separator: " and "))"
             )
         }
-        try mapping.rejectUnknownKeys(allowed: [kind.rawValue] + SiteDecoder.commonCheckKeys + SiteDecoder.optionKeys[kind]!)
+        try mapping.rejectUnknownKeys(
+            allowed: [kind.rawValue] + SiteDecoder.commonCheckKeys + SiteDecoder.optionKeys[kind]!
+        )
         let targetCursor = kindEntry.value
         let targetText = try targetCursor.string()
 
@@ -530,7 +571,9 @@ struct SiteDecoder {
             case .failure(let failure): throw targetCursor.error(failure.description)
             }
             guard url.scheme.rawValue == kind.rawValue else {
-                throw targetCursor.error("an \(kind.rawValue) check needs an \(kind.rawValue):// URL, found \"\(targetText)\"")
+                throw targetCursor.error(
+                    "an \(kind.rawValue) check needs an \(kind.rawValue):// URL, found \"\(targetText)\""
+                )
             }
             var check = HTTPCheck(url: url)
             check.expectRedirectToHTTPS = try mapping["expect_redirect_to_https"]?.bool() ?? false
@@ -582,6 +625,11 @@ struct SiteDecoder {
     /// A `ca` file: a path on the machine that runs the check, relative to the site file; read when checks
     /// are about to run (``Site/resolving(_:reader:)``), not here.
     func decodeCAFile(_ cursor: YAMLCursor) throws(SiteFileError) -> SitePath {
-        SitePath(written: try cursor.string(), siteDirectory: baseDirectory, location: cursor.location, keyPath: cursor.path)
+        SitePath(
+            written: try cursor.string(),
+            siteDirectory: baseDirectory,
+            location: cursor.location,
+            keyPath: cursor.path
+        )
     }
 }

@@ -25,7 +25,9 @@ struct YAMLCursor {
     }
 
     func mapping() throws(SiteFileError) -> YAMLMapping {
-        guard case .mapping(let mapping) = node else { throw error("expected a mapping of keys, found \(node.kindName)") }
+        guard case .mapping(let mapping) = node else {
+            throw error("expected a mapping of keys, found \(node.kindName)")
+        }
         var entries: [YAMLMapping.Entry] = []
         for (key, value) in mapping {
             guard case .scalar(let scalar) = key else {
@@ -149,7 +151,12 @@ struct YAMLMapping {
             } else {
                 message += " (allowed here: \(allowed.joined(separator: ", ")))"
             }
-            throw SiteFileError(file: cursor.file, location: entry.keyLocation, keyPath: entry.value.path, message: message)
+            throw SiteFileError(
+                file: cursor.file,
+                location: entry.keyLocation,
+                keyPath: entry.value.path,
+                message: message
+            )
         }
     }
 }

@@ -20,7 +20,12 @@ package enum YAMLPreflight {
 
     static func check(_ text: String, file: String) throws(SiteFileError) {
         guard text.utf8.count <= maximumBytes else {
-            throw SiteFileError(file: file, location: nil, keyPath: "", message: "the site file is larger than \(maximumBytes >> 20) MiB")
+            throw SiteFileError(
+                file: file,
+                location: nil,
+                keyPath: "",
+                message: "the site file is larger than \(maximumBytes >> 20) MiB"
+            )
         }
         var line = 1
         var column = 1
@@ -30,7 +35,12 @@ package enum YAMLPreflight {
         var lineHasQuote = false
         let scalars = Array(text.unicodeScalars)
         func error(_ message: String) -> SiteFileError {
-            SiteFileError(file: file, location: SourceLocation(line: line, column: column), keyPath: "", message: message)
+            SiteFileError(
+                file: file,
+                location: SourceLocation(line: line, column: column),
+                keyPath: "",
+                message: message
+            )
         }
         // Whether the line starting at `start` holds a quote: looked at once per line, before its comment is trusted.
         func quoteAhead(from start: Int) -> Bool {
@@ -60,7 +70,9 @@ package enum YAMLPreflight {
                     throw error("a carriage return without a line feed: the site file's lines end with LF or CRLF")
                 }
             case "\u{85}", "\u{2028}", "\u{2029}":
-                throw error("\(PrintableText.describe(scalar)) used as a line break: the site file's lines end with LF or CRLF")
+                throw error(
+                    "\(PrintableText.describe(scalar)) used as a line break: the site file's lines end with LF or CRLF"
+                )
             case "\u{FEFF}" where index == 0:
                 break
             case "\t":
@@ -77,7 +89,9 @@ package enum YAMLPreflight {
                     )
                 }
             default:
-                if PrintableText.isForbidden(scalar), !inComment || scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                if PrintableText.isForbidden(scalar),
+                    !inComment || scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+                {
                     throw error("\(PrintableText.describe(scalar)) in the file: a site file is printable text")
                 }
             }

@@ -39,7 +39,8 @@ public enum PrintableText {
         let hex = String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)
         let names: [UInt32: String] = [
             0x00: "NUL", 0x09: "tab", 0x0A: "line feed", 0x0D: "carriage return", 0x1B: "escape", 0x7F: "delete",
-            0x85: "next line", 0x2028: "line separator", 0x2029: "paragraph separator", 0x202E: "right-to-left override",
+            0x85: "next line", 0x2028: "line separator", 0x2029: "paragraph separator",
+            0x202E: "right-to-left override",
             0xFEFF: "byte-order mark", 0x200B: "zero-width space",
         ]
         return names[scalar.value].map { "U+\(hex) (\($0))" } ?? "U+\(hex)"
@@ -86,6 +87,8 @@ public enum PrintableText {
 
     /// Multi-line text (a note, a draft) for a terminal: each line escaped, the line feeds kept.
     public static func escapedLines(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { escaped(String($0)) }.joined(separator: "\n")
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { escaped(String($0)) }.joined(
+            separator: "\n"
+        )
     }
 }

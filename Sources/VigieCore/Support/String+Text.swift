@@ -14,9 +14,12 @@ extension StringProtocol {
     /// Non-empty, and only ASCII letters, digits and the characters of `extra`: a word no target (shell,
     /// YAML, a configuration file) reads as anything but itself.
     package func isPlainWord(extra: String) -> Bool {
-        !isEmpty && unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || extra.unicodeScalars.contains(scalar))
-        }
+        !isEmpty
+            && unicodeScalars.allSatisfy { scalar in
+                scalar.isASCII
+                    && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                        || extra.unicodeScalars.contains(scalar))
+            }
     }
 
     /// The text without leading and trailing spaces, tabs and line breaks.

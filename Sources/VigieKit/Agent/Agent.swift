@@ -6,7 +6,6 @@ public import NIOCore
 public import ServiceLifecycle
 import UnixSignals
 public import VigieCore
-import VigieLogs
 
 /// `vigie serve`: the scheduler, the site reloader and the HTTP server in one service group.
 ///
@@ -88,7 +87,10 @@ public struct Agent: Sendable {
         self.incidents = IncidentManager(
             store: register,
             site: site,
-            executor: RestartExecutor(dryRun: configuration.dryRun, context: ProbeContext(allowlist: Allowlist(site: site))),
+            executor: RestartExecutor(
+                dryRun: configuration.dryRun,
+                context: ProbeContext(allowlist: Allowlist(site: site))
+            ),
             openIncidents: { [metrics] in metrics.setIncidents($0) },
             impact: { await store.loadSummary(for: holder.current.site) }
         )
@@ -96,7 +98,9 @@ public struct Agent: Sendable {
     }
 
     /// The services of the group, in start order (graceful shutdown runs in reverse: HTTP first).
-    public func makeServices(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> [any ServiceLifecycle.Service] {
+    public func makeServices(
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> [any ServiceLifecycle.Service] {
         let router = AgentAPI.makeRouter(holder: holder, store: store, metrics: metrics, incidents: incidents)
         let app = Application(
             router: router,
@@ -105,7 +109,10 @@ public struct Agent: Sendable {
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "vigie",
                 backlog: 1024,
-                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maximumConnections, logger: Logger(label: "vigie.http"))
+                availableConnectionsDelegate: MaximumAvailableConnections(
+                    configuration.maximumConnections,
+                    logger: Logger(label: "vigie.http")
+                )
             ),
             onServerRunning: onServerRunning,
             logger: Logger(label: "vigie.http")
@@ -139,7 +146,10 @@ public struct Agent: Sendable {
         let group = ServiceGroup(
             configuration: .init(
                 services: makeServices(onServerRunning: onServerRunning).map {
-                    ServiceGroupConfiguration.ServiceConfiguration(service: $0, failureTerminationBehavior: .gracefullyShutdownGroup)
+                    ServiceGroupConfiguration.ServiceConfiguration(
+                        service: $0,
+                        failureTerminationBehavior: .gracefullyShutdownGroup
+                    )
                 },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger

@@ -3,7 +3,6 @@ import NIOCore
 
 public import struct Foundation.Date
 import VigieCore
-import VigieLogs
 
 /// The agent's HTTP endpoints: `/metrics`, `/-/healthy`, `/-/ready`, `/api/v1/status`, and the
 /// Alertmanager webhook `POST /api/v1/alerts`.
@@ -18,7 +17,8 @@ public enum AgentAPI {
     /// Every path the agent serves, with its methods.
     static func routes(webhook: Bool) -> [String: [HTTPRequest.Method]] {
         var routes: [String: [HTTPRequest.Method]] = [
-            "/metrics": [.get, .head], "/-/healthy": [.get, .head], "/-/ready": [.get, .head], "/api/v1/status": [.get, .head],
+            "/metrics": [.get, .head], "/-/healthy": [.get, .head], "/-/ready": [.get, .head],
+            "/api/v1/status": [.get, .head],
         ]
         if webhook { routes["/api/v1/alerts"] = [.post] }
         return routes
@@ -52,17 +52,23 @@ public enum AgentAPI {
         readOnly(router, "/api/v1/status") { request, _ -> Response in
             var limit = defaultIncidentLimit
             if let text = request.uri.queryParameters["incidents_limit"] {
-                guard text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), text.utf8.count <= 5, let value = Int(String(text)),
+                guard text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), text.utf8.count <= 5,
+                    let value = Int(String(text)),
                     (0...maximumIncidentLimit).contains(value)
                 else {
-                    return AgentAPI.text(.badRequest, "incidents_limit must be a whole number from 0 to \(maximumIncidentLimit)\n")
+                    return AgentAPI.text(
+                        .badRequest,
+                        "incidents_limit must be a whole number from 0 to \(maximumIncidentLimit)\n"
+                    )
                 }
                 limit = value
             }
             let site = holder.current.site
             var open: [Incident]?
             var truncated = false
-            if let incidents, var listed = try? await incidents.store.incidents(includeResolved: false, limit: limit + 1) {
+            if let incidents,
+                var listed = try? await incidents.store.incidents(includeResolved: false, limit: limit + 1)
+            {
                 // One more than asked for tells whether there are more: the document says so instead of hiding it.
                 truncated = listed.count > limit
                 if truncated { listed.removeLast(listed.count - limit) }
@@ -86,7 +92,12 @@ public enum AgentAPI {
         }
         if let incidents {
             router.post("/api/v1/alerts") { request, context -> Response in
-                try await WebhookEndpoint.handle(request, context: context, site: holder.current.site, incidents: incidents)
+                try await WebhookEndpoint.handle(
+                    request,
+                    context: context,
+                    site: holder.current.site,
+                    incidents: incidents
+                )
             }
         }
         return router
@@ -122,7 +133,11 @@ struct ExactRoutes: RouterMiddleware {
     typealias Context = BasicRequestContext
     let routes: [String: [HTTPRequest.Method]]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let path = request.uri.path
         guard let methods = routes[path] else {
             return AgentAPI.text(.notFound, "no such path\n")

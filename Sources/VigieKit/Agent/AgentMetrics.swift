@@ -3,7 +3,6 @@ import Synchronization
 
 import struct Foundation.Date
 public import VigieCore
-import VigieLogs
 
 // The exporter's series. Every family has a HELP text (promtool lints its absence), base units,
 // and labels drawn only from names the site file gives (service, check) and fixed vocabularies
@@ -49,35 +48,70 @@ public final class AgentMetrics: Sendable {
     }
 
     static let buildInfo = descriptor("vigie_build_info", "Vigie's version, as a label; always 1.")
-    static let probeSuccess = descriptor("vigie_probe_success", "1 when the check's last run passed (warnings included), 0 when it failed.")
-    static let probeWarning = descriptor("vigie_probe_warning", "1 when the check's last run passed with a warning (a certificate near expiry).")
+    static let probeSuccess = descriptor(
+        "vigie_probe_success",
+        "1 when the check's last run passed (warnings included), 0 when it failed."
+    )
+    static let probeWarning = descriptor(
+        "vigie_probe_warning",
+        "1 when the check's last run passed with a warning (a certificate near expiry)."
+    )
     static let probeDuration = descriptor("vigie_probe_duration_seconds", "How long the check's last run took.")
-    static let probeLastRun = descriptor("vigie_probe_last_run_timestamp_seconds", "When the check last ran, Unix time.")
+    static let probeLastRun = descriptor(
+        "vigie_probe_last_run_timestamp_seconds",
+        "When the check last ran, Unix time."
+    )
     static let probeRuns = descriptor("vigie_probe_runs_total", "Runs of the check since the agent started.")
-    static let probeFailures = descriptor("vigie_probe_failures_total", "Failed runs of the check since the agent started.")
-    static let tlsExpiry = descriptor("vigie_tls_certificate_expiry_seconds", "Seconds until the served certificate expires, at the last run (negative once expired).")
-    static let tlsNotAfter = descriptor("vigie_tls_certificate_not_after_timestamp_seconds", "The served certificate's notAfter, Unix time.")
-    static let stunRTT = descriptor("vigie_stun_rtt_seconds", "Round-trip time of the last answered STUN Binding Request.")
+    static let probeFailures = descriptor(
+        "vigie_probe_failures_total",
+        "Failed runs of the check since the agent started."
+    )
+    static let tlsExpiry = descriptor(
+        "vigie_tls_certificate_expiry_seconds",
+        "Seconds until the served certificate expires, at the last run (negative once expired)."
+    )
+    static let tlsNotAfter = descriptor(
+        "vigie_tls_certificate_not_after_timestamp_seconds",
+        "The served certificate's notAfter, Unix time."
+    )
+    static let stunRTT = descriptor(
+        "vigie_stun_rtt_seconds",
+        "Round-trip time of the last answered STUN Binding Request."
+    )
     static let httpStatus = descriptor("vigie_http_status_code", "HTTP status of the last answer.")
     static let checksConfigured = descriptor("vigie_site_checks", "Checks declared in the site file in force.")
     static let reloads = descriptor("vigie_site_reloads_total", "SIGHUP reloads of the site file, by result.")
-    static let reloadSuccess = descriptor("vigie_site_reload_success", "1 when the last reload of the site file succeeded.")
-    static let collectorUp = descriptor("vigie_jitsi_collector_up", "1 when the last collection from this Jitsi source succeeded.")
-    static let collectorDuration = descriptor("vigie_jitsi_collector_duration_seconds", "How long the last collection from this Jitsi source took.")
+    static let reloadSuccess = descriptor(
+        "vigie_site_reload_success",
+        "1 when the last reload of the site file succeeded."
+    )
+    static let collectorUp = descriptor(
+        "vigie_jitsi_collector_up",
+        "1 when the last collection from this Jitsi source succeeded."
+    )
+    static let collectorDuration = descriptor(
+        "vigie_jitsi_collector_duration_seconds",
+        "How long the last collection from this Jitsi source took."
+    )
     static let probesInFlight = descriptor("vigie_probes_in_flight", "Probes and collections running now.")
     static let incidentsOpen = descriptor("vigie_incidents_open", "Open incidents in the register, by severity.")
     static let incidentDeadline = descriptor(
         "vigie_incident_deadline_timestamp_seconds",
         "NIS2 / RGPD deadline of an open incident, Unix time (stage: early_warning, notification, final_report, rgpd_notification)."
     )
-    static let scrapeDuration = descriptor("vigie_exporter_scrape_duration_seconds", "How long rendering the previous /metrics answer took.")
+    static let scrapeDuration = descriptor(
+        "vigie_exporter_scrape_duration_seconds",
+        "How long rendering the previous /metrics answer took."
+    )
 
     /// Every family the exporter can write: its own and one per Jitsi series (the dashboards and
     /// alert rules `vigie render` writes refer only to these names; the render tests hold them to it).
     public static var familyNames: Set<String> {
         let own = [
-            buildInfo, probeSuccess, probeWarning, probeDuration, probeLastRun, probeRuns, probeFailures, tlsExpiry, tlsNotAfter,
-            stunRTT, httpStatus, checksConfigured, reloads, reloadSuccess, collectorUp, collectorDuration, probesInFlight,
+            buildInfo, probeSuccess, probeWarning, probeDuration, probeLastRun, probeRuns, probeFailures, tlsExpiry,
+            tlsNotAfter,
+            stunRTT, httpStatus, checksConfigured, reloads, reloadSuccess, collectorUp, collectorDuration,
+            probesInFlight,
             incidentsOpen, incidentDeadline, scrapeDuration,
         ]
         return Set(own.map(\.name)).union(JitsiStat.allCases.map(\.series.name))
@@ -141,7 +175,9 @@ public final class AgentMetrics: Sendable {
         // A fact the last run did not produce (no certificate this time) loses its series, not left stale.
         let stale = series.optional.withLock { optional -> [Gauge] in
             for (family, value) in facts {
-                let gauge = optional[family.name] ?? registry.makeGauge(descriptor: family.descriptor, labels: Self.labels(result.check))
+                let gauge =
+                    optional[family.name]
+                    ?? registry.makeGauge(descriptor: family.descriptor, labels: Self.labels(result.check))
                 gauge.set(value)
                 optional[family.name] = gauge
             }
@@ -234,7 +270,8 @@ public final class AgentMetrics: Sendable {
 
     /// Records a SIGHUP reload.
     public func recordReload(success: Bool) {
-        registry.makeCounter(descriptor: Self.reloads.descriptor, labels: [("result", success ? "success" : "failure")]).increment()
+        registry.makeCounter(descriptor: Self.reloads.descriptor, labels: [("result", success ? "success" : "failure")])
+            .increment()
         registry.makeGauge(descriptor: Self.reloadSuccess.descriptor).set(success ? 1.0 : 0.0)
     }
 
@@ -242,7 +279,10 @@ public final class AgentMetrics: Sendable {
     public func setIncidents(_ open: [Incident]) {
         var gauges: [Gauge] = []
         for severity in Incident.Severity.allCases {
-            let gauge = registry.makeGauge(descriptor: Self.incidentsOpen.descriptor, labels: [("severity", severity.rawValue)])
+            let gauge = registry.makeGauge(
+                descriptor: Self.incidentsOpen.descriptor,
+                labels: [("severity", severity.rawValue)]
+            )
             gauge.set(Double(open.filter { $0.severity == severity }.count))
         }
         for incident in open {
@@ -275,4 +315,3 @@ public final class AgentMetrics: Sendable {
         return bytes
     }
 }
-

@@ -1,7 +1,6 @@
 public import Logging
 public import ServiceLifecycle
 import VigieCore
-import VigieLogs
 
 /// Prepares the register, then runs the incident manager's periodic work every `interval`.
 public struct MaintenanceService: ServiceLifecycle.Service {
@@ -10,7 +9,12 @@ public struct MaintenanceService: ServiceLifecycle.Service {
     public let interval: Duration
     public let logger: Logger
 
-    public init(incidents: IncidentManager, postgres: PostgresIncidentStore?, interval: Duration = .seconds(15), logger: Logger = Logger(label: "vigie.incidents")) {
+    public init(
+        incidents: IncidentManager,
+        postgres: PostgresIncidentStore?,
+        interval: Duration = .seconds(15),
+        logger: Logger = Logger(label: "vigie.incidents")
+    ) {
         self.incidents = incidents
         self.postgres = postgres
         self.interval = interval

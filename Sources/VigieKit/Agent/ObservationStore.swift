@@ -1,5 +1,4 @@
 public import VigieCore
-import VigieLogs
 
 /// The latest observation of every check and collector: what `/api/v1/status` and readiness read.
 

@@ -4,7 +4,6 @@ public import ServiceLifecycle
 
 import struct Foundation.Date
 import VigieCore
-import VigieLogs
 
 // One loop schedules every job of the site (checks and collectors) from a queue ordered by due
 // time, and runs each due job in a short-lived child task. Why not a long-lived task per check:
@@ -101,7 +100,7 @@ public struct Scheduler: ServiceLifecycle.Service {
         for collector in site.collectors {
             if let service = site.service(named: collector.service) { jobs.append(.collector(collector, service)) }
         }
-        let context = ProbeContext(allowlist: Allowlist(site: site))
+        let context = ProbeContext(allowlist: Allowlist(site: site), trust: TrustStores(site: site))
         let engine = ProbeEngine(context: context, concurrency: 1)
         let runner = CollectorRunner(context: context)
 
@@ -198,16 +197,24 @@ public struct Scheduler: ServiceLifecycle.Service {
             case .fail:
                 logger.warning("check failed", metadata: metadata.merging(["vigie.reason": "\(reason ?? "")"]) { $1 })
             case .warn:
-                logger.notice("check passed with a warning", metadata: metadata.merging(["vigie.reason": "\(reason ?? "")"]) { $1 })
+                logger.notice(
+                    "check passed with a warning",
+                    metadata: metadata.merging(["vigie.reason": "\(reason ?? "")"]) { $1 }
+                )
             case .pass:
                 if previous != nil { logger.notice("check recovered", metadata: metadata) }
             }
         case (.collector(let collector, _), .collector(let up, let reason)):
             if case .collector(let before, _)? = previous, before == up { return }
             if up {
-                if previous != nil { logger.notice("collector recovered", metadata: ["vigie.collector": "\(collector.id)"]) }
+                if previous != nil {
+                    logger.notice("collector recovered", metadata: ["vigie.collector": "\(collector.id)"])
+                }
             } else {
-                logger.warning("collector failed", metadata: ["vigie.collector": "\(collector.id)", "vigie.reason": "\(reason ?? "")"])
+                logger.warning(
+                    "collector failed",
+                    metadata: ["vigie.collector": "\(collector.id)", "vigie.reason": "\(reason ?? "")"]
+                )
             }
         default:
             return

@@ -1,6 +1,5 @@
 import Synchronization
 public import VigieCore
-import VigieLogs
 
 /// The site in force, shared by the agent's services; SIGHUP replaces it, shutdown ends it.
 ///

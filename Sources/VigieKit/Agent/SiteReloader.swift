@@ -2,7 +2,6 @@ public import Logging
 public import ServiceLifecycle
 import UnixSignals
 import VigieCore
-import VigieLogs
 
 /// Reloads the site file on SIGHUP: a good file is put in force, a bad one is refused and logged.
 public struct SiteReloader: ServiceLifecycle.Service {

@@ -1,6 +1,5 @@
 public import struct Foundation.Date
 public import VigieCore
-import VigieLogs
 
 /// The JSON of `GET /api/v1/status`: the latest result of every check (as `vigie check --json`
 /// writes them) and the state of every collector.
@@ -64,7 +63,9 @@ public struct StatusDocument: Sendable {
                             (
                                 "error",
                                 {
-                                    if case .failure(let failure) = observation.result { return .string(failure.reason) }
+                                    if case .failure(let failure) = observation.result {
+                                        return .string(failure.reason)
+                                    }
                                     return .null
                                 }()
                             ),

@@ -4,7 +4,6 @@ import NIOCore
 
 import struct Foundation.Data
 import VigieCore
-import VigieLogs
 
 /// `POST /api/v1/alerts`: Alertmanager's webhook, behind a bearer token.
 ///
@@ -39,9 +38,17 @@ enum WebhookEndpoint {
         }
     }
 
-    static func handle(_ request: Request, context: some RequestContext, site: Site, incidents: IncidentManager) async throws -> Response {
+    static func handle(
+        _ request: Request,
+        context: some RequestContext,
+        site: Site,
+        incidents: IncidentManager
+    ) async throws -> Response {
         guard let webhook = site.webhook else {
-            return AgentAPI.text(.notFound, "the Alertmanager webhook is disabled (no webhook.token_file in the site file)\n")
+            return AgentAPI.text(
+                .notFound,
+                "the Alertmanager webhook is disabled (no webhook.token_file in the site file)\n"
+            )
         }
         // A site whose token was never read (not resolved on the host) refuses everyone.
         guard let token = webhook.token, let header = request.headers[.authorization], header.hasPrefix("Bearer "),
@@ -55,7 +62,11 @@ enum WebhookEndpoint {
         switch await collect(request.body, within: bodyTimeout) {
         case .success(let collected): body = collected
         case .failure(.tooLarge): return AgentAPI.text(.contentTooLarge, "the body is larger than 1 MiB\n")
-        case .failure(.tooSlow): return AgentAPI.text(.requestTimeout, "the body did not arrive within \(DurationText.format(bodyTimeout))\n")
+        case .failure(.tooSlow):
+            return AgentAPI.text(
+                .requestTimeout,
+                "the body did not arrive within \(DurationText.format(bodyTimeout))\n"
+            )
         }
         let payload: AlertmanagerPayload
         do {
@@ -67,7 +78,10 @@ enum WebhookEndpoint {
             let outcome = try await incidents.apply(payload)
             var parts = ["\(Plural.count(outcome.opened, "incident")) opened", "\(outcome.resolved) resolved"]
             if outcome.joined > 0 { parts.append("\(outcome.joined) joined an open outage") }
-            return AgentAPI.text(.ok, "\(Plural.count(payload.alerts.count, "alert")): \(parts.joined(separator: ", "))\n")
+            return AgentAPI.text(
+                .ok,
+                "\(Plural.count(payload.alerts.count, "alert")): \(parts.joined(separator: ", "))\n"
+            )
         } catch {
             return AgentAPI.text(.serviceUnavailable, "incident register unavailable: \(error)\n")
         }

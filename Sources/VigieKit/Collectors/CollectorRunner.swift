@@ -1,6 +1,5 @@
 import NIOHTTP1
 public import VigieCore
-import VigieLogs
 
 /// Fetches one Jitsi statistics source and extracts what Vigie re-exports.
 public struct CollectorRunner: Sendable {
@@ -18,7 +17,12 @@ public struct CollectorRunner: Sendable {
         let collectedAt = context.now()
         let start = ContinuousClock.now
         let result = await fetchAndExtract(collector, target: target, deadline: start + collector.timeout)
-        return CollectorObservation(collector: collector, collectedAt: collectedAt, duration: .now - start, result: result)
+        return CollectorObservation(
+            collector: collector,
+            collectedAt: collectedAt,
+            duration: .now - start,
+            result: result
+        )
     }
 
     func fetchAndExtract(
@@ -32,7 +36,13 @@ public struct CollectorRunner: Sendable {
             default: "text/plain; version=0.0.4, application/openmetrics-text; version=1.0.0;q=0.9"
             }
         let exchange: HTTPExchange
-        switch await HTTPFetcher.fetch(collector.url, target: target, deadline: deadline, keepBody: true, accept: accept) {
+        switch await HTTPFetcher.fetch(
+            collector.url,
+            target: target,
+            deadline: deadline,
+            keepBody: true,
+            accept: accept
+        ) {
         case .success(let got): exchange = got
         case .failure(let failure):
             return .failure(CollectorFailure(reason: Self.describe(failure, timeout: collector.timeout)))
@@ -40,7 +50,10 @@ public struct CollectorRunner: Sendable {
         if collector.url.scheme == .https {
             guard case .success(let roots) = TrustAnchors.store(caFile: nil),
                 let report = await CertificateInspector.inspect(
-                    chain: exchange.peerChain, host: collector.url.host, roots: roots, now: context.now()
+                    chain: exchange.peerChain,
+                    host: collector.url.host,
+                    roots: roots,
+                    now: context.now()
                 ), report.acceptable
             else {
                 return .failure(CollectorFailure(reason: "the source's certificate is not acceptable"))

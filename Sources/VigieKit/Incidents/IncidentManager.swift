@@ -2,7 +2,6 @@ public import Logging
 
 public import struct Foundation.Date
 public import VigieCore
-import VigieLogs
 
 // Observations in, register entries and restarts out.
 //
@@ -61,7 +60,9 @@ public actor IncidentManager {
         self.logger = logger
         self.now = now
         self.impact = impact
-        for service in site.services { if let policy = service.remediation { watchdogs[service.name] = Watchdog(policy: policy) } }
+        for service in site.services {
+            if let policy = service.remediation { watchdogs[service.name] = Watchdog(policy: policy) }
+        }
     }
 
     /// Puts a reloaded site in force; a watchdog keeps its state while its policy is unchanged.
@@ -81,7 +82,8 @@ public actor IncidentManager {
         failures = failures.filter { checkIDs.contains($0.key) }
         passes = passes.filter { checkIDs.contains($0.key) }
         for (service, checks) in outage {
-            let kept = checks.filter { name in site.service(named: service)?.checks.contains { $0.name == name } == true }
+            let kept = checks.filter { name in site.service(named: service)?.checks.contains { $0.name == name } == true
+            }
             outage[service] = kept
         }
     }
@@ -106,11 +108,27 @@ public actor IncidentManager {
                 if passes[check.id] == site.incidents.closeAfter {
                     let wasInOutage = outage[service]?.remove(check.name) != nil
                     if outage[service, default: []].isEmpty {
-                        if let resolved = try await resolveOutage(service: service, at: at, message: TimelineText.serviceRecovered(service, last: label, runs: site.incidents.closeAfter)) {
-                            logger.notice("incident resolved", metadata: ["vigie.incident": "\(resolved.id)", "vigie.service": "\(service)"])
+                        if let resolved = try await resolveOutage(
+                            service: service,
+                            at: at,
+                            message: TimelineText.serviceRecovered(
+                                service,
+                                last: label,
+                                runs: site.incidents.closeAfter
+                            )
+                        ) {
+                            logger.notice(
+                                "incident resolved",
+                                metadata: ["vigie.incident": "\(resolved.id)", "vigie.service": "\(service)"]
+                            )
                         }
                     } else if wasInOutage, let open = try await store.openIncident(key: Self.key(service: service)) {
-                        try await store.addEvent(incidentID: open.id, kind: .recovered, message: TimelineText.checkPassesAgain(label, runs: site.incidents.closeAfter), at: at)
+                        try await store.addEvent(
+                            incidentID: open.id,
+                            kind: .recovered,
+                            message: TimelineText.checkPassesAgain(label, runs: site.incidents.closeAfter),
+                            at: at
+                        )
                     }
                 }
             } else {
@@ -129,21 +147,38 @@ public actor IncidentManager {
                         impact: await impact()
                     )
                     let (incident, created) = try await store.open(
-                        draft, event: .checkFailed, message: TimelineText.checkFailed(label, runs: site.incidents.openAfter, reason: reason), at: at
+                        draft,
+                        event: .checkFailed,
+                        message: TimelineText.checkFailed(label, runs: site.incidents.openAfter, reason: reason),
+                        at: at
                     )
-                    if created { logger.warning("incident opened", metadata: ["vigie.incident": "\(incident.id)", "vigie.check": "\(label)"]) }
+                    if created {
+                        logger.warning(
+                            "incident opened",
+                            metadata: ["vigie.incident": "\(incident.id)", "vigie.check": "\(label)"]
+                        )
+                    }
                     lastReason[check.id] = reason
                 } else if failures[check.id, default: 0] > site.incidents.openAfter, lastReason[check.id] != reason,
                     let open = try await store.openIncident(key: Self.key(service: service))
                 {
-                    try await store.addEvent(incidentID: open.id, kind: .checkFailed, message: TimelineText.checkReason(label, reason: reason), at: at)
+                    try await store.addEvent(
+                        incidentID: open.id,
+                        kind: .checkFailed,
+                        message: TimelineText.checkReason(label, reason: reason),
+                        at: at
+                    )
                     lastReason[check.id] = reason
                 }
             }
         } catch {
             logger.error("incident register unavailable", metadata: ["vigie.error": "\(error)"])
         }
-        await feedWatchdog(service: service, event: result.ok ? .checkPassed(check.name) : .checkFailed(check.name), at: at)
+        await feedWatchdog(
+            service: service,
+            event: result.ok ? .checkPassed(check.name) : .checkFailed(check.name),
+            at: at
+        )
     }
 
     /// Resolves the service's outage incident, and what a register written before one incident per outage holds for it.
@@ -172,12 +207,19 @@ public actor IncidentManager {
             // and it reports back when done — on graceful shutdown too (the service finishes it first).
             let accepted = remediation.submit(
                 RemediationService.Request(service: service, policy: policy) { outcome in
-                    await self.restartFinished(service: name, attempt: attempt, command: policy.command, outcome: outcome)
+                    await self.restartFinished(
+                        service: name,
+                        attempt: attempt,
+                        command: policy.command,
+                        outcome: outcome
+                    )
                 }
             )
             if !accepted {
                 await restartFinished(
-                    service: name, attempt: attempt, command: policy.command,
+                    service: name,
+                    attempt: attempt,
+                    command: policy.command,
                     outcome: RestartOutcome(succeeded: false, detail: "not run: the agent is stopping")
                 )
             }
@@ -188,11 +230,17 @@ public actor IncidentManager {
             outage[name, default: []].formUnion(watchdog.failingChecks)
             do {
                 if let open = try await store.openIncident(key: Self.key(service: name)) {
-                    _ = try await store.update(id: open.id, at: at, event: .escalation, message: reason) { $0.severity = .critical }
+                    _ = try await store.update(id: open.id, at: at, event: .escalation, message: reason) {
+                        $0.severity = .critical
+                    }
                 } else {
                     let draft = Incident(
-                        key: Self.key(service: name), service: name, severity: .critical,
-                        title: TimelineText.escalationTitle(name), source: .watchdog, detectedAt: at,
+                        key: Self.key(service: name),
+                        service: name,
+                        severity: .critical,
+                        title: TimelineText.escalationTitle(name),
+                        source: .watchdog,
+                        detectedAt: at,
                         impact: await impact()
                     )
                     _ = try await store.open(draft, event: .escalation, message: reason, at: at)
@@ -206,7 +254,12 @@ public actor IncidentManager {
             do {
                 // The incident itself resolves when the checks have passed `close_after` runs.
                 if let open = try await store.openIncident(key: Self.key(service: name)) {
-                    try await store.addEvent(incidentID: open.id, kind: .recovered, message: TimelineText.watchdogRecovered(restarts: restarts), at: at)
+                    try await store.addEvent(
+                        incidentID: open.id,
+                        kind: .recovered,
+                        message: TimelineText.watchdogRecovered(restarts: restarts),
+                        at: at
+                    )
                 }
             } catch {
                 logger.error("incident register unavailable", metadata: ["vigie.error": "\(error)"])
@@ -219,13 +272,17 @@ public actor IncidentManager {
         let message = TimelineText.restart(attempt: attempt, command: command, detail: outcome.detail)
         await audit(action: "restart", target: service, result: outcome.detail, at: at)
         do {
-            for incident in try await store.incidents(includeResolved: false, limit: 1000) where incident.service == service {
+            for incident in try await store.incidents(includeResolved: false, limit: 1000)
+            where incident.service == service {
                 try await store.addEvent(incidentID: incident.id, kind: .restart, message: message, at: at)
             }
         } catch {
             logger.error("incident register unavailable", metadata: ["vigie.error": "\(error)"])
         }
-        logger.notice("restart finished", metadata: ["vigie.service": "\(service)", "vigie.result": "\(outcome.detail)"])
+        logger.notice(
+            "restart finished",
+            metadata: ["vigie.service": "\(service)", "vigie.result": "\(outcome.detail)"]
+        )
         if var watchdog = watchdogs[service] {
             _ = watchdog.handle(.restartFinished(succeeded: outcome.succeeded), at: at)
             watchdogs[service] = watchdog
@@ -235,9 +292,14 @@ public actor IncidentManager {
     func audit(action: String, target: String, result: String, at: Date) async {
         let actor = executor.dryRun ? "vigie-watchdog (dry run)" : "vigie-watchdog"
         do {
-            try await store.appendAudit(AuditEntry(at: at, actor: actor, action: action, target: target, result: result))
+            try await store.appendAudit(
+                AuditEntry(at: at, actor: actor, action: action, target: target, result: result)
+            )
         } catch {
-            logger.error("audit log unavailable", metadata: ["vigie.error": "\(error)", "vigie.action": "\(action) \(target)"])
+            logger.error(
+                "audit log unavailable",
+                metadata: ["vigie.error": "\(error)", "vigie.action": "\(action) \(target)"]
+            )
         }
     }
 
@@ -275,19 +337,36 @@ public actor IncidentManager {
                     continue
                 }
                 let draft = Incident(
-                    key: key, service: alert.service ?? "alertmanager", severity: alert.incidentSeverity,
-                    title: alert.summary.map { "\(alert.name): \($0)" } ?? alert.name, source: .alert,
+                    key: key,
+                    service: alert.service ?? "alertmanager",
+                    severity: alert.incidentSeverity,
+                    title: alert.summary.map { "\(alert.name): \($0)" } ?? alert.name,
+                    source: .alert,
                     detectedAt: alert.startsAt ?? at
                 )
-                let (_, created) = try await store.open(draft, event: .alertFiring, message: TimelineText.alertFiring(alert.name), at: at)
+                let (_, created) = try await store.open(
+                    draft,
+                    event: .alertFiring,
+                    message: TimelineText.alertFiring(alert.name),
+                    at: at
+                )
                 if created { outcome.opened += 1 }
-            } else if try await store.resolve(key: key, at: Self.resolutionTime(alert, now: at), message: TimelineText.alertResolved(alert.name)) != nil {
+            } else if try await store.resolve(
+                key: key,
+                at: Self.resolutionTime(alert, now: at),
+                message: TimelineText.alertResolved(alert.name)
+            ) != nil {
                 outcome.resolved += 1
             } else if let incident = outageIncident,
-                try await Self.isFiring(message: TimelineText.alertFiring(alert.name, fingerprint: alert.fingerprint), in: store.events(incidentID: incident.id))
+                try await Self.isFiring(
+                    message: TimelineText.alertFiring(alert.name, fingerprint: alert.fingerprint),
+                    in: store.events(incidentID: incident.id)
+                )
             {
                 try await store.addEvent(
-                    incidentID: incident.id, kind: .alertResolved, message: TimelineText.alertResolved(alert.name, fingerprint: alert.fingerprint),
+                    incidentID: incident.id,
+                    kind: .alertResolved,
+                    message: TimelineText.alertResolved(alert.name, fingerprint: alert.fingerprint),
                     at: Self.resolutionTime(alert, now: at)
                 )
             }
@@ -297,7 +376,8 @@ public actor IncidentManager {
 
     /// Whether the timeline's last word on this alert is that it fires.
     static func isFiring(message: String, in events: [IncidentEvent]) -> Bool {
-        let resolvedMessage = message.replacingOccurrences(of: " firing (alert ", with: " resolved (alert ")  // TimelineText's two forms
+        // TimelineText's two forms of one alert's line.
+        let resolvedMessage = message.replacingOccurrences(of: " firing (alert ", with: " resolved (alert ")
         for event in events.reversed() {
             if event.kind == .alertFiring, event.message == message { return true }
             if event.kind == .alertResolved, event.message == resolvedMessage { return false }
@@ -328,7 +408,9 @@ public actor IncidentManager {
                     let crossing = incident.detectedAt.addingTimeInterval(after.seconds)
                     guard crossing <= at else { continue }
                     open[index] = try await store.update(
-                        id: incident.id, at: at, event: .marked,
+                        id: incident.id,
+                        at: at,
+                        event: .marked,
                         message: TimelineText.significantBySiteRule(after: after)
                     ) { $0.significantAt = crossing }
                 }

@@ -1,5 +1,4 @@
 import VigieCore
-import VigieLogs
 
 // The register's tables, for both backends. Times are Unix seconds (double precision), which both
 // SQLite and PostgreSQL store exactly enough and compare natively.

@@ -1,6 +1,5 @@
 public import struct Foundation.Date
 public import VigieCore
-import VigieLogs
 
 // The incident register's interface. Two backends implement it and pass the same test suite:
 // SQLite through GRDB (the embedded default, one file under the data directory) and PostgreSQL
@@ -16,7 +15,13 @@ public protocol IncidentStore: Sendable {
     /// never in the register without its audit entry, nor the entry without the action.
     ///
     /// - Returns: the incident, and whether it was created by this call.
-    func open(_ draft: Incident, event: IncidentEvent.Kind, message: String, at: Date, audit: AuditRecord?) async throws -> (Incident, created: Bool)
+    func open(
+        _ draft: Incident,
+        event: IncidentEvent.Kind,
+        message: String,
+        at: Date,
+        audit: AuditRecord?
+    ) async throws -> (Incident, created: Bool)
 
     /// Changes an incident and records why in its timeline (and, with `audit`, in the audit log), in one transaction.
     func update(
@@ -98,7 +103,12 @@ public struct IncidentStoreError: Error, Sendable, Hashable, CustomStringConvert
     }
 
     /// The value of a vocabulary column, or a schema error.
-    static func decode<T: RawRepresentable>(_ type: T.Type, _ raw: String, column: String, row: Int64) throws(IncidentStoreError) -> T
+    static func decode<T: RawRepresentable>(
+        _ type: T.Type,
+        _ raw: String,
+        column: String,
+        row: Int64
+    ) throws(IncidentStoreError) -> T
     where T.RawValue == String {
         guard let value = T(rawValue: raw) else { throw unknown(column, raw, row: row) }
         return value
@@ -110,7 +120,12 @@ public struct IncidentStoreError: Error, Sendable, Hashable, CustomStringConvert
 public typealias AuditRecord = @Sendable (Incident) -> AuditEntry
 
 extension IncidentStore {
-    public func open(_ draft: Incident, event: IncidentEvent.Kind, message: String, at: Date) async throws -> (Incident, created: Bool) {
+    public func open(
+        _ draft: Incident,
+        event: IncidentEvent.Kind,
+        message: String,
+        at: Date
+    ) async throws -> (Incident, created: Bool) {
         try await open(draft, event: event, message: message, at: at, audit: nil)
     }
 
@@ -143,7 +158,13 @@ extension IncidentStore {
     }
 
     public func acknowledge(id: Int64, at: Date, by actor: String, audit: AuditRecord? = nil) async throws -> Incident {
-        try await update(id: id, at: at, event: .acknowledged, message: TimelineText.acknowledged(by: actor), audit: audit) { incident in
+        try await update(
+            id: id,
+            at: at,
+            event: .acknowledged,
+            message: TimelineText.acknowledged(by: actor),
+            audit: audit
+        ) { incident in
             if incident.acknowledgedAt == nil { incident.acknowledgedAt = at }
         }
     }

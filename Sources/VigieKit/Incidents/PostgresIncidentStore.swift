@@ -7,7 +7,6 @@ public import ServiceLifecycle
 
 public import struct Foundation.Date
 public import VigieCore
-import VigieLogs
 
 /// The incident register in PostgreSQL, for several agents sharing one register.
 ///
@@ -62,13 +61,20 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
             throw IncidentStoreError("cannot set up TLS for PostgreSQL at \(endpoint): \(error)", code: .configuration)
         }
         var connection = PostgresConnection.Configuration(
-            host: configuration.host, port: configuration.port, username: configuration.username,
-            password: configuration.password, database: configuration.database, tls: tls
+            host: configuration.host,
+            port: configuration.port,
+            username: configuration.username,
+            password: configuration.password,
+            database: configuration.database,
+            tls: tls
         )
         connection.options.connectTimeout = TimeAmount.seconds(Int64(configuration.timeout.seconds))
         do {
             let opened = try await PostgresConnection.connect(
-                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: connection, id: 0, logger: logger
+                on: MultiThreadedEventLoopGroup.singleton.next(),
+                configuration: connection,
+                id: 0,
+                logger: logger
             ).get()
             try? await opened.close()
         } catch {
@@ -105,7 +111,10 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
         do {
             try await transaction { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(84770001)", logger: logger)
-                try await connection.query("CREATE TABLE IF NOT EXISTS vigie_schema (version INTEGER NOT NULL)", logger: logger)
+                try await connection.query(
+                    "CREATE TABLE IF NOT EXISTS vigie_schema (version INTEGER NOT NULL)",
+                    logger: logger
+                )
                 var version = 0
                 for try await row in try await connection.query("SELECT version FROM vigie_schema", logger: logger) {
                     version = max(version, try row.makeRandomAccess()["version"].decode(Int.self))
@@ -123,11 +132,20 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
         }
     }
 
-    public func open(_ draft: Incident, event: IncidentEvent.Kind, message: String, at: Date, audit: AuditRecord?) async throws -> (Incident, created: Bool) {
+    public func open(
+        _ draft: Incident,
+        event: IncidentEvent.Kind,
+        message: String,
+        at: Date,
+        audit: AuditRecord?
+    ) async throws -> (Incident, created: Bool) {
         try await transaction { connection in
             // Serialises opens of one cause across agents; the unique index is the last guard.
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(draft.key)))", logger: self.logger)
-            if let existing = try await self.fetchIncident(connection, "WHERE key = \(draft.key) AND resolved_at IS NULL") {
+            if let existing = try await self.fetchIncident(
+                connection,
+                "WHERE key = \(draft.key) AND resolved_at IS NULL"
+            ) {
                 try await self.insertEvent(connection, incidentID: existing.id, kind: event, message: message, at: at)
                 if let audit { try await self.insertAudit(connection, audit(existing)) }
                 return (existing, false)
@@ -249,7 +267,10 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
                         incidentID: try cells["incident_id"].decode(Int64.self),
                         at: Date(timeIntervalSince1970: try cells["at"].decode(Double.self)),
                         kind: try IncidentStoreError.decode(
-                            IncidentEvent.Kind.self, try cells["kind"].decode(String.self), column: "kind", row: try cells["id"].decode(Int64.self)
+                            IncidentEvent.Kind.self,
+                            try cells["kind"].decode(String.self),
+                            column: "kind",
+                            row: try cells["id"].decode(Int64.self)
                         ),
                         message: try cells["message"].decode(String.self)
                     )
@@ -326,16 +347,22 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
 
     // MARK: helpers
 
-    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T
+    {
         do {
             let client = self.client
             let logger = self.logger
             guard
-                let value = try await Deadline.run(until: .now + operationTimeout, {
-                    try await client.withTransaction(logger: logger) { connection in try await body(connection) }
-                })
+                let value = try await Deadline.run(
+                    until: .now + operationTimeout,
+                    {
+                        try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+                    }
+                )
             else {
-                throw IncidentStoreError("PostgreSQL at \(endpoint) did not answer in \(DurationText.format(operationTimeout))")
+                throw IncidentStoreError(
+                    "PostgreSQL at \(endpoint) did not answer in \(DurationText.format(operationTimeout))"
+                )
             }
             return value
         } catch let error as IncidentStoreError {
@@ -351,7 +378,10 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
     /// A refused login or a database that does not exist is the site file's mistake; the rest is of the moment.
     static func code(_ error: any Error) -> IncidentStoreError.Code {
         if let transaction = error as? PostgresTransactionError {
-            return code(transaction.closureError ?? transaction.beginError ?? transaction.commitError ?? transaction.rollbackError ?? error)
+            return code(
+                transaction.closureError ?? transaction.beginError ?? transaction.commitError ?? transaction
+                    .rollbackError ?? error
+            )
         }
         if let psql = error as? PSQLError, psql.code == .sslUnsupported { return .configuration }
         guard let psql = error as? PSQLError, let state = psql.serverInfo?[.sqlState] else { return .unavailable }
@@ -361,19 +391,29 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
 
     static func describe(_ error: any Error) -> String {
         if let transaction = error as? PostgresTransactionError {
-            return describe(transaction.closureError ?? transaction.beginError ?? transaction.commitError ?? transaction.rollbackError ?? error)
+            return describe(
+                transaction.closureError ?? transaction.beginError ?? transaction.commitError ?? transaction
+                    .rollbackError ?? error
+            )
         }
         if let psql = error as? PSQLError {
             if let message = psql.serverInfo?[.message] { return message }
             if psql.code == .sslUnsupported {
-                return "the server does not offer TLS, which sslmode=require asks for (use sslmode=prefer or disable, or turn ssl on in the server)"
+                return
+                    "the server does not offer TLS, which sslmode=require asks for (use sslmode=prefer or disable, or turn ssl on in the server)"
             }
-            if psql.code == .serverClosedConnection { return "the server closed the connection (is it PostgreSQL on that port?)" }
+            if psql.code == .serverClosedConnection {
+                return "the server closed the connection (is it PostgreSQL on that port?)"
+            }
             if psql.code == .connectionError, let underlying = psql.underlying {
                 // NIO's "connection reset (error set): Connection refused (errno: 111)" → its last part, as an administrator reads it.
-                if let io = underlying as? IOError { return "cannot connect: \(String(cString: strerror(io.errnoCode)).lowercased())" }
+                if let io = underlying as? IOError {
+                    return "cannot connect: \(String(cString: strerror(io.errnoCode)).lowercased())"
+                }
                 if let connect = underlying as? NIOConnectionError, let first = connect.connectionErrors.first {
-                    if let io = first.error as? IOError { return "cannot connect: \(String(cString: strerror(io.errnoCode)).lowercased())" }
+                    if let io = first.error as? IOError {
+                        return "cannot connect: \(String(cString: strerror(io.errnoCode)).lowercased())"
+                    }
                     return "cannot connect: \(first.error)"
                 }
                 return "cannot connect: \(underlying)"
@@ -383,7 +423,13 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
         return "\(error)"
     }
 
-    func insertEvent(_ connection: PostgresConnection, incidentID: Int64, kind: IncidentEvent.Kind, message: String, at: Date) async throws {
+    func insertEvent(
+        _ connection: PostgresConnection,
+        incidentID: Int64,
+        kind: IncidentEvent.Kind,
+        message: String,
+        at: Date
+    ) async throws {
         try await connection.query(
             """
             INSERT INTO incident_event (incident_id, at, kind, message)
@@ -412,11 +458,17 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
             key: try cells["key"].decode(String.self),
             service: try cells["service"].decode(String.self),
             severity: try IncidentStoreError.decode(
-                Incident.Severity.self, try cells["severity"].decode(String.self), column: "severity", row: try cells["id"].decode(Int64.self)
+                Incident.Severity.self,
+                try cells["severity"].decode(String.self),
+                column: "severity",
+                row: try cells["id"].decode(Int64.self)
             ),
             title: try cells["title"].decode(String.self),
             source: try IncidentStoreError.decode(
-                Incident.Source.self, try cells["source"].decode(String.self), column: "source", row: try cells["id"].decode(Int64.self)
+                Incident.Source.self,
+                try cells["source"].decode(String.self),
+                column: "source",
+                row: try cells["id"].decode(Int64.self)
             ),
             detectedAt: try date("detected_at") ?? Date(timeIntervalSince1970: 0),
             acknowledgedAt: try date("acknowledged_at"),

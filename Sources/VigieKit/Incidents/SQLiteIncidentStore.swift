@@ -1,7 +1,6 @@
 public import Foundation
 import GRDB
 public import VigieCore
-import VigieLogs
 
 /// The incident register in one SQLite file (WAL, synchronous=FULL), through GRDB.
 public final class SQLiteIncidentStore: IncidentStore {
@@ -17,7 +16,8 @@ public final class SQLiteIncidentStore: IncidentStore {
         self.path = path
         if !create, !FileManager.default.fileExists(atPath: path) {
             throw IncidentStoreError(
-                "no incident register at \(PrintableText.escaped(path)) (is --data-dir right? `vigie serve` creates it)", code: .notFound
+                "no incident register at \(PrintableText.escaped(path)) (is --data-dir right? `vigie serve` creates it)",
+                code: .notFound
             )
         }
         var configuration = Configuration()
@@ -46,12 +46,25 @@ public final class SQLiteIncidentStore: IncidentStore {
 
     /// The register of a data directory: `<dir>/incidents.sqlite`.
     public convenience init(dataDirectory: String, create: Bool = true) throws {
-        try self.init(path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("incidents.sqlite").path, create: create)
+        try self.init(
+            path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("incidents.sqlite").path,
+            create: create
+        )
     }
 
-    public func open(_ draft: Incident, event: IncidentEvent.Kind, message: String, at: Date, audit: AuditRecord?) async throws -> (Incident, created: Bool) {
+    public func open(
+        _ draft: Incident,
+        event: IncidentEvent.Kind,
+        message: String,
+        at: Date,
+        audit: AuditRecord?
+    ) async throws -> (Incident, created: Bool) {
         try await pool.write { db in
-            if let existing = try Self.fetchIncident(db, sql: "WHERE key = ? AND resolved_at IS NULL", arguments: [draft.key]) {
+            if let existing = try Self.fetchIncident(
+                db,
+                sql: "WHERE key = ? AND resolved_at IS NULL",
+                arguments: [draft.key]
+            ) {
                 try Self.insertEvent(db, incidentID: existing.id, kind: event, message: message, at: at)
                 if let audit { try Self.insertAudit(db, audit(existing)) }
                 return (existing, false)
@@ -104,7 +117,8 @@ public final class SQLiteIncidentStore: IncidentStore {
 
     public func addEvent(incidentID: Int64, kind: IncidentEvent.Kind, message: String, at: Date) async throws {
         try await pool.write { db in
-            guard try Int.fetchOne(db, sql: "SELECT 1 FROM incident WHERE id = ?", arguments: [incidentID]) != nil else {
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM incident WHERE id = ?", arguments: [incidentID]) != nil
+            else {
                 throw IncidentStoreError.noSuchIncident(incidentID)
             }
             try Self.insertEvent(db, incidentID: incidentID, kind: kind, message: message, at: at)
@@ -116,7 +130,9 @@ public final class SQLiteIncidentStore: IncidentStore {
     }
 
     public func openIncident(key: String) async throws -> Incident? {
-        try await pool.read { db in try Self.fetchIncident(db, sql: "WHERE key = ? AND resolved_at IS NULL", arguments: [key]) }
+        try await pool.read { db in
+            try Self.fetchIncident(db, sql: "WHERE key = ? AND resolved_at IS NULL", arguments: [key])
+        }
     }
 
     public func incidents(includeResolved: Bool, limit: Int) async throws -> [Incident] {
@@ -134,14 +150,20 @@ public final class SQLiteIncidentStore: IncidentStore {
         try await pool.read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT id, incident_id, at, kind, message FROM incident_event WHERE incident_id = ? ORDER BY at, id",
+                sql:
+                    "SELECT id, incident_id, at, kind, message FROM incident_event WHERE incident_id = ? ORDER BY at, id",
                 arguments: [incidentID]
             ).map { row in
                 IncidentEvent(
                     id: row["id"],
                     incidentID: row["incident_id"],
                     at: Date(timeIntervalSince1970: row["at"]),
-                    kind: try IncidentStoreError.decode(IncidentEvent.Kind.self, row["kind"], column: "kind", row: row["id"]),
+                    kind: try IncidentStoreError.decode(
+                        IncidentEvent.Kind.self,
+                        row["kind"],
+                        column: "kind",
+                        row: row["id"]
+                    ),
                     message: row["message"]
                 )
             }
@@ -183,7 +205,8 @@ public final class SQLiteIncidentStore: IncidentStore {
             if let audit { try Self.insertAudit(db, audit) }
             if held {
                 try db.execute(
-                    sql: "INSERT INTO watchdog_hold (service, at, actor) VALUES (?, ?, ?) ON CONFLICT (service) DO NOTHING",
+                    sql:
+                        "INSERT INTO watchdog_hold (service, at, actor) VALUES (?, ?, ?) ON CONFLICT (service) DO NOTHING",
                     arguments: [service, at.timeIntervalSince1970, actor]
                 )
             } else {
@@ -198,7 +221,13 @@ public final class SQLiteIncidentStore: IncidentStore {
 
     // MARK: rows
 
-    static func insertEvent(_ db: Database, incidentID: Int64, kind: IncidentEvent.Kind, message: String, at: Date) throws {
+    static func insertEvent(
+        _ db: Database,
+        incidentID: Int64,
+        kind: IncidentEvent.Kind,
+        message: String,
+        at: Date
+    ) throws {
         try db.execute(
             sql: "INSERT INTO incident_event (incident_id, at, kind, message) VALUES (?, ?, ?, ?)",
             arguments: [incidentID, at.timeIntervalSince1970, kind.rawValue, message]
@@ -226,9 +255,19 @@ public final class SQLiteIncidentStore: IncidentStore {
             id: row["id"],
             key: row["key"],
             service: row["service"],
-            severity: try IncidentStoreError.decode(Incident.Severity.self, row["severity"], column: "severity", row: row["id"]),
+            severity: try IncidentStoreError.decode(
+                Incident.Severity.self,
+                row["severity"],
+                column: "severity",
+                row: row["id"]
+            ),
             title: row["title"],
-            source: try IncidentStoreError.decode(Incident.Source.self, row["source"], column: "source", row: row["id"]),
+            source: try IncidentStoreError.decode(
+                Incident.Source.self,
+                row["source"],
+                column: "source",
+                row: row["id"]
+            ),
             detectedAt: date("detected_at") ?? Date(timeIntervalSince1970: 0),
             acknowledgedAt: date("acknowledged_at"),
             resolvedAt: date("resolved_at"),

@@ -6,7 +6,6 @@ import NIOTLS
 import SwiftASN1
 import X509
 import VigieCore
-import VigieLogs
 
 // One HTTP/1.1 request on its own connection (`Connection: close`), optionally over TLS.
 //

@@ -1,7 +1,6 @@
 import NIOHTTP1
 import X509
 import VigieCore
-import VigieLogs
 
 /// An http or https check: status, redirects (only to declared endpoints), HSTS, and the certificate.
 struct HTTPProbe: Sendable {
@@ -38,7 +37,7 @@ struct HTTPProbe: Sendable {
 
             if url.scheme == .https {
                 if roots == nil {
-                    switch TrustAnchors.store(caFile: http.caFile) {
+                    switch context.trust.store(caFile: http.caFile) {
                     case .success(let store): roots = store
                     case .failure(let failure):
                         result.fail(failure.description)
@@ -57,7 +56,9 @@ struct HTTPProbe: Sendable {
                     if isFirstTLSHop { result.tls = report }
                     for problem in report.problems { result.fail(hopPrefix(hops.dropLast(), url) + problem) }
                     if isFirstTLSHop, report.acceptable, report.daysLeft < http.warnDays {
-                        result.warn("certificate expires in \(report.daysLeft) days (\(CertificateInspector.day(report.notAfter)))")
+                        result.warn(
+                            "certificate expires in \(report.daysLeft) days (\(CertificateInspector.day(report.notAfter)))"
+                        )
                     }
                 } else {
                     result.fail("server presented no certificate")
@@ -89,9 +90,14 @@ struct HTTPProbe: Sendable {
             judgeRedirectToHTTPS(&result, from: http.url, status: last.status, location: hops.last?.location)
         } else if let unfollowed, !http.expectedStatus.contains(last.status) {
             result.fail("redirect to \(unfollowed) not followed: it is not declared in the site file")
-        } else if !(http.expectedStatus.isEmpty ? (200...299).contains(last.status) : http.expectedStatus.contains(last.status)) {
-            let expected = http.expectedStatus.isEmpty ? "2xx" : http.expectedStatus.map(String.init).joined(separator: " or ")
-            result.fail("HTTP \(last.status) \(HTTPResponseStatus(statusCode: last.status).reasonPhrase) (expected \(expected))")
+        } else if !(http.expectedStatus.isEmpty
+            ? (200...299).contains(last.status) : http.expectedStatus.contains(last.status))
+        {
+            let expected =
+                http.expectedStatus.isEmpty ? "2xx" : http.expectedStatus.map(String.init).joined(separator: " or ")
+            result.fail(
+                "HTTP \(last.status) \(HTTPResponseStatus(statusCode: last.status).reasonPhrase) (expected \(expected))"
+            )
         }
 
         var hstsMaxAge: Int?
@@ -128,10 +134,23 @@ struct HTTPProbe: Sendable {
         }
     }
 
-    func finish(_ result: CheckResult, hops: [HTTPReport.Hop], last: HTTPExchange?, start: ContinuousClock.Instant, answered: Bool) -> CheckResult {
+    func finish(
+        _ result: CheckResult,
+        hops: [HTTPReport.Hop],
+        last: HTTPExchange?,
+        start: ContinuousClock.Instant,
+        answered: Bool
+    ) -> CheckResult {
         var result = result
         if let last {
-            result.http = HTTPReport(status: last.status, hsts: false, hstsMaxAge: nil, hops: hops, location: hops.last?.location, bodyBytes: last.bodyBytes)
+            result.http = HTTPReport(
+                status: last.status,
+                hsts: false,
+                hstsMaxAge: nil,
+                hops: hops,
+                location: hops.last?.location,
+                bodyBytes: last.bodyBytes
+            )
         }
         if answered { result.latency = .now - start }
         return result

@@ -1,5 +1,4 @@
 import VigieCore
-import VigieLogs
 
 /// A STUN Binding transaction (RFC 5389) against a STUN/TURN server such as coturn.
 

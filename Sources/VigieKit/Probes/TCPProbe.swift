@@ -1,6 +1,5 @@
 import NIOCore
 import VigieCore
-import VigieLogs
 
 /// `nc -vz host port`: connect, then close. Nothing is sent.
 struct TCPProbe: Sendable {

@@ -1,5 +1,4 @@
 import VigieCore
-import VigieLogs
 
 /// Closed-port detection for a UDP service that does not answer strangers (Jitsi Videobridge's 10000/udp).
 ///

@@ -5,7 +5,6 @@ import NIOTLS
 import SwiftASN1
 import X509
 import VigieCore
-import VigieLogs
 
 /// Opens an XMPP client stream (RFC 6120 §4.2), reads the server's features, negotiates STARTTLS
 /// (§5) and judges Prosody's certificate as the https probe judges nginx's, then closes politely.
@@ -74,7 +73,12 @@ struct XMPPProbe: Sendable {
             exchange = try await channel.executeThenClose { inbound, outbound in
                 try await Deadline.run(until: deadline) {
                     try await Self.converse(
-                        channel: channel.channel, inbound: inbound, outbound: outbound, domain: domain, sslContext: sslContext, progress: progress
+                        channel: channel.channel,
+                        inbound: inbound,
+                        outbound: outbound,
+                        domain: domain,
+                        sslContext: sslContext,
+                        progress: progress
                     )
                 }
             }
@@ -93,7 +97,10 @@ struct XMPPProbe: Sendable {
             let stalled: String =
                 switch reached.stage {
                 case .startTLSSent: "no answer to STARTTLS in \(budget)"
-                case .handshaking: reached.handshakeDone ? "no stream features over TLS in \(budget)" : "the TLS handshake after STARTTLS did not complete in \(budget)"
+                case .handshaking:
+                    reached.handshakeDone
+                        ? "no stream features over TLS in \(budget)"
+                        : "the TLS handshake after STARTTLS did not complete in \(budget)"
                 default: "no stream features in \(budget)"
                 }
             exchange = Exchange(outcome: first, tlsFailure: stalled)
@@ -159,9 +166,14 @@ struct XMPPProbe: Sendable {
     }
 
     /// Prosody's certificate, judged for the XMPP domain against the system store (and the check's `ca`).
-    func judgeCertificate(_ exchange: Exchange, xmpp: XMPPCheck, context: ProbeContext, into result: inout CheckResult) async {
+    func judgeCertificate(
+        _ exchange: Exchange,
+        xmpp: XMPPCheck,
+        context: ProbeContext,
+        into result: inout CheckResult
+    ) async {
         let roots: CertificateStore
-        switch TrustAnchors.store(caFile: xmpp.ca?.local) {
+        switch context.trust.store(caFile: xmpp.ca?.local) {
         case .success(let store): roots = store
         case .failure(let failure):
             result.fail(failure.description)
@@ -172,7 +184,11 @@ struct XMPPProbe: Sendable {
         }
         guard let host = Host(xmpp.domain),
             let report = await CertificateInspector.inspect(
-                chain: chain, host: host, roots: roots, now: context.now(), protocolVersion: exchange.tlsVersion
+                chain: chain,
+                host: host,
+                roots: roots,
+                now: context.now(),
+                protocolVersion: exchange.tlsVersion
             )
         else {
             result.fail("server presented no certificate over STARTTLS")
@@ -230,7 +246,8 @@ struct XMPPProbe: Sendable {
         }
         switch answer {
         case .proceed: break
-        case .needMore: return Exchange(outcome: first, tlsFailure: "server closed the connection in answer to STARTTLS")
+        case .needMore:
+            return Exchange(outcome: first, tlsFailure: "server closed the connection in answer to STARTTLS")
         case .failure: return Exchange(outcome: first, tlsFailure: "server refused STARTTLS (<failure/>)")
         case .refused(let reason): return Exchange(outcome: first, tlsFailure: reason)
         }
@@ -250,7 +267,10 @@ struct XMPPProbe: Sendable {
                     }
                 )
                 try channel.pipeline.syncOperations.addHandler(handler, position: .first)
-                try channel.pipeline.syncOperations.addHandler(TLSVersionObserver(version: versionBox), position: .after(handler))
+                try channel.pipeline.syncOperations.addHandler(
+                    TLSVersionObserver(version: versionBox),
+                    position: .after(handler)
+                )
             }.get()
             progress.withLockedValue { $0.stage = .handshaking }
             // The stream restarts over TLS (RFC 6120 §5.4.3.3); writes wait for the handshake.
@@ -266,13 +286,21 @@ struct XMPPProbe: Sendable {
             }
             try? await outbound.write(ByteBuffer(string: XMPPStreamReader.closingTag))
             return Exchange(
-                outcome: first, chain: chainBox.withLockedValue { $0 },
-                tlsVersion: versionBox.withLockedValue { $0 }.map(HTTPFetcher.describe), secureOutcome: secureOutcome
+                outcome: first,
+                chain: chainBox.withLockedValue { $0 },
+                tlsVersion: versionBox.withLockedValue { $0 }.map(HTTPFetcher.describe),
+                secureOutcome: secureOutcome
             )
         } catch let error as NIOSSLError {
-            return Exchange(outcome: first, tlsFailure: "TLS handshake after STARTTLS failed: \(HTTPFetcher.describe(error))")
+            return Exchange(
+                outcome: first,
+                tlsFailure: "TLS handshake after STARTTLS failed: \(HTTPFetcher.describe(error))"
+            )
         } catch let error as BoringSSLError {
-            return Exchange(outcome: first, tlsFailure: "TLS handshake after STARTTLS failed: \(HTTPFetcher.describe(error))")
+            return Exchange(
+                outcome: first,
+                tlsFailure: "TLS handshake after STARTTLS failed: \(HTTPFetcher.describe(error))"
+            )
         }
     }
 }

@@ -83,7 +83,12 @@ public struct DailyReportBuilder: Sendable {
 
     /// Writes `load-<day>.svg`/`.png`, `latency-<day>.svg`/`.png`, then `daily-<day>.md` (linking the
     /// charts) and `daily-<day>.html` (showing them) into `directory`.
-    public func write(_ analysis: DailyAnalysis, to directory: String, source: String, now: Date) async throws(WriteFailure) -> Written {
+    public func write(
+        _ analysis: DailyAnalysis,
+        to directory: String,
+        source: String,
+        now: Date
+    ) async throws(WriteFailure) -> Written {
         let day = analysis.dayStart.formatted(.iso8601.year().month().day())
         let base = URL(fileURLWithPath: directory)
         func path(_ name: String) -> String { base.appendingPathComponent(name).path }
@@ -127,17 +132,26 @@ public struct DailyReportBuilder: Sendable {
     /// the output directory), which is then renamed over `png` (a link there is replaced, not followed);
     /// a converter that hangs is killed after 60 s and the report goes on without the PNG.
     static func convert(svg: String, png: String) async -> String? {
-        guard let converter = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
+        guard
+            let converter = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first(
+                where: FileManager.default.isExecutableFile(atPath:)
+            )
+        else {
             return "rsvg-convert is not installed (Debian package librsvg2-bin)"
         }
         let directory = (png as NSString).deletingLastPathComponent
-        let temporary = (directory as NSString).appendingPathComponent(".\((png as NSString).lastPathComponent).\(UUID().uuidString).tmp")
+        let temporary = (directory as NSString).appendingPathComponent(
+            ".\((png as NSString).lastPathComponent).\(UUID().uuidString).tmp"
+        )
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return "cannot create a file in \(directory): \(String(cString: strerror(errno)))" }
         close(fd)
         defer { unlink(temporary) }
         let runner = RestartExecutor(dryRun: false, context: ProbeContext(allowlist: Allowlist(checks: [])))
-        let outcome = await runner.run([converter, "--format=png", "--output=\(temporary)", svg], timeout: .seconds(60))
+        let outcome = await runner.run(
+            [converter, "--format=png", "--output=\(temporary)", svg],
+            timeout: .seconds(60)
+        )
         guard outcome.succeeded else { return "rsvg-convert: \(outcome.detail)" }
         guard rename(temporary, png) == 0 else { return "cannot write \(png): \(String(cString: strerror(errno)))" }
         return nil

@@ -1,6 +1,5 @@
 public import struct Foundation.Date
 public import VigieCore
-import VigieLogs
 
 /// Range queries against the Prometheus HTTP API (`/api/v1/query_range`).
 public struct PrometheusClient: Sendable {
@@ -20,10 +19,16 @@ public struct PrometheusClient: Sendable {
     }
 
     /// The series of `query` from `start` to `end` every `step`.
-    public func queryRange(_ query: String, start: Date, end: Date, step: Duration) async throws(Failure) -> [TimeSeries] {
+    public func queryRange(
+        _ query: String,
+        start: Date,
+        end: Date,
+        step: Duration
+    ) async throws(Failure) -> [TimeSeries] {
         var url = base
         let prefix = base.requestTarget.hasSuffix("/") ? String(base.requestTarget.dropLast()) : base.requestTarget
-        url.requestTarget = (prefix == "/" ? "" : prefix) + "/api/v1/query_range?query=" + Self.percentEncode(query)
+        url.requestTarget =
+            (prefix == "/" ? "" : prefix) + "/api/v1/query_range?query=" + Self.percentEncode(query)
             + "&start=\(Int(start.timeIntervalSince1970))&end=\(Int(end.timeIntervalSince1970))&step=\(Int(step.seconds))"
         let target: AdmittedEndpoint
         do {
@@ -31,11 +36,19 @@ public struct PrometheusClient: Sendable {
         } catch {
             throw Failure(description: "\(error)")
         }
-        switch await HTTPFetcher.fetch(url, target: target, deadline: .now + timeout, keepBody: true, accept: "application/json", bodyLimit: bodyLimit) {
+        switch await HTTPFetcher.fetch(
+            url,
+            target: target,
+            deadline: .now + timeout,
+            keepBody: true,
+            accept: "application/json",
+            bodyLimit: bodyLimit
+        ) {
         case .success(let exchange):
             guard !exchange.truncated else {
                 throw Failure(
-                    description: "Prometheus at \(base) answered more than \(Self.size(bodyLimit)) to \(query): the answer is not read (aggregate the query or narrow its range)"
+                    description:
+                        "Prometheus at \(base) answered more than \(Self.size(bodyLimit)) to \(query): the answer is not read (aggregate the query or narrow its range)"
                 )
             }
             guard exchange.status == 200 || exchange.status == 400 || exchange.status == 422 else {
@@ -44,23 +57,29 @@ public struct PrometheusClient: Sendable {
             return try TimeSeries.decodeMatrix(exchange.body)
         case .failure(let failure):
             switch failure {
-            case .connect(let connect): throw Failure(description: "cannot reach Prometheus at \(base): \(connect.reason)")
-            case .timeout: throw Failure(description: "Prometheus at \(base) did not answer in \(DurationText.format(timeout))")
-            case .tls(let reason), .protocolError(let reason): throw Failure(description: "Prometheus at \(base): \(reason)")
+            case .connect(let connect):
+                throw Failure(description: "cannot reach Prometheus at \(base): \(connect.reason)")
+            case .timeout:
+                throw Failure(description: "Prometheus at \(base) did not answer in \(DurationText.format(timeout))")
+            case .tls(let reason), .protocolError(let reason):
+                throw Failure(description: "Prometheus at \(base): \(reason)")
             }
         }
     }
 
     /// A byte count as an administrator reads it (`1 MiB`, `512 bytes`).
     static func size(_ bytes: Int) -> String {
-        bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : bytes >= 1 << 10 && bytes % (1 << 10) == 0 ? "\(bytes >> 10) KiB" : "\(bytes) bytes"
+        bytes >= 1 << 20 && bytes % (1 << 20) == 0
+            ? "\(bytes >> 20) MiB"
+            : bytes >= 1 << 10 && bytes % (1 << 10) == 0 ? "\(bytes >> 10) KiB" : "\(bytes) bytes"
     }
 
     static func percentEncode(_ text: String) -> String {
         var out = ""
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"),
                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
@@ -70,4 +89,3 @@ public struct PrometheusClient: Sendable {
         return out
     }
 }
-

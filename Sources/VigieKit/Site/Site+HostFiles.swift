@@ -1,14 +1,13 @@
 import CSystemShims
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 public import VigieCore
-import VigieLogs
 
 // Decoding a site file reads nothing but the site file: the secrets and CA files it names are
 // paths on the Jitsi host, and `vigie render` or `vigie validate` on a workstation must neither need
@@ -53,7 +52,9 @@ public struct HostFileReader: Sendable {
     /// The real file system and the process's environment.
     public static var system: HostFileReader {
         var environment: [String: String] = [:]
-        if let value = getenv("VIGIE_DATABASE_PASSWORD") { environment["VIGIE_DATABASE_PASSWORD"] = String(cString: value) }
+        if let value = getenv("VIGIE_DATABASE_PASSWORD") {
+            environment["VIGIE_DATABASE_PASSWORD"] = String(cString: value)
+        }
         return HostFileReader(environment: environment, read: readRegularFile)
     }
 
@@ -72,8 +73,10 @@ public struct HostFileReader: Sendable {
         var bytes = [UInt8](repeating: 0, count: Int(max(size, 0)) + 1)
         var filled = 0
         while filled <= limit {
-            if filled == bytes.count { bytes += [UInt8](repeating: 0, count: min(bytes.count, limit + 1 - bytes.count)) }
-            let count = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
+            if filled == bytes.count {
+                bytes += [UInt8](repeating: 0, count: min(bytes.count, limit + 1 - bytes.count))
+            }
+            let count = bytes.withUnsafeMutableBytes { vigie_read(fd, $0.baseAddress! + filled, $0.count - filled) }
             if count < 0 {
                 if errno == EINTR { continue }
                 if errno == EAGAIN { return .failure(Failure("not a regular file (nothing to read)")) }
@@ -117,7 +120,10 @@ extension Site {
         if files.contains(.webhookToken), var webhook = site.webhook {
             let token = try secret(webhook.tokenFile, what: "webhook token", reader: reader)
             guard token.count >= WebhookSettings.minimumTokenLength else {
-                throw error(at: webhook.tokenFile, "the webhook token in \(webhook.tokenFile.local) is shorter than \(WebhookSettings.minimumTokenLength) characters")
+                throw error(
+                    at: webhook.tokenFile,
+                    "the webhook token in \(webhook.tokenFile.local) is shorter than \(WebhookSettings.minimumTokenLength) characters"
+                )
             }
             webhook.token = token
             site.webhook = webhook

@@ -1,5 +1,4 @@
 public import VigieCore
-import VigieLogs
 
 // Reading the site file is the loader's one piece of I/O, here above the core: the core decodes text.
 
@@ -13,7 +12,11 @@ extension SiteLoader {
     }
 
     /// Loads the site file and reads the files it names on this host (``HostFiles``).
-    public static func load(path: String, resolving files: HostFiles, reader: HostFileReader = .system) throws(SiteFileError) -> Site {
+    public static func load(
+        path: String,
+        resolving files: HostFiles,
+        reader: HostFileReader = .system
+    ) throws(SiteFileError) -> Site {
         try load(path: path).resolving(files, reader: reader)
     }
 

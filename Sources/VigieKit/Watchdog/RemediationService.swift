@@ -1,7 +1,6 @@
 public import ServiceLifecycle
 import Synchronization
 public import VigieCore
-import VigieLogs
 
 // The watchdog's restarts, run by a service of the agent's ServiceGroup rather than by untracked
 // tasks. A restart (a bridge's drain first: minutes) runs beside the checks, and reports back — its

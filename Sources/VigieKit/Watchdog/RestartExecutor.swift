@@ -3,12 +3,11 @@ import NIOHTTP1
 import Subprocess
 
 #if canImport(System)
-import System
+    import System
 #else
-import SystemPackage
+    import SystemPackage
 #endif
 public import VigieCore
-import VigieLogs
 
 // The watchdog's hands: run the restart command (an argument vector, no shell) under a timeout,
 // after draining a videobridge when the policy says so. Only the service's own, validated command
@@ -30,7 +29,12 @@ public struct RestartExecutor: Sendable {
     /// How often to look at the bridge's conferences while draining.
     public var drainPollInterval: Duration
 
-    public init(dryRun: Bool, context: ProbeContext, logger: Logger = Logger(label: "vigie.watchdog"), drainPollInterval: Duration = .seconds(5)) {
+    public init(
+        dryRun: Bool,
+        context: ProbeContext,
+        logger: Logger = Logger(label: "vigie.watchdog"),
+        drainPollInterval: Duration = .seconds(5)
+    ) {
         self.dryRun = dryRun
         self.context = context
         self.logger = logger
@@ -49,8 +53,14 @@ public struct RestartExecutor: Sendable {
         }
         let commandLine = policy.command.joined(separator: " ")
         if dryRun {
-            logger.notice("dry run: would restart", metadata: ["vigie.service": "\(service.name)", "vigie.command": "\(commandLine)"])
-            return RestartOutcome(succeeded: true, detail: (notes + ["dry run: would run \(commandLine)"]).joined(separator: "; "))
+            logger.notice(
+                "dry run: would restart",
+                metadata: ["vigie.service": "\(service.name)", "vigie.command": "\(commandLine)"]
+            )
+            return RestartOutcome(
+                succeeded: true,
+                detail: (notes + ["dry run: would run \(commandLine)"]).joined(separator: "; ")
+            )
         }
         let outcome = await run(policy.command, timeout: policy.commandTimeout)
         return RestartOutcome(succeeded: outcome.succeeded, detail: (notes + [outcome.detail]).joined(separator: "; "))
@@ -79,8 +89,12 @@ public struct RestartExecutor: Sendable {
             case .exited(0):
                 return RestartOutcome(succeeded: true, detail: "exit 0")
             case .exited(let code):
-                let reason = result.standardError.trimmingWhitespace().split(separator: "\n").last.map(String.init) ?? ""
-                return RestartOutcome(succeeded: false, detail: "exit \(code)" + (reason.isEmpty ? "" : ": \(reason.prefix(200))"))
+                let reason =
+                    result.standardError.trimmingWhitespace().split(separator: "\n").last.map(String.init) ?? ""
+                return RestartOutcome(
+                    succeeded: false,
+                    detail: "exit \(code)" + (reason.isEmpty ? "" : ": \(reason.prefix(200))")
+                )
             case .signaled(let signal):
                 return RestartOutcome(succeeded: false, detail: "killed by signal \(signal)")
             }
@@ -103,7 +117,12 @@ public struct RestartExecutor: Sendable {
         }
         let start = ContinuousClock.now
         let deadline = start + drain.deadline
-        switch await HTTPFetcher.fetch(url("/colibri/drain/enable"), target: target, deadline: .now + .seconds(10), method: .POST) {
+        switch await HTTPFetcher.fetch(
+            url("/colibri/drain/enable"),
+            target: target,
+            deadline: .now + .seconds(10),
+            method: .POST
+        ) {
         case .success(let exchange) where (200...299).contains(exchange.status):
             break
         case .success(let exchange):
@@ -113,7 +132,8 @@ public struct RestartExecutor: Sendable {
         }
         while ContinuousClock.now < deadline {
             if let conferences = await conferences(url("/metrics"), target: target), conferences == 0 {
-                return "drained in \(DurationText.format(.seconds(Int64((ContinuousClock.now - start).seconds.rounded()))))"
+                return
+                    "drained in \(DurationText.format(.seconds(Int64((ContinuousClock.now - start).seconds.rounded()))))"
             }
             try? await Task.sleep(for: drainPollInterval)
         }
@@ -121,7 +141,13 @@ public struct RestartExecutor: Sendable {
     }
 
     func conferences(_ url: HTTPURL, target: AdmittedEndpoint) async -> Double? {
-        guard case .success(let exchange) = await HTTPFetcher.fetch(url, target: target, deadline: .now + .seconds(5), keepBody: true),
+        guard
+            case .success(let exchange) = await HTTPFetcher.fetch(
+                url,
+                target: target,
+                deadline: .now + .seconds(5),
+                keepBody: true
+            ),
             exchange.status == 200
         else { return nil }
         return PrometheusTextParser.parse(exchange.body).value("jitsi_jvb_conferences")

@@ -103,14 +103,18 @@ import VigieTestSupport
     }
 
     @Test func colibriBitratesAreKilobits() throws {
-        let stats = JitsiStatsExtractor.colibriStats(try JSONValue.parse(#"{"bit_rate_download": 1500, "bit_rate_upload": 2.5}"#))
+        let stats = JitsiStatsExtractor.colibriStats(
+            try JSONValue.parse(#"{"bit_rate_download": 1500, "bit_rate_upload": 2.5}"#)
+        )
         #expect(stats[.bitrateIn] == 1_500_000)
         #expect(stats[.bitrateOut] == 2_500)
     }
 
     @Test func aWrongTypeLosesOnlyThatField() throws {
         let stats = JitsiStatsExtractor.colibriStats(
-            try JSONValue.parse(#"{"conferences": "[]", "participants": 7, "healthy": "yes", "stress_level": {"a": 1}, "threads": 12.0}"#)
+            try JSONValue.parse(
+                #"{"conferences": "[]", "participants": 7, "healthy": "yes", "stress_level": {"a": 1}, "threads": 12.0}"#
+            )
         )
         #expect(stats[.conferences] == nil)
         #expect(stats[.participants] == 7)
@@ -126,7 +130,12 @@ import VigieTestSupport
         #expect(array == .failure(CollectorFailure(reason: "expected a JSON object")))
         let empty = JitsiStatsExtractor.extract(.prosodyOpenMetrics, body: Array("# EOF\n".utf8))
         #expect(empty == .failure(CollectorFailure(reason: "no metrics in the answer (6 bytes)")))
-        guard case .failure(let truncated) = JitsiStatsExtractor.extract(.jicofoStats, body: Array(#"{"conferences": 1"#.utf8)) else {
+        guard
+            case .failure(let truncated) = JitsiStatsExtractor.extract(
+                .jicofoStats,
+                body: Array(#"{"conferences": 1"#.utf8)
+            )
+        else {
             Issue.record("truncated JSON must fail")
             return
         }

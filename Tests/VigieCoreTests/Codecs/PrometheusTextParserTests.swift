@@ -13,7 +13,9 @@ import VigieTestSupport
         #expect(scrape.value("prosody_mod_bosh__new_sid_total") == 3)
         #expect(scrape.value("prosody_mod_bosh__inactive_sessions") == 2)
         #expect(scrape.sum("prosody_mod_muc__live_room") == 1)
-        let bucket = scrape.samples.first { $0.name == "prosody_mod_smacks__tx_acked_stanzas_bucket" && $0.labels["le"] == "+Inf" }
+        let bucket = scrape.samples.first {
+            $0.name == "prosody_mod_smacks__tx_acked_stanzas_bucket" && $0.labels["le"] == "+Inf"
+        }
         #expect(bucket?.labels["host"] == "meet.example.test")
     }
 

@@ -99,7 +99,10 @@ import VigieTestSupport
     /// Every prefix, and thousands of seeded random mutations, decode to a value or an error: never a trap.
     @Test func neverTrapsOnHostileInput() {
         for length in 0...Self.rfcIPv6Response.count {
-            _ = STUNMessage.decodeResponse(Array(Self.rfcIPv6Response.prefix(length)), transactionID: Self.rfcTransactionID)
+            _ = STUNMessage.decodeResponse(
+                Array(Self.rfcIPv6Response.prefix(length)),
+                transactionID: Self.rfcTransactionID
+            )
         }
         var generator = SeededGenerator(seed: 5389)
         var decoded = 0
@@ -117,7 +120,10 @@ import VigieTestSupport
 
     @Test func retransmissionScheduleFollowsRFC5389() {
         let schedule = STUNRetransmission()
-        #expect(schedule.sendOffsets(within: .seconds(60)) == [0, 500, 1500, 3500, 7500, 15_500, 31_500].map { .milliseconds($0) })
+        #expect(
+            schedule.sendOffsets(within: .seconds(60))
+                == [0, 500, 1500, 3500, 7500, 15_500, 31_500].map { .milliseconds($0) }
+        )
         #expect(schedule.sendOffsets(within: .seconds(5)) == [0, 500, 1500, 3500].map { .milliseconds($0) })
         #expect(schedule.sendOffsets(within: .milliseconds(200)) == [.zero])
         #expect(schedule.transactionTimeout == .milliseconds(39_500))

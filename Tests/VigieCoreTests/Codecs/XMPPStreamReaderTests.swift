@@ -87,13 +87,25 @@ import VigieTestSupport
     }
 
     @Test(arguments: [
-        ("HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\n\r\n", "not an XMPP server (answered \"HTTP/1.1 400 Bad Request\")"),
+        (
+            "HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\n\r\n",
+            "not an XMPP server (answered \"HTTP/1.1 400 Bad Request\")"
+        ),
         ("<html><body>hi</body></html>", "not an XMPP stream (first element <html>)"),
-        ("<stream:stream xmlns:stream='urn:wrong' version='1.0'>", "stream element is not in the http://etherx.jabber.org/streams namespace"),
+        (
+            "<stream:stream xmlns:stream='urn:wrong' version='1.0'>",
+            "stream element is not in the http://etherx.jabber.org/streams namespace"
+        ),
         ("<!DOCTYPE stream>", "DOCTYPE and CDATA are not allowed in an XMPP stream"),
-        ("<stream:stream xmlns:stream='http://etherx.jabber.org/streams' version='1.0'></stream:stream>", "server closed the stream before sending its features"),
+        (
+            "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' version='1.0'></stream:stream>",
+            "server closed the stream before sending its features"
+        ),
         ("<stream:stream xmlns:stream='http://etherx.jabber.org/streams'><a></b>", "</b> closes <a>"),
-        ("<stream:stream xmlns:stream='http://etherx.jabber.org/streams' version='1.0' from=d.org>", "malformed attributes in <stream:stream>"),
+        (
+            "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' version='1.0' from=d.org>",
+            "malformed attributes in <stream:stream>"
+        ),
         ("<stream:stream xmlns:stream='http://etherx.jabber.org/streams'/>", "server closed the stream at once"),
     ])
     func refusesWhatIsNotAnXMPPStream(_ text: String, _ reason: String) {
@@ -132,16 +144,26 @@ import VigieTestSupport
 
     /// The server's answer to `<starttls/>`, however it arrives.
     @Test func startTLSAnswers() {
-        func answer(_ text: String) -> XMPPStreamReader.StartTLSAnswer { XMPPStreamReader.startTLSAnswer(Array(text.utf8)) }
+        func answer(_ text: String) -> XMPPStreamReader.StartTLSAnswer {
+            XMPPStreamReader.startTLSAnswer(Array(text.utf8))
+        }
         #expect(answer("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>") == .proceed)
         #expect(answer("  <proceed xmlns=\"urn:ietf:params:xml:ns:xmpp-tls\"/>") == .proceed)
         #expect(answer("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'") == .needMore, "cut in the middle")
         #expect(answer("") == .needMore)
         #expect(answer("<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:stream>") == .failure)
-        #expect(answer("<proceed xmlns='jabber:client'/>") == .refused("answered STARTTLS with <proceed>"), "another namespace is not TLS's proceed")
-        #expect(answer("<stream:error><policy-violation/></stream:error>") == .refused("stream error in answer to STARTTLS"))
+        #expect(
+            answer("<proceed xmlns='jabber:client'/>") == .refused("answered STARTTLS with <proceed>"),
+            "another namespace is not TLS's proceed"
+        )
+        #expect(
+            answer("<stream:error><policy-violation/></stream:error>") == .refused("stream error in answer to STARTTLS")
+        )
         #expect(answer("</stream:stream>") == .refused("server closed the stream in answer to STARTTLS"))
         #expect(answer("HTTP/1.1 400") == .refused("answered STARTTLS with \"HTTP/1.1 400\""))
-        #expect(answer(String(repeating: " ", count: XMPPStreamReader.maximumBytes + 1)) == .refused("no answer to STARTTLS in the first \(XMPPStreamReader.maximumBytes) bytes"))
+        #expect(
+            answer(String(repeating: " ", count: XMPPStreamReader.maximumBytes + 1))
+                == .refused("no answer to STARTTLS in the first \(XMPPStreamReader.maximumBytes) bytes")
+        )
     }
 }

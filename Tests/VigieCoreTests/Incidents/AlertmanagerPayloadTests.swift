@@ -26,7 +26,10 @@ import VigieTestSupport
         (#"{"alerts": []}"#, "missing \"version\""),
         (#"{"version": "3", "alerts": []}"#, "unsupported payload version \"3\" (Vigie reads version 4)"),
         (#"{"version": "4"}"#, "missing \"alerts\" list"),
-        (#"{"version": "4", "alerts": [{"status": "pending", "labels": {"alertname": "x"}}]}"#, "alerts[0].status must be"),
+        (
+            #"{"version": "4", "alerts": [{"status": "pending", "labels": {"alertname": "x"}}]}"#,
+            "alerts[0].status must be"
+        ),
         (#"{"version": "4", "alerts": [{"status": "firing", "labels": {}}]}"#, "alerts[0] has no alertname label"),
         (#"{"version": "4", "alerts": [1]}"#, "alerts[0] is not an object"),
     ])

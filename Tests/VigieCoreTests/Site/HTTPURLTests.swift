@@ -15,7 +15,10 @@ import Testing
         #expect(try HTTPURL.parse("http://d.org?x=1").get().requestTarget == "/?x=1")
     }
 
-    @Test(arguments: ["ftp://d.org/", "d.org", "http://", "http://d.org/a b", "http://user@d.org/", "http://d.org:0/", "https://exa_mple..org/"])
+    @Test(arguments: [
+        "ftp://d.org/", "d.org", "http://", "http://d.org/a b", "http://user@d.org/", "http://d.org:0/",
+        "https://exa_mple..org/",
+    ])
     func refuses(_ text: String) {
         #expect(throws: HTTPURL.ParseFailure.self) { try HTTPURL.parse(text).get() }
     }

@@ -41,8 +41,16 @@ import Testing
                 #expect(response.headers[.contentType] == "application/json; charset=utf-8")
                 let document = try #require(try JSONValue.parse(Array(response.body.readableBytesView)).objectPairs)
                 let keys = document.map(\.0)
-                #expect(keys == ["site", "generated_at", "ready", "summary", "results", "collectors", "incidents", "incidents_limit", "incidents_truncated"])
-                #expect(try JSONValue.parse(Array(response.body.readableBytesView))["incidents"] == .null, "no register here")
+                #expect(
+                    keys == [
+                        "site", "generated_at", "ready", "summary", "results", "collectors", "incidents",
+                        "incidents_limit", "incidents_truncated",
+                    ]
+                )
+                #expect(
+                    try JSONValue.parse(Array(response.body.readableBytesView))["incidents"] == .null,
+                    "no register here"
+                )
                 let json = try JSONValue.parse(Array(response.body.readableBytesView))
                 #expect(json["ready"] == .bool(true))
                 guard case .array(let results) = json["results"] else {
@@ -63,7 +71,13 @@ import Testing
     /// Exact paths; GET and HEAD alike on every read-only endpoint; 405 with Allow for another method.
     @Test func pathsAndMethodsAreConsistent() async throws {
         let site = try AgentMetricsTests.site()
-        let app = Application(router: AgentAPI.makeRouter(holder: SiteHolder(site: site), store: ObservationStore(), metrics: AgentMetrics()))
+        let app = Application(
+            router: AgentAPI.makeRouter(
+                holder: SiteHolder(site: site),
+                store: ObservationStore(),
+                metrics: AgentMetrics()
+            )
+        )
         try await app.test(.router) { client in
             for path in ["/metrics", "/-/healthy", "/-/ready", "/api/v1/status"] {
                 var length: String?
@@ -101,16 +115,39 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-status-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteIncidentStore(dataDirectory: directory.path)
-        let manager = IncidentManager(store: store, site: site, executor: RestartExecutor(dryRun: true, context: ProbeContext(allowlist: Allowlist(checks: []))))
+        let manager = IncidentManager(
+            store: store,
+            site: site,
+            executor: RestartExecutor(dryRun: true, context: ProbeContext(allowlist: Allowlist(checks: [])))
+        )
         for index in 0..<3 {
             _ = try await store.open(
-                Incident(key: "manual-\(index)", service: "web", severity: .major, title: "outage \(index)", source: .manual, detectedAt: Date()),
-                event: .opened, message: "opened by the test", at: Date()
+                Incident(
+                    key: "manual-\(index)",
+                    service: "web",
+                    severity: .major,
+                    title: "outage \(index)",
+                    source: .manual,
+                    detectedAt: Date()
+                ),
+                event: .opened,
+                message: "opened by the test",
+                at: Date()
             )
         }
-        let app = Application(router: AgentAPI.makeRouter(holder: SiteHolder(site: site), store: ObservationStore(), metrics: AgentMetrics(), incidents: manager))
+        let app = Application(
+            router: AgentAPI.makeRouter(
+                holder: SiteHolder(site: site),
+                store: ObservationStore(),
+                metrics: AgentMetrics(),
+                incidents: manager
+            )
+        )
         try await app.test(.router) { client in
-            for (query, listed, truncated) in [("", 3, false), ("?incidents_limit=2", 2, true), ("?incidents_limit=3", 3, false), ("?incidents_limit=0", 0, true)] {
+            for (query, listed, truncated) in [
+                ("", 3, false), ("?incidents_limit=2", 2, true), ("?incidents_limit=3", 3, false),
+                ("?incidents_limit=0", 0, true),
+            ] {
                 try await client.execute(uri: "/api/v1/status" + query, method: .get) { response in
                     let json = try JSONValue.parse(Array(response.body.readableBytesView))
                     guard case .array(let incidents) = json["incidents"] else { Issue.record("no incidents"); return }
@@ -136,7 +173,9 @@ import Testing
         await store.record(results[2])
         #expect(await store.isReady(for: site))
         var bigger = site
-        bigger.services[0].checks.append(Check(service: "web", name: "extra", target: .tcp(Endpoint(host: .name("x.org"), port: 1))))
+        bigger.services[0].checks.append(
+            Check(service: "web", name: "extra", target: .tcp(Endpoint(host: .name("x.org"), port: 1)))
+        )
         #expect(await store.isReady(for: bigger), "a reload does not make the agent unready")
     }
 }

@@ -39,15 +39,28 @@ import VigieTestSupport
         var https = CheckResult(check: site.checks[0], verdict: .pass, startedAt: startedAt, latency: .milliseconds(30))
         https.http = HTTPReport(status: 200, hsts: true, hstsMaxAge: 1, hops: [], location: nil, bodyBytes: 0)
         https.tls = TLSReport(
-            protocolVersion: "TLSv1.3", subject: "CN=meet.example.org", issuer: "CN=R11", subjectAltNames: [],
-            notBefore: startedAt - 86_400, notAfter: startedAt + 10 * 86_400, daysLeft: 10, chainOK: true,
-            hostnameOK: true, timeValid: true, problems: []
+            protocolVersion: "TLSv1.3",
+            subject: "CN=meet.example.org",
+            issuer: "CN=R11",
+            subjectAltNames: [],
+            notBefore: startedAt - 86_400,
+            notAfter: startedAt + 10 * 86_400,
+            daysLeft: 10,
+            chainOK: true,
+            hostnameOK: true,
+            timeValid: true,
+            problems: []
         )
         https.warn("certificate expires in 10 days")
         var tcp = CheckResult(check: site.checks[1], verdict: .pass, startedAt: startedAt)
         tcp.fail("connection refused")
         var stun = CheckResult(check: site.checks[2], verdict: .pass, startedAt: startedAt, latency: .milliseconds(2))
-        stun.stun = STUNReport(mappedAddress: "198.51.100.7:40000", software: "Coturn", roundTrip: .milliseconds(2), requestsSent: 1)
+        stun.stun = STUNReport(
+            mappedAddress: "198.51.100.7:40000",
+            software: "Coturn",
+            roundTrip: .milliseconds(2),
+            requestsSent: 1
+        )
         return [https, tcp, stun]
     }
 
@@ -76,7 +89,10 @@ import VigieTestSupport
         #expect(samples["vigie_probe_duration_seconds{check=tcp,kind=tcp,service=web}"] == 0.04)
         #expect(samples["vigie_probe_last_run_timestamp_seconds{check=tcp,kind=tcp,service=web}"] == 1_795_000_000)
         #expect(samples["vigie_tls_certificate_expiry_seconds{check=https,kind=https,service=web}"] == 864_000)
-        #expect(samples["vigie_tls_certificate_not_after_timestamp_seconds{check=https,kind=https,service=web}"] == 1_795_864_000)
+        #expect(
+            samples["vigie_tls_certificate_not_after_timestamp_seconds{check=https,kind=https,service=web}"]
+                == 1_795_864_000
+        )
         #expect(samples["vigie_http_status_code{check=https,kind=https,service=web}"] == 200)
         #expect(samples["vigie_stun_rtt_seconds{check=stun,kind=stun,service=turn}"] == 0.002)
         #expect(samples["vigie_site_checks{}"] == 3)
@@ -86,8 +102,18 @@ import VigieTestSupport
     @Test func jitsiSeriesKeepBridgesApart() throws {
         let site = try Self.site()
         let metrics = AgentMetrics()
-        let one = CollectorObservation(collector: site.collectors[0], collectedAt: Self.startedAt, duration: .milliseconds(3), result: .success(JitsiStats([.conferences: 2, .participants: 9, .bitrateIn: 8000, .iceFailed: 4])))
-        let two = CollectorObservation(collector: site.collectors[1], collectedAt: Self.startedAt, duration: .milliseconds(3), result: .failure(CollectorFailure(reason: "connection refused")))
+        let one = CollectorObservation(
+            collector: site.collectors[0],
+            collectedAt: Self.startedAt,
+            duration: .milliseconds(3),
+            result: .success(JitsiStats([.conferences: 2, .participants: 9, .bitrateIn: 8000, .iceFailed: 4]))
+        )
+        let two = CollectorObservation(
+            collector: site.collectors[1],
+            collectedAt: Self.startedAt,
+            duration: .milliseconds(3),
+            result: .failure(CollectorFailure(reason: "connection refused"))
+        )
         metrics.record(one, serviceStats: one.stats!)
         metrics.record(two, serviceStats: JitsiStats())
         let samples = Self.samples(metrics)
@@ -100,18 +126,31 @@ import VigieTestSupport
         #expect(samples["vigie_jitsi_conferences{service=videobridge-2}"] == nil)
 
         // The upstream total goes down (the bridge restarted): the counter follows, as a reset.
-        let restarted = CollectorObservation(collector: site.collectors[0], collectedAt: Self.startedAt, duration: .milliseconds(3), result: .success(JitsiStats([.iceFailed: 1])))
+        let restarted = CollectorObservation(
+            collector: site.collectors[0],
+            collectedAt: Self.startedAt,
+            duration: .milliseconds(3),
+            result: .success(JitsiStats([.iceFailed: 1]))
+        )
         metrics.record(restarted, serviceStats: restarted.stats!)
         let after = Self.samples(metrics)
         #expect(after["vigie_jitsi_ice_failed_total{service=videobridge-1}"] == 1)
-        #expect(after["vigie_jitsi_conferences{service=videobridge-1}"] == nil, "a statistic no source reports disappears")
+        #expect(
+            after["vigie_jitsi_conferences{service=videobridge-1}"] == nil,
+            "a statistic no source reports disappears"
+        )
     }
 
     @Test func pruneDropsWhatTheSiteNoLongerDeclares() throws {
         let site = try Self.site()
         let metrics = AgentMetrics()
         for result in Self.results(site) { metrics.record(result, duration: .milliseconds(1)) }
-        let observation = CollectorObservation(collector: site.collectors[0], collectedAt: Self.startedAt, duration: .zero, result: .success(JitsiStats([.conferences: 1])))
+        let observation = CollectorObservation(
+            collector: site.collectors[0],
+            collectedAt: Self.startedAt,
+            duration: .zero,
+            result: .success(JitsiStats([.conferences: 1]))
+        )
         metrics.record(observation, serviceStats: observation.stats!)
         var smaller = site
         smaller.services = [site.services[0]]
@@ -137,7 +176,10 @@ import VigieTestSupport
         metrics.record(failed, duration: .zero)
         let samples = Self.samples(metrics)
         #expect(samples["vigie_probe_success{check=https,kind=https,service=web}"] == 0)
-        #expect(samples["vigie_tls_certificate_expiry_seconds{check=https,kind=https,service=web}"] == nil, "no stale certificate figure")
+        #expect(
+            samples["vigie_tls_certificate_expiry_seconds{check=https,kind=https,service=web}"] == nil,
+            "no stale certificate figure"
+        )
         #expect(samples["vigie_probe_runs_total{check=https,kind=https,service=web}"] == 2)
     }
 
@@ -152,7 +194,12 @@ import VigieTestSupport
         var stats = JitsiStats()
         for stat in JitsiStat.allCases { stats[stat] = 1 }
         for collector in site.collectors {
-            let observation = CollectorObservation(collector: collector, collectedAt: Self.startedAt, duration: .milliseconds(1), result: .success(stats))
+            let observation = CollectorObservation(
+                collector: collector,
+                collectedAt: Self.startedAt,
+                duration: .milliseconds(1),
+                result: .success(stats)
+            )
             metrics.record(observation, serviceStats: stats)
         }
         let text = String(decoding: metrics.render(), as: UTF8.self)
@@ -170,18 +217,39 @@ import VigieTestSupport
         let metrics = AgentMetrics()
         let personal = [
             "TiredLawyersInvadeWidely", "109.43.242.217", "37.225.89.211", "Henry-GDs", "Hortense-7g8",
-            "test@conference.jitsi.su.sd", "focus@auth.meet.jitsi", "445446f8-775d-4709-b526-b586167ad282@mydomain.com", "meet.example.test",
+            "test@conference.jitsi.su.sd", "focus@auth.meet.jitsi", "445446f8-775d-4709-b526-b586167ad282@mydomain.com",
+            "meet.example.test",
             "jitsi-jvb-0", "2.3.63-g2a4cc2f8",
         ]
         var colibri = try Fixtures.text(Fixtures.colibri23)
         colibri.removeLast(2)
-        colibri += #", "conference_name": "TiredLawyersInvadeWidely", "endpoints_list": ["109.43.242.217", "Henry-GDs"], "#
+        colibri +=
+            #", "conference_name": "TiredLawyersInvadeWidely", "endpoints_list": ["109.43.242.217", "Henry-GDs"], "#
             + #""focus": "focus@auth.meet.jitsi", "room": "test@conference.jitsi.su.sd", "owner": "445446f8-775d-4709-b526-b586167ad282@mydomain.com", "#
             + #""conferences_by_name": {"Hortense-7g8": 2, "37.225.89.211": 1}}"#
         let colibriStats = try JitsiStatsExtractor.extract(.jvbColibriStats, body: Array(colibri.utf8)).get()
-        let prosodyStats = try JitsiStatsExtractor.extract(.prosodyOpenMetrics, body: try Fixtures.bytes(Fixtures.prosodyMetrics)).get()
-        metrics.record(CollectorObservation(collector: site.collectors[0], collectedAt: Self.startedAt, duration: .zero, result: .success(colibriStats)), serviceStats: colibriStats)
-        metrics.record(CollectorObservation(collector: site.collectors[2], collectedAt: Self.startedAt, duration: .zero, result: .success(prosodyStats)), serviceStats: prosodyStats)
+        let prosodyStats = try JitsiStatsExtractor.extract(
+            .prosodyOpenMetrics,
+            body: try Fixtures.bytes(Fixtures.prosodyMetrics)
+        ).get()
+        metrics.record(
+            CollectorObservation(
+                collector: site.collectors[0],
+                collectedAt: Self.startedAt,
+                duration: .zero,
+                result: .success(colibriStats)
+            ),
+            serviceStats: colibriStats
+        )
+        metrics.record(
+            CollectorObservation(
+                collector: site.collectors[2],
+                collectedAt: Self.startedAt,
+                duration: .zero,
+                result: .success(prosodyStats)
+            ),
+            serviceStats: prosodyStats
+        )
         for result in Self.results(site) { metrics.record(result, duration: .zero) }
         let text = String(decoding: metrics.render(), as: UTF8.self)
         #expect(text.contains("vigie_jitsi_threads{service=\"videobridge-1\"} 58"))

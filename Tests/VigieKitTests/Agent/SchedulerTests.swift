@@ -10,11 +10,18 @@ import Testing
 @testable import VigieRender
 
 @Suite struct SchedulerTests {
-    static func scheduler(_ site: Site, concurrency: Int = 4) -> (Scheduler, SiteHolder, ObservationStore, AgentMetrics) {
+    static func scheduler(_ site: Site, concurrency: Int = 4) -> (Scheduler, SiteHolder, ObservationStore, AgentMetrics)
+    {
         let holder = SiteHolder(site: site)
         let store = ObservationStore()
         let metrics = AgentMetrics()
-        let scheduler = Scheduler(holder: holder, store: store, metrics: metrics, concurrency: concurrency, random: { 0.5 })
+        let scheduler = Scheduler(
+            holder: holder,
+            store: store,
+            metrics: metrics,
+            concurrency: concurrency,
+            random: { 0.5 }
+        )
         return (scheduler, holder, store, metrics)
     }
 
@@ -26,11 +33,11 @@ import Testing
         try await Lab.ready()
         let site = try SiteBuilder.site(
             checks: """
-                      - tcp: 127.0.0.1:\(Lab.httpsOK)
-                        interval: 1s
-                      - stun: 127.0.0.1:\(Lab.stun)
-                        interval: 1s
-            """
+                          - tcp: 127.0.0.1:\(Lab.httpsOK)
+                            interval: 1s
+                          - stun: 127.0.0.1:\(Lab.stun)
+                            interval: 1s
+                """
         )
         let (scheduler, _, store, metrics) = Self.scheduler(site)
         try await testGracefulShutdown { trigger in
@@ -62,10 +69,10 @@ import Testing
         defer { server.close(promise: nil) }
         let site = try SiteBuilder.site(
             checks: """
-                      - http: http://127.0.0.1:\(server.localAddress!.port!)/
-                        interval: 1s
-                        timeout: 1500ms
-            """
+                          - http: http://127.0.0.1:\(server.localAddress!.port!)/
+                            interval: 1s
+                            timeout: 1500ms
+                """
         )
         let (scheduler, _, _, metrics) = Self.scheduler(site)
         try await testGracefulShutdown { trigger in
@@ -94,13 +101,17 @@ import Testing
             .bind(host: "127.0.0.1", port: 0).get()
         defer { server.close(promise: nil) }
         let port = server.localAddress!.port!
-        let checks = (1...10).map { "      - http: http://127.0.0.1:\(port)/\($0)\n        interval: 1s\n        timeout: 600ms" }
+        let checks = (1...10).map {
+            "      - http: http://127.0.0.1:\(port)/\($0)\n        interval: 1s\n        timeout: 600ms"
+        }
         let site = try SiteBuilder.site(checks: checks.joined(separator: "\n"))
         let (scheduler, _, store, _) = Self.scheduler(site, concurrency: 3)
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
-                #expect(await LoopbackHTTP.eventually(timeout: .seconds(60)) { await store.results(for: site).count == 10 })
+                #expect(
+                    await LoopbackHTTP.eventually(timeout: .seconds(60)) { await store.results(for: site).count == 10 }
+                )
                 trigger.triggerGracefulShutdown()
                 try await group.waitForAll()
             }
@@ -111,16 +122,22 @@ import Testing
     @Test func aReloadReplacesTheChecks() async throws {
         try await Lab.ready()
         let first = try SiteBuilder.site(checks: "      - tcp: 127.0.0.1:\(Lab.httpsOK)\n        interval: 1s")
-        let second = try SiteBuilder.site(checks: "      - tcp: 127.0.0.1:\(Lab.xmppC2S)\n        interval: 1s\n        name: xmpp-port")
+        let second = try SiteBuilder.site(
+            checks: "      - tcp: 127.0.0.1:\(Lab.xmppC2S)\n        interval: 1s\n        name: xmpp-port"
+        )
         let (scheduler, holder, store, metrics) = Self.scheduler(first)
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
-                #expect(await LoopbackHTTP.eventually(timeout: .seconds(60)) { await store.results(for: first).count == 1 })
+                #expect(
+                    await LoopbackHTTP.eventually(timeout: .seconds(60)) { await store.results(for: first).count == 1 }
+                )
                 holder.update(second)
                 await store.prune(keeping: second)
                 metrics.prune(keeping: second)
-                #expect(await LoopbackHTTP.eventually(timeout: .seconds(60)) { await store.results(for: second).count == 1 })
+                #expect(
+                    await LoopbackHTTP.eventually(timeout: .seconds(60)) { await store.results(for: second).count == 1 }
+                )
                 let before = Self.runs(metrics, "check=tcp,kind=tcp,service=svc")
                 #expect(before == nil, "the old check's series are gone")
                 try await Task.sleep(for: .milliseconds(1500))
@@ -141,7 +158,11 @@ import Testing
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
-                #expect(await LoopbackHTTP.eventually(timeout: .seconds(60)) { await !store.observations(for: site).isEmpty })
+                #expect(
+                    await LoopbackHTTP.eventually(timeout: .seconds(60)) {
+                        await !store.observations(for: site).isEmpty
+                    }
+                )
                 trigger.triggerGracefulShutdown()
                 try await group.waitForAll()
             }

@@ -15,13 +15,17 @@ import Testing
 
         var base: String { "http://127.0.0.1:\(port)" }
 
-        static func start(site: String, extraArguments: [String] = [], waitForReady: Bool = true) async throws -> Serve {
+        static func start(site: String, extraArguments: [String] = [], waitForReady: Bool = true) async throws -> Serve
+        {
             let port = try await TestServers.freePort(udp: false)
             let siteFile = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-serve-\(UUID()).yml")
             try site.write(to: siteFile, atomically: true, encoding: .utf8)
             var arguments = ["serve", "--site", siteFile.path, "--listen", "127.0.0.1:\(port)", "--log-level", "info"]
             if !extraArguments.contains("--data-dir") {
-                arguments += ["--data-dir", FileManager.default.temporaryDirectory.appendingPathComponent("vigie-data-\(UUID())").path]
+                arguments += [
+                    "--data-dir",
+                    FileManager.default.temporaryDirectory.appendingPathComponent("vigie-data-\(UUID())").path,
+                ]
             }
             let daemon = try Daemon(VigieCLITests.binary, arguments + extraArguments, name: "serve")
             let serve = Serve(daemon: daemon, port: port, siteFile: siteFile)
@@ -69,7 +73,11 @@ import Testing
         defer { serve.kill() }
         #expect(try await serve.metric(#"vigie_site_checks 1.0"#))
 
-        try Self.site("      - tcp: 127.0.0.1:\(Lab.httpsOK)\n      - tcp: 127.0.0.1:\(Lab.xmppC2S)").write(to: serve.siteFile, atomically: true, encoding: .utf8)
+        try Self.site("      - tcp: 127.0.0.1:\(Lab.httpsOK)\n      - tcp: 127.0.0.1:\(Lab.xmppC2S)").write(
+            to: serve.siteFile,
+            atomically: true,
+            encoding: .utf8
+        )
         serve.daemon.signal(SIGHUP)
         let reloaded = await LoopbackHTTP.eventually {
             guard case .array(let results) = try await serve.status()["results"] else { return false }
@@ -95,7 +103,9 @@ import Testing
         try await Lab.ready()
         // A 4 s UDP probe is in flight when SIGTERM comes: it is cancelled, not waited for.
         let serve = try await Serve.start(
-            site: Self.site("      - tcp: 127.0.0.1:\(Lab.httpsOK)\n      - udp: 127.0.0.1:\(Lab.udpSilent)\n        timeout: 4s")
+            site: Self.site(
+                "      - tcp: 127.0.0.1:\(Lab.httpsOK)\n      - udp: 127.0.0.1:\(Lab.udpSilent)\n        timeout: 4s"
+            )
         )
         defer { serve.kill() }
         try await Task.sleep(for: .milliseconds(300))
@@ -104,7 +114,9 @@ import Testing
         let status = await serve.daemon.waitForExit(timeout: .seconds(10))
         #expect(status == 0, "\(serve.daemon.log)")
         #expect(ContinuousClock.now - start < .seconds(4), "in-flight probes are cancelled")
-        await #expect(throws: (any Error).self, "the listener is closed") { try await LoopbackHTTP.get(serve.base + "/-/healthy") }
+        await #expect(throws: (any Error).self, "the listener is closed") {
+            try await LoopbackHTTP.get(serve.base + "/-/healthy")
+        }
     }
 
     @Test func badSiteFileExitsTwo() async throws {
@@ -114,21 +126,33 @@ import Testing
         let result = try await Shell.run(VigieCLITests.binary, ["serve", "--site", file.path])
         #expect(result.status == 2)
         #expect(result.standardError.contains("missing required key \"domain\""))
-        #expect(try await Shell.run(VigieCLITests.binary, ["serve", "--site", file.path, "--listen", "nonsense"]).status == 2)
+        #expect(
+            try await Shell.run(VigieCLITests.binary, ["serve", "--site", file.path, "--listen", "nonsense"]).status
+                == 2
+        )
 
         // The agent reads the secrets the site file names, and stops at the key of a missing one.
         try "site: {name: s, domain: d.org}\nwebhook: {token_file: /nonexistent/webhook.token}\nservices: {web: {}}\n"
             .write(to: file, atomically: true, encoding: .utf8)
         let missing = try await Shell.run(VigieCLITests.binary, ["serve", "--site", file.path])
         #expect(missing.status == 2)
-        #expect(missing.standardError.contains("\(file.path):2:23: webhook.token_file: cannot read the webhook token file /nonexistent/webhook.token"), "\(missing.standardError)")
+        #expect(
+            missing.standardError.contains(
+                "\(file.path):2:23: webhook.token_file: cannot read the webhook token file /nonexistent/webhook.token"
+            ),
+            "\(missing.standardError)"
+        )
     }
 
     /// A thousand clients that open a connection and send half a request head, never more: the agent keeps
     /// answering, and closes them once the idle timeout passes.
     @Test func aThousandSlowConnectionsDoNotStarveTheAgent() async throws {
         Agent.raiseOpenFileLimit()
-        let serve = try await Serve.start(site: Self.site("      - tcp: 127.0.0.1:1"), extraArguments: ["--idle-timeout", "5s"], waitForReady: false)
+        let serve = try await Serve.start(
+            site: Self.site("      - tcp: 127.0.0.1:1"),
+            extraArguments: ["--idle-timeout", "5s"],
+            waitForReady: false
+        )
         defer { serve.kill() }
         var sockets: [Int32] = []
         defer { for fd in sockets { close(fd) } }
@@ -191,7 +215,9 @@ import Testing
 
         func query(_ expression: String) async throws -> Double? {
             let encoded = expression.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-            let json = try JSONValue.parse(try await LoopbackHTTP.get("http://127.0.0.1:\(prometheusPort)/api/v1/query?query=\(encoded)").body)
+            let json = try JSONValue.parse(
+                try await LoopbackHTTP.get("http://127.0.0.1:\(prometheusPort)/api/v1/query?query=\(encoded)").body
+            )
             guard json["status"] == .string("success"), case .array(let vector) = json["data"]?["result"],
                 let first = vector.first, case .array(let pair) = first["value"], pair.count == 2
             else { return nil }
@@ -210,7 +236,9 @@ import Testing
             try await query(#"vigie_probe_success{service="web",check="tcp"}"#) == 0
         }
         #expect(down, "after nginx stops, the series goes to 0")
-        #expect(await LoopbackHTTP.eventually { try await query(#"vigie_probe_success{service="web",check="http"}"#) == 0 })
+        #expect(
+            await LoopbackHTTP.eventually { try await query(#"vigie_probe_success{service="web",check="http"}"#) == 0 }
+        )
         #expect((try await query(#"vigie_probe_failures_total{service="web",check="tcp"}"#) ?? 0) >= 1)
         await prometheus.stop()
         await serve.stop()
@@ -229,7 +257,9 @@ enum SlowClient {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let result = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard result == 0 else {
             close(fd)

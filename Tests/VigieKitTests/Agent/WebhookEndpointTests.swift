@@ -14,22 +14,45 @@ import VigieTestSupport
 @Suite struct WebhookEndpointTests {
     static let token = "s3cret-token-for-tests-0123456789"
 
-    static func withApp(webhook: Bool = true, _ body: @Sendable (any TestClientProtocol, SQLiteIncidentStore) async throws -> Void) async throws {
+    static func withApp(
+        webhook: Bool = true,
+        _ body: @Sendable (any TestClientProtocol, SQLiteIncidentStore) async throws -> Void
+    ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-webhook-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
         var site = try SiteBuilder.site(checks: "      - tcp: 127.0.0.1:1")
-        if webhook { site.webhook = WebhookSettings(tokenFile: SitePath(written: "/dev/null", siteDirectory: "/"), token: token) }
+        if webhook {
+            site.webhook = WebhookSettings(tokenFile: SitePath(written: "/dev/null", siteDirectory: "/"), token: token)
+        }
         let store = try SQLiteIncidentStore(dataDirectory: directory.path)
-        let manager = IncidentManager(store: store, site: site, executor: RestartExecutor(dryRun: true, context: ProbeContext(allowlist: Allowlist(site: site))))
-        let router = AgentAPI.makeRouter(holder: SiteHolder(site: site), store: ObservationStore(), metrics: AgentMetrics(), incidents: manager)
+        let manager = IncidentManager(
+            store: store,
+            site: site,
+            executor: RestartExecutor(dryRun: true, context: ProbeContext(allowlist: Allowlist(site: site)))
+        )
+        let router = AgentAPI.makeRouter(
+            holder: SiteHolder(site: site),
+            store: ObservationStore(),
+            metrics: AgentMetrics(),
+            incidents: manager
+        )
         try await Application(router: router).test(.router) { client in try await body(client, store) }
     }
 
-    static func post(_ client: any TestClientProtocol, body: String, token: String? = WebhookEndpointTests.token) async throws -> (HTTPResponse.Status, String) {
+    static func post(
+        _ client: any TestClientProtocol,
+        body: String,
+        token: String? = WebhookEndpointTests.token
+    ) async throws -> (HTTPResponse.Status, String) {
         var headers = HTTPFields()
         if let token { headers[.authorization] = "Bearer \(token)" }
         headers[.contentType] = "application/json"
-        return try await client.execute(uri: "/api/v1/alerts", method: .post, headers: headers, body: ByteBuffer(string: body)) { response in
+        return try await client.execute(
+            uri: "/api/v1/alerts",
+            method: .post,
+            headers: headers,
+            body: ByteBuffer(string: body)
+        ) { response in
             (response.status, String(buffer: response.body))
         }
     }
@@ -44,8 +67,14 @@ import VigieTestSupport
             #expect(incident.severity == .critical)
             #expect(incident.source == .alert)
             let (_, again) = try await Self.post(client, body: AlertmanagerSamples.firing)
-            #expect(again == "1 alert: 0 incidents opened, 0 resolved\n", "a repeated notification updates, not duplicates")
-            let resolvedBody = AlertmanagerSamples.firing.replacingOccurrences(of: "\"status\":\"firing\",\"labels\"", with: "\"status\":\"resolved\",\"labels\"")
+            #expect(
+                again == "1 alert: 0 incidents opened, 0 resolved\n",
+                "a repeated notification updates, not duplicates"
+            )
+            let resolvedBody = AlertmanagerSamples.firing.replacingOccurrences(
+                of: "\"status\":\"firing\",\"labels\"",
+                with: "\"status\":\"resolved\",\"labels\""
+            )
             let (_, resolved) = try await Self.post(client, body: resolvedBody)
             #expect(resolved == "1 alert: 0 incidents opened, 1 resolved\n")
             #expect(try await store.openIncident(key: "alert:c0ffee0123456789") == nil)
@@ -56,7 +85,10 @@ import VigieTestSupport
     @Test func refusals() async throws {
         try await Self.withApp { client, store in
             #expect(try await Self.post(client, body: AlertmanagerSamples.firing, token: nil).0 == .unauthorized)
-            #expect(try await Self.post(client, body: AlertmanagerSamples.firing, token: "wrong-token-wrong-token").0 == .unauthorized)
+            #expect(
+                try await Self.post(client, body: AlertmanagerSamples.firing, token: "wrong-token-wrong-token").0
+                    == .unauthorized
+            )
             let big = String(repeating: " ", count: (1 << 20) + 1)
             #expect(try await Self.post(client, body: big).0 == .contentTooLarge)
             let (status, reason) = try await Self.post(client, body: #"{"version":"2","alerts":[]}"#)
@@ -85,7 +117,10 @@ import VigieTestSupport
         let whole = await WebhookEndpoint.collect(RequestBody(buffer: ByteBuffer(string: "{}")), within: .seconds(5))
         guard case .success(let buffer) = whole else { Issue.record("\(whole)"); return }
         #expect(String(buffer: buffer) == "{}")
-        let large = await WebhookEndpoint.collect(RequestBody(buffer: ByteBuffer(repeating: 0x20, count: WebhookEndpoint.bodyLimit + 1)), within: .seconds(5))
+        let large = await WebhookEndpoint.collect(
+            RequestBody(buffer: ByteBuffer(repeating: 0x20, count: WebhookEndpoint.bodyLimit + 1)),
+            within: .seconds(5)
+        )
         guard case .failure(.tooLarge) = large else { Issue.record("\(large)"); return }
     }
 }

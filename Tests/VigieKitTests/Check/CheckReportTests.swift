@@ -12,17 +12,32 @@ import Testing
     static func results() throws -> [CheckResult] {
         let site = try SiteBuilder.site(
             checks: """
-                      - https: https://meet.example.org/
-                      - udp: meet.example.org:10000
-                      - tcp: meet.example.org:443
-            """
+                          - https: https://meet.example.org/
+                          - udp: meet.example.org:10000
+                          - tcp: meet.example.org:443
+                """
         )
         var https = CheckResult(check: site.checks[0], verdict: .pass, startedAt: startedAt, latency: .milliseconds(12))
-        https.http = HTTPReport(status: 200, hsts: true, hstsMaxAge: 300, hops: [.init(url: "https://meet.example.org/", status: 200)], location: nil, bodyBytes: 10)
+        https.http = HTTPReport(
+            status: 200,
+            hsts: true,
+            hstsMaxAge: 300,
+            hops: [.init(url: "https://meet.example.org/", status: 200)],
+            location: nil,
+            bodyBytes: 10
+        )
         https.tls = TLSReport(
-            protocolVersion: "TLSv1.3", subject: "CN=meet.example.org", issuer: "CN=R11", subjectAltNames: ["meet.example.org"],
-            notBefore: startedAt - 86_400, notAfter: startedAt + 10 * 86_400, daysLeft: 10, chainOK: true, hostnameOK: true,
-            timeValid: true, problems: []
+            protocolVersion: "TLSv1.3",
+            subject: "CN=meet.example.org",
+            issuer: "CN=R11",
+            subjectAltNames: ["meet.example.org"],
+            notBefore: startedAt - 86_400,
+            notAfter: startedAt + 10 * 86_400,
+            daysLeft: 10,
+            chainOK: true,
+            hostnameOK: true,
+            timeValid: true,
+            problems: []
         )
         https.warn("certificate expires in 10 days (2026-11-28)")
         var udp = CheckResult(check: site.checks[1], verdict: .pass, startedAt: startedAt)
@@ -79,7 +94,10 @@ import Testing
         let plain = CheckTable(colour: false).render(report)
         let lines = plain.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines[0].hasPrefix("SERVICE  KIND   TARGET"))
-        #expect(lines[1].contains("WARN") && lines[1].contains("certificate expires in 10 days") && lines[1].contains("12 ms"))
+        #expect(
+            lines[1].contains("WARN") && lines[1].contains("certificate expires in 10 days")
+                && lines[1].contains("12 ms")
+        )
         #expect(lines[2].contains("PASS") && lines[2].contains("open or filtered"))
         #expect(lines[3].contains("FAIL") && lines[3].hasSuffix("connection refused"))
         #expect(plain.contains("3 checks: 1 passed, 1 warning, 1 failed"))
@@ -90,7 +108,9 @@ import Testing
     }
 
     @Test func jsonEscapesAndNulls() {
-        let value = JSONValue.object([("a", .string("quote \" back \\ nl \n ctl \u{01}")), ("b", .null), ("c", .array([])), ("d", .number(1.5))])
+        let value = JSONValue.object([
+            ("a", .string("quote \" back \\ nl \n ctl \u{01}")), ("b", .null), ("c", .array([])), ("d", .number(1.5)),
+        ])
         #expect(value.serialized() == #"{"a":"quote \" back \\ nl \n ctl \u0001","b":null,"c":[],"d":1.5}"#)
     }
 }

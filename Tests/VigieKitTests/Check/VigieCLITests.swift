@@ -28,17 +28,26 @@ import Testing
     }
 
     @Test func validateAcceptsTheExample() async throws {
-        let result = try await Self.vigie("validate", "--site", Lab.packageRoot.appendingPathComponent("Examples/vigie.yml").path)
+        let result = try await Self.vigie(
+            "validate",
+            "--site",
+            Lab.packageRoot.appendingPathComponent("Examples/vigie.yml").path
+        )
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.output.contains("ok (site visio-pme, 5 services, 11 checks, 4 collectors)"))
     }
 
     @Test func validateRefusesABadFileWithExitTwo() async throws {
-        let path = try Self.write("site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:99999\n")
+        let path = try Self.write(
+            "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:99999\n"
+        )
         defer { try? FileManager.default.removeItem(atPath: path) }
         let result = try await Self.vigie("validate", "--site", path)
         #expect(result.status == 2)
-        #expect(result.standardError == "error: \(path):5:14: services.web.checks[0].tcp: port 99999 out of range (1-65535)\n")
+        #expect(
+            result.standardError
+                == "error: \(path):5:14: services.web.checks[0].tcp: port 99999 out of range (1-65535)\n"
+        )
         #expect(result.output.isEmpty)
     }
 
@@ -65,7 +74,10 @@ import Testing
         #expect(kinds == ["https", "http", "tcp", "xmpp", "http", "stun", "udp"])
         #expect((results[0]["tls"] as? [String: Any])?["chain_ok"] as? Bool == true)
         #expect((results[3]["xmpp"] as? [String: Any])?["starttls"] as? Bool == true)
-        #expect((results[3]["tls"] as? [String: Any])?["chain_ok"] as? Bool == true, "Prosody's certificate, over STARTTLS")
+        #expect(
+            (results[3]["tls"] as? [String: Any])?["chain_ok"] as? Bool == true,
+            "Prosody's certificate, over STARTTLS"
+        )
         #expect(((results[5]["stun"] as? [String: Any])?["mapped_address"] as? String)?.hasPrefix("127.0.0.1:") == true)
         #expect((results[6]["udp"] as? [String: Any])?["state"] as? String == "open_or_filtered")
     }
@@ -99,7 +111,14 @@ import Testing
 
     @Test func serviceFilter() async throws {
         try await Lab.ready()
-        let only = try await Self.vigie("check", "--site", Lab.directory + "/vigie-lab.yml", "--service", "turn", "--json")
+        let only = try await Self.vigie(
+            "check",
+            "--site",
+            Lab.directory + "/vigie-lab.yml",
+            "--service",
+            "turn",
+            "--json"
+        )
         #expect(only.status == 0)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(only.output.utf8)) as? [String: Any])
         #expect((document["results"] as? [[String: Any]])?.compactMap { $0["service"] as? String } == ["turn"])
@@ -115,16 +134,34 @@ import Testing
         defer { try? FileManager.default.removeItem(at: data) }
         let store = try SQLiteIncidentStore(dataDirectory: data.path)
         let site = data.appendingPathComponent("vigie.yml").path
-        try "site: {name: escape, domain: meet.vigie.test}\nservices: {web: {}}\n".write(toFile: site, atomically: true, encoding: .utf8)
+        try "site: {name: escape, domain: meet.vigie.test}\nservices: {web: {}}\n".write(
+            toFile: site,
+            atomically: true,
+            encoding: .utf8
+        )
         let hostile = "Disk \u{1B}]0;owned\u{07}\u{1B}[2J\nfake row\r\u{202E}txt"
         let (incident, _) = try await store.open(
-            Incident(key: "alert:x", service: "web\u{1B}[31m", severity: .major, title: hostile, source: .alert, detectedAt: Date(), impact: hostile),
-            event: .alertFiring, message: hostile, at: Date()
+            Incident(
+                key: "alert:x",
+                service: "web\u{1B}[31m",
+                severity: .major,
+                title: hostile,
+                source: .alert,
+                detectedAt: Date(),
+                impact: hostile
+            ),
+            event: .alertFiring,
+            message: hostile,
+            at: Date()
         )
         for arguments in [
-            ["incident", "list", "--data-dir", data.path], ["incident", "show", "\(incident.id)", "--data-dir", data.path],
+            ["incident", "list", "--data-dir", data.path],
+            ["incident", "show", "\(incident.id)", "--data-dir", data.path],
             ["incident", "report", "\(incident.id)", "--stage", "final", "--data-dir", data.path, "--site", site],
-            ["incident", "report", "\(incident.id)", "--stage", "final", "--format", "html", "--data-dir", data.path, "--site", site, "--lang", "en"],
+            [
+                "incident", "report", "\(incident.id)", "--stage", "final", "--format", "html", "--data-dir", data.path,
+                "--site", site, "--lang", "en",
+            ],
         ] {
             let result = try await Shell.run(Self.binary, arguments, environment: ["NO_COLOR": "1"])
             #expect(result.status == 0, "\(arguments): \(result.standardError)")
@@ -138,9 +175,16 @@ import Testing
 
         // The watchdog takes service names only (nothing else can be a service of the site), and shows what
         // a shared register already holds.
-        let hold = try await Shell.run(Self.binary, ["watchdog", "hold", "we\u{1B}]0;x\u{07}b", "--data-dir", data.path])
+        let hold = try await Shell.run(
+            Self.binary,
+            ["watchdog", "hold", "we\u{1B}]0;x\u{07}b", "--data-dir", data.path]
+        )
         #expect(hold.status != 0)
-        #expect(!hold.standardError.unicodeScalars.contains("\u{1B}") && hold.standardError.contains("is not a service name"), "\(hold.standardError)")
+        #expect(
+            !hold.standardError.unicodeScalars.contains("\u{1B}")
+                && hold.standardError.contains("is not a service name"),
+            "\(hold.standardError)"
+        )
         try await store.setHold(service: "old\u{1B}[2Jname", held: true, at: Date(), by: "x")
         let status = try await Shell.run(Self.binary, ["watchdog", "status", "--data-dir", data.path])
         #expect(status.output == "old\\u{1B}[2Jname: on hold\n", "\(status.output)")

@@ -28,7 +28,11 @@ import VigieTestSupport
             }
         }
         router.get("/html/colibri/stats") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html"], body: .init(byteBuffer: ByteBuffer(string: "<html>nginx</html>")))
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/html"],
+                body: .init(byteBuffer: ByteBuffer(string: "<html>nginx</html>"))
+            )
         }
         router.get("/forbidden/metrics") { _, _ in HTTPResponse.Status.forbidden }
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
@@ -80,14 +84,27 @@ import VigieTestSupport
             #expect(observations["videobridge-3"]?.stats?[.threads] == 37)
             #expect(observations["focus"]?.stats?[.participants] == 4)
             #expect(observations["xmpp"]?.stats?[.c2sSessions] == 2)
-            #expect(observations["broken-html"]?.result == .failure(CollectorFailure(reason: "the answer is HTML, not JSON (is the REST API enabled?)")))
+            #expect(
+                observations["broken-html"]?.result
+                    == .failure(CollectorFailure(reason: "the answer is HTML, not JSON (is the REST API enabled?)"))
+            )
             #expect(
                 observations["broken-forbidden"]?.result
-                    == .failure(CollectorFailure(reason: "HTTP 403 Forbidden (Prosody serves /metrics only to openmetrics_allow_ips / openmetrics_allow_cidr)"))
+                    == .failure(
+                        CollectorFailure(
+                            reason:
+                                "HTTP 403 Forbidden (Prosody serves /metrics only to openmetrics_allow_ips / openmetrics_allow_cidr)"
+                        )
+                    )
             )
             #expect(
                 observations["broken-404"]?.result
-                    == .failure(CollectorFailure(reason: "HTTP 404 Not Found (the COLIBRI REST API is off by default: videobridge.apis.rest.enabled)"))
+                    == .failure(
+                        CollectorFailure(
+                            reason:
+                                "HTTP 404 Not Found (the COLIBRI REST API is off by default: videobridge.apis.rest.enabled)"
+                        )
+                    )
             )
             #expect(observations.values.allSatisfy { $0.duration > .zero })
         }
@@ -98,14 +115,20 @@ import VigieTestSupport
         let site = try SiteBuilder.site(
             "site: {name: s, domain: d.org}\nservices:\n  videobridge:\n    collect:\n      - jvb_metrics: http://127.0.0.1:\(port)/metrics\n"
         )
-        let observation = try await CollectorRunner(context: ProbeContext(allowlist: Allowlist(site: site))).collect(site.collectors[0])
+        let observation = try await CollectorRunner(context: ProbeContext(allowlist: Allowlist(site: site))).collect(
+            site.collectors[0]
+        )
         #expect(observation.result == .failure(CollectorFailure(reason: "connection refused")))
         #expect(!observation.isUp)
     }
 
     @Test func anUndeclaredSourceIsRefused() async throws {
         let site = try SiteBuilder.site(checks: "      - tcp: 127.0.0.1:1")
-        let stray = Collector(service: "svc", kind: .jvbMetrics, url: try HTTPURL.parse("http://127.0.0.1:8080/metrics").get())
+        let stray = Collector(
+            service: "svc",
+            kind: .jvbMetrics,
+            url: try HTTPURL.parse("http://127.0.0.1:8080/metrics").get()
+        )
         await #expect(throws: UndeclaredTargetError.self) {
             try await CollectorRunner(context: ProbeContext(allowlist: Allowlist(site: site))).collect(stray)
         }
@@ -117,7 +140,9 @@ import VigieTestSupport
         let site = try SiteBuilder.site(
             "site: {name: s, domain: meet.vigie.test}\nservices:\n  xmpp:\n    collect:\n      - prosody_openmetrics: http://127.0.0.1:\(Lab.xmppHTTP)/metrics\n"
         )
-        let observation = try await CollectorRunner(context: ProbeContext(allowlist: Allowlist(site: site))).collect(site.collectors[0])
+        let observation = try await CollectorRunner(context: ProbeContext(allowlist: Allowlist(site: site))).collect(
+            site.collectors[0]
+        )
         let stats = try observation.result.get()
         // Counts depend on what other tests do at the same moment; that they are read is the point.
         #expect((stats[.c2sSessions] ?? -1) >= 0, "a declared family without samples counts as 0")

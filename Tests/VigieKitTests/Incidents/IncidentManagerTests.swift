@@ -33,7 +33,11 @@ import Testing
         )
     }
 
-    static func make(_ site: Site, directory: URL, dryRun: Bool = false) throws -> (IncidentManager, SQLiteIncidentStore, Clock) {
+    static func make(
+        _ site: Site,
+        directory: URL,
+        dryRun: Bool = false
+    ) throws -> (IncidentManager, SQLiteIncidentStore, Clock) {
         let clock = Clock()
         let store = try SQLiteIncidentStore(dataDirectory: directory.path)
         let manager = IncidentManager(
@@ -76,7 +80,10 @@ import Testing
                 await manager.observe(Self.result(tcp, ok: false))
                 clock.advance(30)
             }
-            #expect(try await store.incidents(includeResolved: true, limit: 10).isEmpty, "two failures are not an incident")
+            #expect(
+                try await store.incidents(includeResolved: true, limit: 10).isEmpty,
+                "two failures are not an incident"
+            )
             await manager.observe(Self.result(tcp, ok: false))
             let open = try #require(try await store.openIncident(key: "service:xmpp"))
             #expect(open.title == "xmpp/tcp failing: connection refused")
@@ -109,8 +116,11 @@ import Testing
             let clock = Clock()
             let store = try SQLiteIncidentStore(dataDirectory: directory.path)
             let manager = IncidentManager(
-                store: store, site: site, executor: RestartExecutor(dryRun: true, context: ProbeContext(allowlist: Allowlist(site: site))),
-                openIncidents: { metrics.setIncidents($0) }, now: { clock.current }
+                store: store,
+                site: site,
+                executor: RestartExecutor(dryRun: true, context: ProbeContext(allowlist: Allowlist(site: site))),
+                openIncidents: { metrics.setIncidents($0) },
+                now: { clock.current }
             )
             await manager.observe(Self.result(site.checks[0], ok: false))
             let detected = clock.current
@@ -120,15 +130,23 @@ import Testing
             clock.advance(120)
             await manager.maintain()
             let incident = try #require(try await store.openIncident(key: "service:xmpp"))
-            #expect(incident.significantAt == detected + 1800, "aware when it crossed the rule, not when it was noticed")
+            #expect(
+                incident.significantAt == detected + 1800,
+                "aware when it crossed the rule, not when it was noticed"
+            )
             #expect(incident.deadlines?.earlyWarning == detected + 1800 + 86_400)
             let samples = AgentMetricsTests.samples(metrics)
-            #expect(samples["vigie_incident_deadline_timestamp_seconds{incident=\(incident.id),stage=early_warning}"] == (detected + 1800 + 86_400).timeIntervalSince1970)
+            #expect(
+                samples["vigie_incident_deadline_timestamp_seconds{incident=\(incident.id),stage=early_warning}"]
+                    == (detected + 1800 + 86_400).timeIntervalSince1970
+            )
             #expect(samples["vigie_incidents_open{severity=major}"] == 1)
             _ = try await store.resolve(id: incident.id, at: clock.current, message: "done")
             await manager.maintain()
             let after = AgentMetricsTests.samples(metrics)
-            #expect(after["vigie_incident_deadline_timestamp_seconds{incident=\(incident.id),stage=early_warning}"] == nil)
+            #expect(
+                after["vigie_incident_deadline_timestamp_seconds{incident=\(incident.id),stage=early_warning}"] == nil
+            )
             #expect(after["vigie_incidents_open{severity=major}"] == 0)
         }
     }
@@ -137,7 +155,8 @@ import Testing
         try await Self.withDirectory { directory in
             // `true` stands for a restart that "works" without fixing anything: the service keeps failing.
             let site = try Self.site(
-                remediation: "    remediation: {restart_after: 2, cooldown: 0s, max_restarts: 2, window: 1h, command: [/usr/bin/true, prosody]}",
+                remediation:
+                    "    remediation: {restart_after: 2, cooldown: 0s, max_restarts: 2, window: 1h, command: [/usr/bin/true, prosody]}",
                 incidents: "incidents: {open_after: 1}"
             )
             let (manager, store, clock) = try Self.make(site, directory: directory)
@@ -152,7 +171,11 @@ import Testing
             }
             let audit = try await store.auditEntries(limit: 100)
             #expect(audit.filter { $0.action == "restart" }.count == 2)
-            #expect(audit.filter { $0.action == "restart" }.allSatisfy { $0.result == "exit 0" && $0.actor == "vigie-watchdog" })
+            #expect(
+                audit.filter { $0.action == "restart" }.allSatisfy {
+                    $0.result == "exit 0" && $0.actor == "vigie-watchdog"
+                }
+            )
             #expect(audit.filter { $0.action == "escalate" }.count == 1)
             // One outage, one incident: the failing check opened it, the restarts and the escalation are in its
             // timeline, and the escalation raised it to critical.
@@ -184,30 +207,51 @@ import Testing
             await manager.observe(Self.result(tcp, ok: false))
             clock.advance(5)
             await manager.observe(Self.result(http, ok: false, reason: "HTTP 502"))
-            let alert = #"{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"XMPPDown","service":"xmpp","severity":"critical"},"annotations":{},"startsAt":"2026-11-24T10:00:00Z","fingerprint":"abc123"}]}"#
+            let alert =
+                #"{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"XMPPDown","service":"xmpp","severity":"critical"},"annotations":{},"startsAt":"2026-11-24T10:00:00Z","fingerprint":"abc123"}]}"#
             let payload = try AlertmanagerPayload.decode(Array(alert.utf8))
             #expect(try await manager.apply(payload) == .init(opened: 0, resolved: 0, joined: 1))
-            #expect(try await manager.apply(payload) == .init(opened: 0, resolved: 0, joined: 0), "a repeat is not a new line")
-            let elsewhere = try AlertmanagerPayload.decode(Array(alert.replacingOccurrences(of: #""service":"xmpp""#, with: #""service":"nosuch""#).replacingOccurrences(of: "abc123", with: "def456").utf8))
-            #expect(try await manager.apply(elsewhere).opened == 1, "an alert about no site service has its own incident")
+            #expect(
+                try await manager.apply(payload) == .init(opened: 0, resolved: 0, joined: 0),
+                "a repeat is not a new line"
+            )
+            let elsewhere = try AlertmanagerPayload.decode(
+                Array(
+                    alert.replacingOccurrences(of: #""service":"xmpp""#, with: #""service":"nosuch""#)
+                        .replacingOccurrences(of: "abc123", with: "def456").utf8
+                )
+            )
+            #expect(
+                try await manager.apply(elsewhere).opened == 1,
+                "an alert about no site service has its own incident"
+            )
 
             await manager.observe(Self.result(tcp, ok: true))
-            let incident = try #require(try await store.openIncident(key: "service:xmpp"), "http still fails: still open")
-            let resolvedAlert = try AlertmanagerPayload.decode(Array(alert.replacingOccurrences(of: "firing", with: "resolved").utf8))
+            let incident = try #require(
+                try await store.openIncident(key: "service:xmpp"),
+                "http still fails: still open"
+            )
+            let resolvedAlert = try AlertmanagerPayload.decode(
+                Array(alert.replacingOccurrences(of: "firing", with: "resolved").utf8)
+            )
             #expect(try await manager.apply(resolvedAlert).resolved == 0)
             await manager.observe(Self.result(http, ok: true))
             #expect(try await store.openIncident(key: "service:xmpp") == nil)
 
             let timeline = try await store.events(incidentID: incident.id)
-            #expect(timeline.map(\.kind) == [.opened, .checkFailed, .alertFiring, .recovered, .alertResolved, .resolved])
-            #expect(timeline.map(\.message) == [
-                "xmpp/tcp: 1 failed run: connection refused",
-                "xmpp/http: 1 failed run: HTTP 502",
-                "XMPPDown firing (alert abc123)",
-                "xmpp/tcp passes again (1 passing run)",
-                "XMPPDown resolved (alert abc123)",
-                "recovered: every check of xmpp passes (xmpp/http: 1 passing run)",
-            ])
+            #expect(
+                timeline.map(\.kind) == [.opened, .checkFailed, .alertFiring, .recovered, .alertResolved, .resolved]
+            )
+            #expect(
+                timeline.map(\.message) == [
+                    "xmpp/tcp: 1 failed run: connection refused",
+                    "xmpp/http: 1 failed run: HTTP 502",
+                    "XMPPDown firing (alert abc123)",
+                    "xmpp/tcp passes again (1 passing run)",
+                    "XMPPDown resolved (alert abc123)",
+                    "recovered: every check of xmpp passes (xmpp/http: 1 passing run)",
+                ]
+            )
             let keys = try await store.incidents(includeResolved: true, limit: 10).map(\.key).sorted()
             #expect(keys == ["alert:def456", "service:xmpp"])
         }
@@ -221,8 +265,17 @@ import Testing
             let (manager, store, clock) = try Self.make(site, directory: directory)
             for key in ["check:xmpp/tcp", "watchdog:xmpp"] {
                 _ = try await store.open(
-                    Incident(key: key, service: "xmpp", severity: .major, title: key, source: .check, detectedAt: clock.current),
-                    event: .checkFailed, message: "old", at: clock.current
+                    Incident(
+                        key: key,
+                        service: "xmpp",
+                        severity: .major,
+                        title: key,
+                        source: .check,
+                        detectedAt: clock.current
+                    ),
+                    event: .checkFailed,
+                    message: "old",
+                    at: clock.current
                 )
             }
             await manager.observe(Self.result(site.checks[0], ok: true))
@@ -252,7 +305,9 @@ import Testing
 
     @Test func holdsFromTheRegisterSuspendRestarts() async throws {
         try await Self.withDirectory { directory in
-            let site = try Self.site(remediation: "    remediation: {restart_after: 1, command: [/usr/bin/true, prosody]}")
+            let site = try Self.site(
+                remediation: "    remediation: {restart_after: 1, command: [/usr/bin/true, prosody]}"
+            )
             let (manager, store, _) = try Self.make(site, directory: directory)
             try await store.setHold(service: "xmpp", held: true, at: Date(), by: "alice")
             try await Self.running(manager) {
@@ -277,7 +332,8 @@ import Testing
             try "#!/bin/sh\nsleep 1\n".write(toFile: script, atomically: true, encoding: .utf8)
             chmod(script, 0o755)
             let site = try Self.site(
-                remediation: "    remediation: {restart_after: 1, cooldown: 0s, command: [\(script), prosody]}", incidents: "incidents: {open_after: 1}"
+                remediation: "    remediation: {restart_after: 1, cooldown: 0s, command: [\(script), prosody]}",
+                incidents: "incidents: {open_after: 1}"
             )
             let (manager, store, _) = try Self.make(site, directory: directory)
             let group = ServiceGroup(services: [manager.remediation], logger: Logger(label: "test"))
@@ -298,14 +354,19 @@ import Testing
             // After shutdown, a restart is not run, and that is recorded too.
             await manager.observe(Self.result(site.checks[0], ok: false))
             await manager.observe(Self.result(site.checks[0], ok: false))
-            #expect(try await store.auditEntries(limit: 1).first?.result.contains("not run: the agent is stopping") == true)
+            #expect(
+                try await store.auditEntries(limit: 1).first?.result.contains("not run: the agent is stopping") == true
+            )
         }
     }
 
     @Test func failingAndSlowCommandsAreReported() async throws {
         let executor = RestartExecutor(dryRun: false, context: ProbeContext(allowlist: Allowlist(checks: [])))
         // A generous budget: the whole suite shares two cores, and the command's exit is what is judged here.
-        let failing = await executor.run(["/bin/sh", "-c", "echo 'Job for prosody.service failed' >&2; exit 1", "prosody"], timeout: .seconds(60))
+        let failing = await executor.run(
+            ["/bin/sh", "-c", "echo 'Job for prosody.service failed' >&2; exit 1", "prosody"],
+            timeout: .seconds(60)
+        )
         #expect(failing == RestartOutcome(succeeded: false, detail: "exit 1: Job for prosody.service failed"))
         let start = ContinuousClock.now
         let slow = await executor.run(["/bin/sleep", "30"], timeout: .milliseconds(500))

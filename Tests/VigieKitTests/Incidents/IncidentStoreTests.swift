@@ -23,27 +23,62 @@ import Testing
         case .postgres:
             try await Lab.ready()
             let name = "vigie_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "_"))"
-            let created = try await Shell.run("/usr/bin/psql", ["-h", "127.0.0.1", "-p", "\(Lab.postgres)", "-U", "vigie", "-d", "postgres", "-c", "CREATE DATABASE \(name)"])
+            let created = try await Shell.run(
+                "/usr/bin/psql",
+                [
+                    "-h", "127.0.0.1", "-p", "\(Lab.postgres)", "-U", "vigie", "-d", "postgres", "-c",
+                    "CREATE DATABASE \(name)",
+                ]
+            )
             try #require(created.status == 0, "\(created.standardError)")
-            let configuration = DatabaseConfiguration(host: "127.0.0.1", port: Lab.postgres, username: "vigie", database: name)
+            let configuration = DatabaseConfiguration(
+                host: "127.0.0.1",
+                port: Lab.postgres,
+                username: "vigie",
+                database: name
+            )
             try await PostgresIncidentStore.withStore(configuration) { store in try await body(store) }
-            _ = try await Shell.run("/usr/bin/psql", ["-h", "127.0.0.1", "-p", "\(Lab.postgres)", "-U", "vigie", "-d", "postgres", "-c", "DROP DATABASE \(name) WITH (FORCE)"])
+            _ = try await Shell.run(
+                "/usr/bin/psql",
+                [
+                    "-h", "127.0.0.1", "-p", "\(Lab.postgres)", "-U", "vigie", "-d", "postgres", "-c",
+                    "DROP DATABASE \(name) WITH (FORCE)",
+                ]
+            )
         }
     }
 
     static let t0 = Date(timeIntervalSince1970: 1_795_000_000)
 
     static func draft(_ key: String = "check:web/https", at: Date = t0) -> Incident {
-        Incident(key: key, service: "web", severity: .critical, title: "web https failing", source: .check, detectedAt: at, impact: "3 participants on the bridge")
+        Incident(
+            key: key,
+            service: "web",
+            severity: .critical,
+            title: "web https failing",
+            source: .check,
+            detectedAt: at,
+            impact: "3 participants on the bridge"
+        )
     }
 
     @Test(arguments: Backend.allCases)
     func openDeduplicatesByCause(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
-            let (first, created) = try await store.open(Self.draft(), event: .checkFailed, message: "certificate expired", at: Self.t0)
+            let (first, created) = try await store.open(
+                Self.draft(),
+                event: .checkFailed,
+                message: "certificate expired",
+                at: Self.t0
+            )
             #expect(created)
             #expect(first.id > 0)
-            let (again, createdAgain) = try await store.open(Self.draft(), event: .checkFailed, message: "still failing", at: Self.t0 + 30)
+            let (again, createdAgain) = try await store.open(
+                Self.draft(),
+                event: .checkFailed,
+                message: "still failing",
+                at: Self.t0 + 30
+            )
             #expect(!createdAgain)
             #expect(again.id == first.id)
             let events = try await store.events(incidentID: first.id)
@@ -55,7 +90,12 @@ import Testing
             let resolved = try await store.resolve(key: "check:web/https", at: Self.t0 + 60, message: "recovered")
             #expect(resolved?.resolvedAt == Self.t0 + 60)
             #expect(try await store.openIncident(key: "check:web/https") == nil)
-            let (second, createdSecond) = try await store.open(Self.draft(at: Self.t0 + 120), event: .checkFailed, message: "again", at: Self.t0 + 120)
+            let (second, createdSecond) = try await store.open(
+                Self.draft(at: Self.t0 + 120),
+                event: .checkFailed,
+                message: "again",
+                at: Self.t0 + 120
+            )
             #expect(createdSecond, "a resolved cause opens a new incident")
             #expect(second.id != first.id)
         }
@@ -68,7 +108,12 @@ import Testing
             _ = try await store.acknowledge(id: incident.id, at: Self.t0 + 10, by: "alice")
             let acknowledgedAgain = try await store.acknowledge(id: incident.id, at: Self.t0 + 20, by: "bob")
             #expect(acknowledgedAgain.acknowledgedAt == Self.t0 + 10, "the first acknowledgement stands")
-            let marked = try await store.update(id: incident.id, at: Self.t0 + 30, event: .marked, message: "significant") {
+            let marked = try await store.update(
+                id: incident.id,
+                at: Self.t0 + 30,
+                event: .marked,
+                message: "significant"
+            ) {
                 $0.significantAt = Self.t0 + 30
                 $0.personalDataBreachAt = Self.t0 + 40
                 $0.cause = "expired certificate"
@@ -81,7 +126,12 @@ import Testing
             #expect(stored.impact == "3 participants on the bridge")
             #expect(stored.cause == "expired certificate")
             #expect(stored.state == "acknowledged")
-            try await store.addEvent(incidentID: incident.id, kind: .note, message: "called the provider", at: Self.t0 + 50)
+            try await store.addEvent(
+                incidentID: incident.id,
+                kind: .note,
+                message: "called the provider",
+                at: Self.t0 + 50
+            )
             let resolved = try await store.resolve(id: incident.id, at: Self.t0 + 60, message: "fixed")
             #expect(resolved.state == "resolved")
             let kinds = try await store.events(incidentID: incident.id).map(\.kind)
@@ -107,7 +157,12 @@ import Testing
     func listsNewestFirst(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
             for index in 0..<5 {
-                _ = try await store.open(Self.draft("check:web/\(index)", at: Self.t0 + Double(index)), event: .checkFailed, message: "down", at: Self.t0)
+                _ = try await store.open(
+                    Self.draft("check:web/\(index)", at: Self.t0 + Double(index)),
+                    event: .checkFailed,
+                    message: "down",
+                    at: Self.t0
+                )
             }
             _ = try await store.resolve(key: "check:web/1", at: Self.t0 + 100, message: "ok")
             let open = try await store.incidents(includeResolved: false, limit: 100)
@@ -123,7 +178,9 @@ import Testing
         try await Self.withStore(backend) { store in
             let ids = try await withThrowingTaskGroup(of: Int64.self) { group in
                 for _ in 0..<20 {
-                    group.addTask { try await store.open(Self.draft(), event: .checkFailed, message: "down", at: Self.t0).0.id }
+                    group.addTask {
+                        try await store.open(Self.draft(), event: .checkFailed, message: "down", at: Self.t0).0.id
+                    }
                 }
                 var ids: Set<Int64> = []
                 for try await id in group { ids.insert(id) }
@@ -137,8 +194,12 @@ import Testing
     @Test(arguments: Backend.allCases)
     func auditLogAndHolds(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
-            try await store.appendAudit(AuditEntry(at: Self.t0, actor: "vigie-watchdog", action: "restart", target: "prosody", result: "exit 0"))
-            try await store.appendAudit(AuditEntry(at: Self.t0 + 1, actor: "alice", action: "hold", target: "prosody", result: "ok"))
+            try await store.appendAudit(
+                AuditEntry(at: Self.t0, actor: "vigie-watchdog", action: "restart", target: "prosody", result: "exit 0")
+            )
+            try await store.appendAudit(
+                AuditEntry(at: Self.t0 + 1, actor: "alice", action: "hold", target: "prosody", result: "ok")
+            )
             let entries = try await store.auditEntries(limit: 10)
             #expect(entries.map(\.actor) == ["alice", "vigie-watchdog"])
             #expect(entries[1].result == "exit 0")
@@ -166,7 +227,9 @@ import Testing
         #expect(throws: IncidentStoreError.self) { try SQLiteIncidentStore(path: "/proc/vigie/incidents.sqlite") }
         let port = try await TestServers.freePort(udp: false)
         await #expect(throws: IncidentStoreError.self) {
-            try await PostgresIncidentStore.withStore(DatabaseConfiguration(host: "127.0.0.1", port: port, username: "vigie", timeout: .seconds(2))) { _ in }
+            try await PostgresIncidentStore.withStore(
+                DatabaseConfiguration(host: "127.0.0.1", port: port, username: "vigie", timeout: .seconds(2))
+            ) { _ in }
         }
     }
 }

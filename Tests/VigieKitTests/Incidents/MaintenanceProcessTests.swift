@@ -95,7 +95,9 @@ import Testing
         let firstPID = try #require(nginx.pid)
         await nginx.kill()
 
-        let restarted = await LoopbackHTTP.eventually(timeout: .seconds(60)) { nginx.pid != nil && nginx.pid != firstPID }
+        let restarted = await LoopbackHTTP.eventually(timeout: .seconds(60)) {
+            nginx.pid != nil && nginx.pid != firstPID
+        }
         #expect(restarted, "the watchdog ran the restart command:\n\(serve.daemon.log)")
         let passes = await LoopbackHTTP.eventually(timeout: .seconds(60)) {
             let tcp = try await serve.metric(#"vigie_probe_success{service="web",check="tcp",kind="tcp"} 1.0"#)
@@ -104,7 +106,8 @@ import Testing
         }
         #expect(passes, "both checks pass again")
         let closed = await LoopbackHTTP.eventually(timeout: .seconds(60)) {
-            try JSONValue.parse(try await Self.vigie("incident", "list", "--data-dir", data, "--json").output) == .array([])
+            try JSONValue.parse(try await Self.vigie("incident", "list", "--data-dir", data, "--json").output)
+                == .array([])
         }
         #expect(closed, "the outage's incident resolves once every check passes")
         await serve.stop()
@@ -112,14 +115,17 @@ import Testing
 
         let audit = try await Self.vigie("incident", "audit", "--data-dir", data, "--json")
         let entries = try JSONValue.parse(audit.output)
-        guard case .array(let list) = entries, let restart = list.first(where: { $0["action"] == .string("restart") }) else {
+        guard case .array(let list) = entries, let restart = list.first(where: { $0["action"] == .string("restart") })
+        else {
             Issue.record("no restart in the audit log: \(audit.output)")
             return
         }
         #expect(restart["actor"] == .string("vigie-watchdog"))
         #expect(restart["target"] == .string("web"))
         #expect(restart["result"] == .string("exit 0"))
-        let incidents = try JSONValue.parse(try await Self.vigie("incident", "list", "--all", "--data-dir", data, "--json").output)
+        let incidents = try JSONValue.parse(
+            try await Self.vigie("incident", "list", "--all", "--data-dir", data, "--json").output
+        )
         guard case .array(let all) = incidents, let incident = all.first else {
             Issue.record("the outage left no incident")
             return
@@ -162,19 +168,28 @@ import Testing
         )
         defer { serve.kill() }
         let escalated = await LoopbackHTTP.eventually(timeout: .seconds(60)) {
-            let list = try JSONValue.parse(try await Self.vigie("incident", "list", "--data-dir", data, "--json").output)
+            let list = try JSONValue.parse(
+                try await Self.vigie("incident", "list", "--data-dir", data, "--json").output
+            )
             guard case .array(let open) = list else { return false }
             return open.contains { $0["key"] == .string("service:web") && $0["severity"] == .string("critical") }
         }
         #expect(escalated, "\(serve.daemon.log)")
-        let every = try JSONValue.parse(try await Self.vigie("incident", "list", "--all", "--data-dir", data, "--json").output)
-        if case .array(let incidents) = every { #expect(incidents.count == 1, "the escalation raised the outage's incident, not another: \(every)") }
+        let every = try JSONValue.parse(
+            try await Self.vigie("incident", "list", "--all", "--data-dir", data, "--json").output
+        )
+        if case .array(let incidents) = every {
+            #expect(incidents.count == 1, "the escalation raised the outage's incident, not another: \(every)")
+        }
         try await Task.sleep(for: .seconds(3))
         let log = serve.daemon.log
         await serve.stop()
         let audit = try JSONValue.parse(try await Self.vigie("incident", "audit", "--data-dir", data, "--json").output)
         guard case .array(let entries) = audit else { return }
-        #expect(entries.filter { $0["action"] == .string("restart") }.count == 2, "no restart storm: two, then it stops")
+        #expect(
+            entries.filter { $0["action"] == .string("restart") }.count == 2,
+            "no restart storm: two, then it stops"
+        )
         #expect(entries.filter { $0["action"] == .string("escalate") }.count == 1)
         #expect(log.contains("watchdog escalation"))
     }
@@ -186,11 +201,18 @@ import Testing
         let log = data + ".out"
         defer { try? FileManager.default.removeItem(atPath: log) }
         let site = data + ".yml"
-        try "site: {name: kill, domain: meet.vigie.test}\nservices: {s: {}}\n".write(toFile: site, atomically: true, encoding: .utf8)
+        try "site: {name: kill, domain: meet.vigie.test}\nservices: {s: {}}\n".write(
+            toFile: site,
+            atomically: true,
+            encoding: .utf8
+        )
         defer { try? FileManager.default.removeItem(atPath: site) }
         let loop = try Daemon(
             "/bin/sh",
-            ["-c", "i=0; while true; do i=$((i+1)); \(VigieCLITests.binary) incident open --data-dir \(data) --site \(site) --service s --title \"t$i\" --json >> \(log) || exit 1; done"],
+            [
+                "-c",
+                "i=0; while true; do i=$((i+1)); \(VigieCLITests.binary) incident open --data-dir \(data) --site \(site) --service s --title \"t$i\" --json >> \(log) || exit 1; done",
+            ],
             name: "open-loop"
         )
         try await Task.sleep(for: .seconds(3))
@@ -198,7 +220,8 @@ import Testing
         _ = try await Shell.run("/usr/bin/pkill", ["-KILL", "-f", "incident open --data-dir \(data)"])
         loop.signal(SIGKILL)
         _ = await loop.waitForExit(timeout: .seconds(5))
-        let acknowledged = (try String(contentsOfFile: log, encoding: .utf8)).split(separator: "\n").compactMap { line -> Int? in
+        let acknowledged = (try String(contentsOfFile: log, encoding: .utf8)).split(separator: "\n").compactMap {
+            line -> Int? in
             guard case .integer(let id)? = try? JSONValue.parse(String(line))["id"] else { return nil }
             return id
         }
@@ -214,7 +237,13 @@ import Testing
     @Test func theCLIReadsAPostgreSQLRegister() async throws {
         try await Lab.ready()
         let name = "vigie_cli_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "_"))"
-        _ = try await Shell.run("/usr/bin/psql", ["-h", "127.0.0.1", "-p", "\(Lab.postgres)", "-U", "vigie", "-d", "postgres", "-c", "CREATE DATABASE \(name)"])
+        _ = try await Shell.run(
+            "/usr/bin/psql",
+            [
+                "-h", "127.0.0.1", "-p", "\(Lab.postgres)", "-U", "vigie", "-d", "postgres", "-c",
+                "CREATE DATABASE \(name)",
+            ]
+        )
         let site = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-pg-\(UUID()).yml")
         try """
         site: {name: pg, domain: meet.vigie.test}
@@ -222,11 +251,32 @@ import Testing
         services: {web: {}}
         """.write(to: site, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: site) }
-        let opened = try await Self.vigie("incident", "open", "--site", site.path, "--service", "web", "--title", "shared register", "--json")
+        let opened = try await Self.vigie(
+            "incident",
+            "open",
+            "--site",
+            site.path,
+            "--service",
+            "web",
+            "--title",
+            "shared register",
+            "--json"
+        )
         #expect(opened.status == 0, "\(opened.standardError)")
-        let marked = try await Self.vigie("incident", "mark", "1", "--site", site.path, "--personal-data-breach", "--at", "2026-11-24T10:00:00Z")
+        let marked = try await Self.vigie(
+            "incident",
+            "mark",
+            "1",
+            "--site",
+            site.path,
+            "--personal-data-breach",
+            "--at",
+            "2026-11-24T10:00:00Z"
+        )
         #expect(marked.output.contains("rgpd_notification: 2026-11-27T10:00:00Z"))
-        let shown = try JSONValue.parse(try await Self.vigie("incident", "show", "1", "--site", site.path, "--json").output)
+        let shown = try JSONValue.parse(
+            try await Self.vigie("incident", "show", "1", "--site", site.path, "--json").output
+        )
         #expect(shown["title"] == .string("shared register"))
         #expect(shown["deadlines"]?["rgpd_notification"] == .string("2026-11-27T10:00:00Z"))
         guard case .array(let timeline)? = shown["timeline"] else {
@@ -236,7 +286,13 @@ import Testing
         #expect(timeline.count == 2)
         let bad = try await Self.vigie("incident", "show", "99", "--site", site.path)
         #expect(bad.status == 2)
-        _ = try await Shell.run("/usr/bin/psql", ["-h", "127.0.0.1", "-p", "\(Lab.postgres)", "-U", "vigie", "-d", "postgres", "-c", "DROP DATABASE \(name) WITH (FORCE)"])
+        _ = try await Shell.run(
+            "/usr/bin/psql",
+            [
+                "-h", "127.0.0.1", "-p", "\(Lab.postgres)", "-U", "vigie", "-d", "postgres", "-c",
+                "DROP DATABASE \(name) WITH (FORCE)",
+            ]
+        )
     }
 
     /// Prometheus fires a rule on Vigie's own series, Alertmanager calls the webhook with a bearer
@@ -332,7 +388,9 @@ import Testing
         defer { prometheus.signal(SIGKILL) }
 
         func alertIncidents() async throws -> [JSONValue] {
-            let list = try JSONValue.parse(try await Self.vigie("incident", "list", "--all", "--data-dir", data, "--json").output)
+            let list = try JSONValue.parse(
+                try await Self.vigie("incident", "list", "--all", "--data-dir", data, "--json").output
+            )
             guard case .array(let all) = list else { return [] }
             return all.filter { $0["source"] == .string("alert") }
         }
@@ -340,7 +398,9 @@ import Testing
         try await Task.sleep(for: .seconds(2))
         await nginx?.stop()
         nginx = nil
-        let opened = await LoopbackHTTP.eventually(timeout: .seconds(45)) { try await alertIncidents().first?["state"] == .string("open") }
+        let opened = await LoopbackHTTP.eventually(timeout: .seconds(45)) {
+            try await alertIncidents().first?["state"] == .string("open")
+        }
         #expect(opened, "the alert opened an incident:\n\(alertmanager.log)\n\(serve.daemon.log)")
         let incident = try await alertIncidents().first
         #expect(incident?["title"] == .string("VigieProbeFailing: web/tcp is failing"))
@@ -348,7 +408,9 @@ import Testing
         #expect(incident?["service"] == .string("web"))
 
         nginx = try PrivateNginx(port: nginxPort)
-        let resolved = await LoopbackHTTP.eventually(timeout: .seconds(45)) { try await alertIncidents().first?["state"] == .string("resolved") }
+        let resolved = await LoopbackHTTP.eventually(timeout: .seconds(45)) {
+            try await alertIncidents().first?["state"] == .string("resolved")
+        }
         #expect(resolved, "the resolved notification closed it:\n\(alertmanager.log)")
         #expect(try await alertIncidents().count == 1)
 

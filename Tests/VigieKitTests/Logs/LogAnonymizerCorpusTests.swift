@@ -35,13 +35,17 @@ import VigieTestSupport
         }
         mutating func hex(_ count: Int) -> String { (0..<count).map { _ in String(int(0...15), radix: 16) }.joined() }
 
-        mutating func ipv4() -> Value { Value(text: "\(int(1...223)).\(int(0...255)).\(int(0...255)).\(int(1...254))", kind: .ip4) }
+        mutating func ipv4() -> Value {
+            Value(text: "\(int(1...223)).\(int(0...255)).\(int(0...255)).\(int(1...254))", kind: .ip4)
+        }
         mutating func ipv6() -> Value {
             int(0...1) == 0
                 ? Value(text: "2001:db8:\(hex(4)):\(hex(3))::\(hex(2))", kind: .ip6)
                 : Value(text: "2a01:\(hex(4)):\(hex(4)):\(hex(4)):\(hex(4)):\(hex(4)):\(hex(4)):\(hex(4))", kind: .ip6)
         }
-        mutating func email() -> Value { Value(text: "\(syllables(2)).\(syllables(2))@\(syllables(2)).fr", kind: .email) }
+        mutating func email() -> Value {
+            Value(text: "\(syllables(2)).\(syllables(2))@\(syllables(2)).fr", kind: .email)
+        }
         mutating func jid() -> Value { Value(text: "\(syllables(2))@\(site)/\(capitalised(2))\(hex(4))", kind: .jid) }
         mutating func room() -> Value { Value(text: capitalised(2) + capitalised(2), kind: .room) }
         mutating func name() -> Value { Value(text: "\(capitalised(2)) \(capitalised(3))", kind: .user) }
@@ -57,19 +61,23 @@ import VigieTestSupport
         var forms: [String] = []
         let keys: [Pseudonymizer.Kind: [String]] = [
             .ip4: ["ip", "remote"], .ip6: ["ip"], .email: ["email", "mail"], .jid: ["jid", "from", "to"],
-            .room: ["room", "conf_name", "roomName", "ROOM", "conference"], .user: ["nick", "displayName", "stats_id", "name"],
+            .room: ["room", "conf_name", "roomName", "ROOM", "conference"],
+            .user: ["nick", "displayName", "stats_id", "name"],
             .id: ["id", "confId", "meeting_id", "epId", "endpoint_id", "sid"], .ice: ["ufrag", "pwd", "local_ufrag"],
             .token: ["token", "jwt", "access_token"],
         ]
         for key in keys[value.kind] ?? [] {
             forms += [
-                "\(key)=\(v) next=CANARY", "CANARY \(key)=\(v)", "[\(key)=\(v)] CANARY", "\(key)=\"\(v)\" CANARY", "\(key)='\(v)' CANARY",
-                "{\"\(key)\": \"\(v)\", \"canary\": \"CANARY\"}", "{\"\(key)\":\"\(v)\"} CANARY", "{'\(key)': '\(v)'} CANARY",
+                "\(key)=\(v) next=CANARY", "CANARY \(key)=\(v)", "[\(key)=\(v)] CANARY", "\(key)=\"\(v)\" CANARY",
+                "\(key)='\(v)' CANARY",
+                "{\"\(key)\": \"\(v)\", \"canary\": \"CANARY\"}", "{\"\(key)\":\"\(v)\"} CANARY",
+                "{'\(key)': '\(v)'} CANARY",
                 "<conference \(key)=\"\(v)\" canary=\"CANARY\"/>", "(\(key)=\(v)) CANARY", "a=1&\(key)=\(v)&b=CANARY",
                 // Found by a review: a space before a JSON colon, JSON inside a JSON string, `key = v`,
                 // `key: v` and `key:v`, an XML element of the key's name.
                 "{\"\(key)\" : \"\(v)\", \"canary\" : \"CANARY\"}", "{\\\"\(key)\\\":\\\"\(v)\\\"} CANARY",
-                "\(key) = \(v) next=CANARY", "CANARY \(key): \(v)", "CANARY \(key):\(v)", "<\(key) xmlns='urn:x'>\(v)</\(key)> CANARY",
+                "\(key) = \(v) next=CANARY", "CANARY \(key): \(v)", "CANARY \(key):\(v)",
+                "<\(key) xmlns='urn:x'>\(v)</\(key)> CANARY",
             ]
         }
         switch value.kind {
@@ -79,21 +87,25 @@ import VigieTestSupport
             }
             let host = value.kind == .ip6 ? "[\(v)]" : v
             forms += [
-                "\(v) CANARY", "CANARY \(v)", "CANARY \(v).", "CANARY (\(v))", "CANARY <\(v)>", "CANARY [\(v)]", "CANARY \(v),x",
+                "\(v) CANARY", "CANARY \(v)", "CANARY \(v).", "CANARY (\(v))", "CANARY <\(v)>", "CANARY [\(v)]",
+                "CANARY \(v),x",
                 "CANARY \(v);", "CANARY '\(v)'", "CANARY \"\(v)\"",
             ]
             if value.kind == .ip4 {
                 forms += [
-                    "CANARY host_\(v)", "CANARY x\(v)", "CANARY \(v):52000", "CANARY candidate:1 1 udp 2130706431 \(v) 10000 typ host",
+                    "CANARY host_\(v)", "CANARY x\(v)", "CANARY \(v):52000",
+                    "CANARY candidate:1 1 udp 2130706431 \(v) 10000 typ host",
                     "CANARY https://\(host)/room", "CANARY http://\(host):8080/x", "GET /x?ip=\(v) CANARY",
                     // Found by the fuzzer: a URL host with letters glued to the address.
                     "CANARY http://\(v)ly/x", "\"GET / HTTP/1.1\" 200 5 \"https://x\(v)y/Room\" CANARY",
-                    "CANARY conf_name=abc@conference.meet.3d\(v) x", "CANARY 09:\(v):15.5", "IP \(v).51234 > \(v).443: CANARY",
+                    "CANARY conf_name=abc@conference.meet.3d\(v) x", "CANARY 09:\(v):15.5",
+                    "IP \(v).51234 > \(v).443: CANARY",
                 ]
             }
             if value.kind == .ip6 {
                 forms += [
-                    "CANARY \(host):10000", "CANARY http://\(host)/y", "CANARY https://\(host):8443/z", "CANARY host_\(v)",
+                    "CANARY \(host):10000", "CANARY http://\(host)/y", "CANARY https://\(host):8443/z",
+                    "CANARY host_\(v)",
                     "CANARY \(v)%eth0", "CANARY cafebabe\(v) x", "CANARY key:\(v)", "CANARY \(v).443",
                 ]
             }
@@ -102,15 +114,23 @@ import VigieTestSupport
             forms += [
                 "\"GET /\(v) HTTP/1.1\" 200 512 \"-\" CANARY", "\"GET /\(v)?x=1 HTTP/1.1\" CANARY",
                 "\"GET /libs/app.js HTTP/1.1\" 200 512 \"https://\(site)/\(v)\" \"CANARY\"",
-                "CANARY https://\(site)/\(v)", "CANARY \(lower)@conference.\(site)", "CANARY \(v)@conference.\(site)/\(values.capitalised(2))",
+                "CANARY https://\(site)/\(v)", "CANARY \(lower)@conference.\(site)",
+                "CANARY \(v)@conference.\(site)/\(values.capitalised(2))",
                 "conf_name=\(lower)@conference.\(site) CANARY", "POST /http-bind?room=\(lower) CANARY",
-                "referrer: \"https://\(site)/\(v)\" CANARY", "\"GET //\(v) HTTP/1.1\" CANARY", "\"GET /./\(v) HTTP/1.1\" CANARY",
+                "referrer: \"https://\(site)/\(v)\" CANARY", "\"GET //\(v) HTTP/1.1\" CANARY",
+                "\"GET /./\(v) HTTP/1.1\" CANARY",
                 "\"get /\(v) HTTP/1.1\" CANARY", "\"PROPFIND /\(v) HTTP/1.1\" CANARY", "\"GET\t/\(v) HTTP/1.1\" CANARY",
-                "\"GET  /\(v) HTTP/1.1\" CANARY", "CANARY https://\(site)./\(v)", "CANARY \(site)/\(v)", "CANARY //\(site)/\(v)",
-                "{\"url\":\"https:\\/\\/\(site)\\/\(v)\"} CANARY", "\"GET /\(v.prefix(4)).\(v.dropFirst(4)) HTTP/1.1\" CANARY", "CANARY https://\(site)/\(v.prefix(3))%\(String(format: "%02X", v.utf8.dropFirst(3).first!))\(v.dropFirst(4))",
+                "\"GET  /\(v) HTTP/1.1\" CANARY", "CANARY https://\(site)./\(v)", "CANARY \(site)/\(v)",
+                "CANARY //\(site)/\(v)",
+                "{\"url\":\"https:\\/\\/\(site)\\/\(v)\"} CANARY",
+                "\"GET /\(v.prefix(4)).\(v.dropFirst(4)) HTTP/1.1\" CANARY",
+                "CANARY https://\(site)/\(v.prefix(3))%\(String(format: "%02X", v.utf8.dropFirst(3).first!))\(v.dropFirst(4))",
             ]
         case .user:
-            forms += ["CANARY teamweekly@conference.\(site)/\(v) joined", "CANARY nick=\(v.replacingOccurrences(of: " ", with: ", "))"]
+            forms += [
+                "CANARY teamweekly@conference.\(site)/\(v) joined",
+                "CANARY nick=\(v.replacingOccurrences(of: " ", with: ", "))",
+            ]
         case .token:
             forms += ["Authorization: Bearer \(v) CANARY", "authorization=Bearer \(v) CANARY"]
         case .email:
@@ -145,16 +165,23 @@ import VigieTestSupport
         // Thousands of lines through the pseudonymiser and the regular-expression detectors: off the pool.
         let (checked, leaks) = try await Offload.run { Self.runCorpus() }
         #expect(checked > 3000)
-        #expect(leaks.isEmpty, "\(leaks.count) of \(checked) lines leak, e.g.:\n\(leaks.prefix(15).joined(separator: "\n"))")
+        #expect(
+            leaks.isEmpty,
+            "\(leaks.count) of \(checked) lines leak, e.g.:\n\(leaks.prefix(15).joined(separator: "\n"))"
+        )
     }
 
     static func runCorpus() -> (Int, [String]) {
         var values = Values()
         let makers: [(inout Values) -> Value] = [
-            { $0.ipv4() }, { $0.ipv6() }, { $0.email() }, { $0.jid() }, { $0.room() }, { $0.name() }, { $0.id() }, { $0.uuid() },
+            { $0.ipv4() }, { $0.ipv6() }, { $0.email() }, { $0.jid() }, { $0.room() }, { $0.name() }, { $0.id() },
+            { $0.uuid() },
             { $0.ice() }, { $0.token() },
         ]
-        var anonymizer = LogAnonymizer(pseudonymizer: Pseudonymizer(key: Array("a fixed test key, 32 bytes long!".utf8)), siteHosts: [Self.site])
+        var anonymizer = LogAnonymizer(
+            pseudonymizer: Pseudonymizer(key: Array("a fixed test key, 32 bytes long!".utf8)),
+            siteHosts: [Self.site]
+        )
         var checked = 0
         var leaks: [String] = []
         for make in makers {
@@ -165,10 +192,13 @@ import VigieTestSupport
                         let line = format.replacingOccurrences(of: "%@", with: form)
                         let output = anonymizer.anonymize(line + "\n")
                         checked += 1
-                        for survivor in Self.survivors(of: value, in: output) { leaks.append("\(survivor) in «\(output.dropLast())» from «\(line)»") }
+                        for survivor in Self.survivors(of: value, in: output) {
+                            leaks.append("\(survivor) in «\(output.dropLast())» from «\(line)»")
+                        }
                         if !output.contains("CANARY") { leaks.append("the canary is gone from «\(output.dropLast())»") }
                         if output.filter({ $0 == "\n" }).count != 1 { leaks.append("lines changed in «\(output)»") }
-                        for leak in LogAnonymizerTests.leaks(in: output) where !leak.contains("203.0.113.250") && !leak.contains("198.51.100.250") {
+                        for leak in LogAnonymizerTests.leaks(in: output)
+                        where !leak.contains("203.0.113.250") && !leak.contains("198.51.100.250") {
                             leaks.append("detector: \(leak) in «\(output.dropLast())»")
                         }
                     }
@@ -185,7 +215,9 @@ import VigieTestSupport
         let haystack = value.kind == .room ? output.lowercased() : output
         var needles = [value.kind == .room ? value.text.lowercased() : value.text]
         if value.kind == .user { needles += value.text.split(separator: " ").map(String.init) }
-        if value.kind == .jid || value.kind == .email { needles += value.text.split(separator: "@").prefix(1).map(String.init) }
+        if value.kind == .jid || value.kind == .email {
+            needles += value.text.split(separator: "@").prefix(1).map(String.init)
+        }
         if value.kind == .room { needles.append(String(value.text.lowercased().prefix(5))) }
         for needle in needles where needle.count >= 4 && haystack.contains(needle) { found.append(needle) }
         return found
@@ -194,7 +226,10 @@ import VigieTestSupport
     /// One room is one pseudonym: a MUC JID, `room=`, a request path in another case, a Referer, an XML
     /// attribute and a percent-encoded path all give the same, so a day can be followed room by room.
     @Test func oneRoomHasOnePseudonym() throws {
-        var anonymizer = LogAnonymizer(pseudonymizer: Pseudonymizer(key: Array("a fixed test key, 32 bytes long!".utf8)), siteHosts: [Self.site])
+        var anonymizer = LogAnonymizer(
+            pseudonymizer: Pseudonymizer(key: Array("a fixed test key, 32 bytes long!".utf8)),
+            siteHosts: [Self.site]
+        )
         let lines = [
             "JVB 2026-12-01 INFO: [confId=abc conf_name=teamweekly@conference.\(Self.site) meeting_id=x] Conference.x: created",
             "POST /http-bind?room=teamweekly HTTP/1.1",
@@ -217,7 +252,10 @@ import VigieTestSupport
 
     /// Paths are rooms only where they are rooms: not XML namespaces, not other hosts' URLs, not static files.
     @Test func pathsElsewhereAreNotRooms() {
-        var anonymizer = LogAnonymizer(pseudonymizer: Pseudonymizer(key: Array("a fixed test key, 32 bytes long!".utf8)), siteHosts: [Self.site])
+        var anonymizer = LogAnonymizer(
+            pseudonymizer: Pseudonymizer(key: Array("a fixed test key, 32 bytes long!".utf8)),
+            siteHosts: [Self.site]
+        )
         for line in [
             "<stats xmlns='http://jitsi.org/protocol/colibri'/>",
             "<x xmlns=\"urn:xmpp:jingle:1\"/> and http://jabber.org/protocol/muc#user",

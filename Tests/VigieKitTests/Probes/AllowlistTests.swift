@@ -13,10 +13,10 @@ import Testing
     @Test func admitsOnlyDeclaredEndpoints() throws {
         let site = try SiteBuilder.site(
             checks: """
-                      - tcp: meet.example.org:443
-                      - udp: meet.example.org:10000
-                        resolve: 192.0.2.1
-            """
+                          - tcp: meet.example.org:443
+                          - udp: meet.example.org:10000
+                            resolve: 192.0.2.1
+                """
         )
         let allowlist = Allowlist(site: site)
         #expect(allowlist.count == 2)
@@ -48,7 +48,10 @@ import Testing
         let engine = ProbeEngine(site: declared)
 
         let error = await #expect(throws: UndeclaredTargetError.self) { try await engine.run(undeclared.checks[0]) }
-        #expect(error?.description == "refusing to probe tcp 127.0.0.2:\(port): it is not declared in the site file (Vigie never scans)")
+        #expect(
+            error?.description
+                == "refusing to probe tcp 127.0.0.2:\(port): it is not declared in the site file (Vigie never scans)"
+        )
         // A batch holding one undeclared check is refused as a whole, before the declared one runs.
         await #expect(throws: UndeclaredTargetError.self) { try await engine.run(declared.checks + undeclared.checks) }
         try await Task.sleep(for: .milliseconds(100))

@@ -65,7 +65,11 @@ import X509
         }
     }
 
-    static func inspect(_ chain: [Certificate], host: String = "meet.example.org", roots: [Certificate]) async throws -> TLSReport {
+    static func inspect(
+        _ chain: [Certificate],
+        host: String = "meet.example.org",
+        roots: [Certificate]
+    ) async throws -> TLSReport {
         try #require(
             await CertificateInspector.inspect(
                 chain: chain,
@@ -95,9 +99,14 @@ import X509
         let intermediateKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
         let intermediateName = try DistinguishedName { CommonName("Intermediate") }
         let intermediate = try Certificate(
-            version: .v3, serialNumber: .init(), publicKey: intermediateKey.publicKey,
-            notValidBefore: Self.now - 100 * Self.day, notValidAfter: Self.now + 100 * Self.day,
-            issuer: root.name, subject: intermediateName, signatureAlgorithm: .ecdsaWithSHA256,
+            version: .v3,
+            serialNumber: .init(),
+            publicKey: intermediateKey.publicKey,
+            notValidBefore: Self.now - 100 * Self.day,
+            notValidAfter: Self.now + 100 * Self.day,
+            issuer: root.name,
+            subject: intermediateName,
+            signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
                 Critical(KeyUsage(keyCertSign: true))
@@ -106,9 +115,13 @@ import X509
         )
         let leafKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
         let leaf = try Certificate(
-            version: .v3, serialNumber: .init(), publicKey: leafKey.publicKey,
-            notValidBefore: Self.now - Self.day, notValidAfter: Self.now + 30 * Self.day,
-            issuer: intermediateName, subject: try DistinguishedName { CommonName("x") },
+            version: .v3,
+            serialNumber: .init(),
+            publicKey: leafKey.publicKey,
+            notValidBefore: Self.now - Self.day,
+            notValidAfter: Self.now + 30 * Self.day,
+            issuer: intermediateName,
+            subject: try DistinguishedName { CommonName("x") },
             signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try Certificate.Extensions { SubjectAlternativeNames([.dnsName("*.example.org")]) },
             issuerPrivateKey: intermediateKey
@@ -116,14 +129,20 @@ import X509
         #expect(try await Self.inspect([leaf, intermediate], roots: [root.certificate]).acceptable)
         let missingIntermediate = try await Self.inspect([leaf], roots: [root.certificate])
         #expect(!missingIntermediate.chainOK)
-        #expect(missingIntermediate.problems == ["certificate chain is not trusted (issuer CN=Intermediate is not in the trust store)"])
+        #expect(
+            missingIntermediate.problems == [
+                "certificate chain is not trusted (issuer CN=Intermediate is not in the trust store)"
+            ]
+        )
     }
 
     @Test func expiredButTrustedSaysExpired() async throws {
         let ca = try Authority(name: "Test Root")
         let leaf = try ca.issue(
-            "meet.example.org", names: [.dnsName("meet.example.org")],
-            notBefore: Self.now - 100 * Self.day, notAfter: Self.now - 3 * Self.day - 60
+            "meet.example.org",
+            names: [.dnsName("meet.example.org")],
+            notBefore: Self.now - 100 * Self.day,
+            notAfter: Self.now - 3 * Self.day - 60
         )
         let report = try await Self.inspect([leaf], roots: [ca.certificate])
         #expect(report.chainOK, "trust is judged apart from time")
@@ -171,7 +190,9 @@ import X509
         let leaf = try ca.issue("meet.example.org", names: [.dnsName("meet.example.org")])
         let report = try await Self.inspect([leaf, ca.certificate], roots: [other.certificate])
         #expect(!report.chainOK)
-        #expect(report.problems == ["certificate chain is not trusted (issuer CN=Private CA is not in the trust store)"])
+        #expect(
+            report.problems == ["certificate chain is not trusted (issuer CN=Private CA is not in the trust store)"]
+        )
     }
 
     @Test func expiredCAIsReported() async throws {
@@ -183,7 +204,12 @@ import X509
     }
 
     @Test func emptyChainHasNoReport() async {
-        let report = await CertificateInspector.inspect(chain: [], host: .name("x.org"), roots: CertificateStore(), now: Self.now)
+        let report = await CertificateInspector.inspect(
+            chain: [],
+            host: .name("x.org"),
+            roots: CertificateStore(),
+            now: Self.now
+        )
         #expect(report == nil)
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import VigieCore
@@ -16,6 +17,37 @@ import Testing
                 ca: \(Lab.caFile)
         \(options)
         """
+    }
+
+    /// A check's `ca` file is read and parsed once, with the site: removed after the load, the checks of
+    /// that site still trust it; a context made without the site reads it at the probe (and fails).
+    @Test func theCAFileIsParsedOnceWithTheSite() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-ca-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let copy = directory.appendingPathComponent("ca.pem").path
+        try FileManager.default.copyItem(atPath: Lab.caFile, toPath: copy)
+        let site = try SiteBuilder.site(
+            checks: """
+                          - https: https://meet.vigie.test:\(Lab.httpsOK)/
+                            resolve: 127.0.0.1
+                            ca: \(copy)
+                          - xmpp: 127.0.0.1:\(Lab.xmppC2S)
+                            domain: meet.vigie.test
+                            ca: \(copy)
+                """
+        )
+        let trust = TrustStores(site: site)
+        #expect(trust.count == 1, "one file named twice is loaded once")
+        try FileManager.default.removeItem(atPath: copy)
+        let loaded = ProbeEngine(context: ProbeContext(allowlist: Allowlist(site: site), trust: trust))
+        for result in try await loaded.run(site.checks) {
+            #expect(result.verdict == .pass, "\(result.check.name): \(result.error ?? "")")
+        }
+        let unloaded = ProbeEngine(context: ProbeContext(allowlist: Allowlist(site: site)))
+        let failed = try await unloaded.run([site.checks[0]])[0]
+        #expect(failed.verdict == .fail)
+        #expect(failed.error?.contains("cannot read CA file") == true, "\(failed.error ?? "")")
     }
 
     @Test func healthyHTTPSPassesWithCertificateDetails() async throws {
@@ -140,7 +172,10 @@ import Testing
             """
         )
         #expect(result.verdict == .fail)
-        #expect(result.error == "redirect to https://elsewhere.vigie.test/login not followed: it is not declared in the site file")
+        #expect(
+            result.error
+                == "redirect to https://elsewhere.vigie.test/login not followed: it is not declared in the site file"
+        )
         #expect(result.http?.hops.count == 1)
         let accepted = try await SiteBuilder.runOne(
             """

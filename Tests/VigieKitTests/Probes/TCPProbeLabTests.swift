@@ -62,7 +62,8 @@ import Testing
             """
         try config.write(to: directory.appendingPathComponent("nginx.conf"), atomically: true, encoding: .utf8)
         let nginx = try Daemon(
-            "/usr/sbin/nginx", ["-p", directory.path, "-e", "\(directory.path)/error.log", "-c", "\(directory.path)/nginx.conf"],
+            "/usr/sbin/nginx",
+            ["-p", directory.path, "-e", "\(directory.path)/error.log", "-c", "\(directory.path)/nginx.conf"],
             name: "tcp-nginx"
         )
         defer { nginx.signal(SIGKILL) }

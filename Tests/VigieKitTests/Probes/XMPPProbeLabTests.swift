@@ -39,7 +39,10 @@ import Testing
     @Test(arguments: [
         ("expired.meet.vigie.test", true, "certificate expired 3 days ago"),
         ("mismatch.meet.vigie.test", true, "certificate is for meet.vigie.test, not mismatch.meet.vigie.test"),
-        ("meet.vigie.test", false, "certificate chain is not trusted (issuer CN=Vigie Lab CA is not in the trust store)"),
+        (
+            "meet.vigie.test", false,
+            "certificate chain is not trusted (issuer CN=Vigie Lab CA is not in the trust store)"
+        ),
     ])
     func prosodysCertificateIsJudged(_ domain: String, _ withLabCA: Bool, _ reason: String) async throws {
         let result = try await SiteBuilder.runOne(
@@ -69,7 +72,9 @@ import Testing
         let metrics = AgentMetrics()
         metrics.record(result, duration: .milliseconds(10))
         let samples = AgentMetricsTests.samples(metrics)
-        let expiry = try #require(samples.first { $0.key.hasPrefix("vigie_tls_certificate_expiry_seconds{") && $0.key.contains("kind=xmpp") })
+        let expiry = try #require(
+            samples.first { $0.key.hasPrefix("vigie_tls_certificate_expiry_seconds{") && $0.key.contains("kind=xmpp") }
+        )
         #expect(expiry.value > 300 * 86_400)
     }
 
@@ -88,7 +93,10 @@ import Testing
     @Test func anHTTPServerIsNotXMPP() async throws {
         let result = try await SiteBuilder.runOne("      - xmpp: 127.0.0.1:\(Lab.httpPlain)")
         #expect(result.verdict == .fail)
-        #expect(result.error?.hasPrefix("not an XMPP server (answered \"HTTP/1.1 400 Bad Request\")") == true, "\(result.error ?? "")")
+        #expect(
+            result.error?.hasPrefix("not an XMPP server (answered \"HTTP/1.1 400 Bad Request\")") == true,
+            "\(result.error ?? "")"
+        )
     }
 
     @Test func silentServerTimesOut() async throws {

@@ -41,7 +41,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: stubs) }
 
         let result = try await Shell.run(
-            "/bin/bash", [directory.path + "/scripts/test_service_nc.sh"],
+            "/bin/bash",
+            [directory.path + "/scripts/test_service_nc.sh"],
             environment: ["PATH": stubs.path + ":/usr/bin:/bin", "NC_TIMEOUT": "2"]
         )
         #expect(result.status == 0, "\(result.output)\(result.standardError)")
@@ -58,7 +59,8 @@ import Testing
         // One nc per declared endpoint (the https and tcp checks on 18443 are one endpoint), nothing else.
         #expect(
             Self.lines(log) == [
-                "-vz -w 2 127.0.0.1 18443", "-vz -w 2 127.0.0.1 18080", "-vz -w 2 127.0.0.1 18222", "-vz -w 2 127.0.0.1 18280",
+                "-vz -w 2 127.0.0.1 18443", "-vz -w 2 127.0.0.1 18080", "-vz -w 2 127.0.0.1 18222",
+                "-vz -w 2 127.0.0.1 18280",
                 "-vzu -w 2 127.0.0.1 18478", "-vzu -w 2 127.0.0.1 18000",
             ]
         )
@@ -80,7 +82,11 @@ import Testing
         )
         let directory = try BundleFixture.written(try BundleFixture.render(yaml: yaml), "nc-closed")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = try await Shell.run("/bin/bash", [directory.path + "/scripts/test_service_nc.sh"], environment: ["NC_TIMEOUT": "2"])
+        let result = try await Shell.run(
+            "/bin/bash",
+            [directory.path + "/scripts/test_service_nc.sh"],
+            environment: ["NC_TIMEOUT": "2"]
+        )
         #expect(result.status == 1)
         #expect(result.output.contains("FAIL  web          tcp 127.0.0.1:\(tcp)\n"), "\(result.output)")
         #expect(result.output.contains("FAIL  videobridge  udp 127.0.0.1:\(udp) (closed)\n"), "\(result.output)")
@@ -89,7 +95,11 @@ import Testing
         // Without nc the script says so and exits 2 rather than reporting every port down.
         let empty = try Self.stubDirectory([:])
         defer { try? FileManager.default.removeItem(at: empty) }
-        let missing = try await Shell.run("/bin/bash", [directory.path + "/scripts/test_service_nc.sh"], environment: ["PATH": empty.path])
+        let missing = try await Shell.run(
+            "/bin/bash",
+            [directory.path + "/scripts/test_service_nc.sh"],
+            environment: ["PATH": empty.path]
+        )
         #expect(missing.status == 2)
         #expect(missing.standardError.contains("nc is not installed (Debian package netcat-openbsd)"))
         #expect(missing.output.isEmpty)
@@ -99,7 +109,10 @@ import Testing
 
     /// Runs the rendered script with a `systemctl` stand-in (there is no systemd here) that logs what
     /// it is asked and answers `is-active` with `active`, or `failed` for the units in `failing`.
-    static func restartMonitoring(bundle directory: URL, failing: [String] = []) async throws -> (result: Shell.Result, systemctl: [String]) {
+    static func restartMonitoring(
+        bundle directory: URL,
+        failing: [String] = []
+    ) async throws -> (result: Shell.Result, systemctl: [String]) {
         let log = directory.appendingPathComponent("systemctl.log").path
         try? FileManager.default.removeItem(atPath: log)
         let failed = failing.map { "\($0).service" }.joined(separator: " ")
@@ -116,7 +129,8 @@ import Testing
         ])
         defer { try? FileManager.default.removeItem(at: stubs) }
         let result = try await Shell.run(
-            "/bin/bash", [directory.path + "/scripts/restart_monitoring.sh"],
+            "/bin/bash",
+            [directory.path + "/scripts/restart_monitoring.sh"],
             environment: [
                 "PATH": stubs.path + ":/usr/bin:/bin:/usr/sbin:/sbin",
                 "PROMETHEUS_CONFIG": directory.path + "/prometheus/prometheus.yml",
@@ -130,13 +144,22 @@ import Testing
     }
 
     @Test func restartMonitoringChecksEachConfigurationThenRestarts() async throws {
-        let directory = try BundleFixture.written(try BundleFixture.render(siteFile: BundleFixture.exampleSite), "restart")
+        let directory = try BundleFixture.written(
+            try BundleFixture.render(siteFile: BundleFixture.exampleSite),
+            "restart"
+        )
         defer { try? FileManager.default.removeItem(at: directory) }
-        let units = ["prometheus", "prometheus-alertmanager", "prometheus-blackbox-exporter", "prometheus-node-exporter", "vigie"]
+        let units = [
+            "prometheus", "prometheus-alertmanager", "prometheus-blackbox-exporter", "prometheus-node-exporter",
+            "vigie",
+        ]
 
         let healthy = try await Self.restartMonitoring(bundle: directory)
         #expect(healthy.result.status == 0, "\(healthy.result.output)\(healthy.result.standardError)")
-        #expect(healthy.result.output.split(separator: "\n").map(String.init) == units.map { $0.padding(toLength: 32, withPad: " ", startingAt: 0) + " active" })
+        #expect(
+            healthy.result.output.split(separator: "\n").map(String.init)
+                == units.map { $0.padding(toLength: 32, withPad: " ", startingAt: 0) + " active" }
+        )
         #expect(healthy.systemctl == units.flatMap { ["restart \($0).service", "is-active \($0).service"] })
 
         // A unit that does not come back is reported and fails the run.
@@ -148,12 +171,24 @@ import Testing
         // the real amtool: that unit is left running on its old configuration, the others restart.
         let alertmanager = directory.appendingPathComponent("prometheus/alertmanager.yml")
         let good = try String(contentsOf: alertmanager, encoding: .utf8)
-        try good.replacingOccurrences(of: "route:\n  receiver: ", with: "route:\n  receiver: undefined-").write(to: alertmanager, atomically: true, encoding: .utf8)
+        try good.replacingOccurrences(of: "route:\n  receiver: ", with: "route:\n  receiver: undefined-").write(
+            to: alertmanager,
+            atomically: true,
+            encoding: .utf8
+        )
         let broken = try await Self.restartMonitoring(bundle: directory)
         #expect(broken.result.status == 1)
-        #expect(broken.result.output.contains("prometheus-alertmanager          NOT RESTARTED: configuration check failed\n"), "\(broken.result.output)")
+        #expect(
+            broken.result.output.contains(
+                "prometheus-alertmanager          NOT RESTARTED: configuration check failed\n"
+            ),
+            "\(broken.result.output)"
+        )
         #expect(!broken.systemctl.contains("restart prometheus-alertmanager.service"))
-        #expect(broken.systemctl.contains("restart prometheus.service") && broken.systemctl.contains("restart vigie.service"))
+        #expect(
+            broken.systemctl.contains("restart prometheus.service")
+                && broken.systemctl.contains("restart vigie.service")
+        )
 
         // A site file vigie refuses keeps vigie from being restarted.
         try good.write(to: alertmanager, atomically: true, encoding: .utf8)
@@ -161,7 +196,11 @@ import Testing
         try "site: {name: broken}\n".write(to: site, atomically: true, encoding: .utf8)
         let badSite = try await Self.restartMonitoring(bundle: directory)
         #expect(badSite.result.status == 1)
-        #expect(badSite.result.output.contains("vigie                            NOT RESTARTED: configuration check failed\n"))
+        #expect(
+            badSite.result.output.contains(
+                "vigie                            NOT RESTARTED: configuration check failed\n"
+            )
+        )
         #expect(!badSite.systemctl.contains("restart vigie.service"))
     }
 }

@@ -50,15 +50,17 @@ struct BundleRendererTests {
     @Test func portsFollowTheDeclaredServices() throws {
         // Without TURN: 80 and 443 only; the media port from the udp check.
         let plain = try BundleFixture.render(
-            yaml: BundleFixture.yaml(services: """
-                  web:
-                    checks:
-                      - tcp: visio.test.invalid:443
-                  videobridge:
-                    checks:
-                      - udp: visio.test.invalid:10555
+            yaml: BundleFixture.yaml(
+                services: """
+                      web:
+                        checks:
+                          - tcp: visio.test.invalid:443
+                      videobridge:
+                        checks:
+                          - udp: visio.test.invalid:10555
 
-                """)
+                    """
+            )
         )
         let nft = try #require(plain["nftables/vigie.nft"]?.contents)
         #expect(nft.contains("elements = { 80, 443 }"))
@@ -68,13 +70,19 @@ struct BundleRendererTests {
         #expect(!nft.contains("dport 22 accept"))
         // With TURN, admin networks of both families, and the media port on demand.
         let turn = try BundleFixture.render(
-            yaml: BundleFixture.yaml(services: """
-                  turn:
-                    unit: coturn
-                    checks:
-                      - stun: visio.test.invalid:3478
+            yaml: BundleFixture.yaml(
+                services: """
+                      turn:
+                        unit: coturn
+                        checks:
+                          - stun: visio.test.invalid:3478
 
-                """).replacingOccurrences(of: "  provider: manual\n", with: "  provider: manual\n  admin_cidrs: [198.51.100.0/28, 2001:db8:1::/48]\n  media_port_on_demand: true\n")
+                    """
+            ).replacingOccurrences(
+                of: "  provider: manual\n",
+                with:
+                    "  provider: manual\n  admin_cidrs: [198.51.100.0/28, 2001:db8:1::/48]\n  media_port_on_demand: true\n"
+            )
         )
         let nft2 = try #require(turn["nftables/vigie.nft"]?.contents)
         #expect(nft2.contains("elements = { 80, 443, 5349 }"))
@@ -95,7 +103,8 @@ struct BundleRendererTests {
         var expected: [String] = []
         for check in site.checks {
             let host = check.resolve?.description ?? check.endpoint.host.bare
-            let line = "\(check.transport == .udp ? "check_udp" : "check_tcp") \(check.service) \(host) \(check.endpoint.port)"
+            let line =
+                "\(check.transport == .udp ? "check_udp" : "check_tcp") \(check.service) \(host) \(check.endpoint.port)"
             if !expected.contains(line) { expected.append(line) }
         }
         #expect(calls.map(String.init) == expected)
@@ -106,7 +115,11 @@ struct BundleRendererTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let token = directory.appendingPathComponent("webhook.token").path
         try "0123456789abcdef0123".write(toFile: token, atomically: true, encoding: .utf8)
-        let both = try BundleFixture.render(yaml: BundleFixture.yaml(extra: "webhook: {token_file: \(token)}\nalerting: {email: oncall@visio.test.invalid}\n"))
+        let both = try BundleFixture.render(
+            yaml: BundleFixture.yaml(
+                extra: "webhook: {token_file: \(token)}\nalerting: {email: oncall@visio.test.invalid}\n"
+            )
+        )
         let config = try #require(both["prometheus/alertmanager.yml"]?.contents)
         #expect(config.contains("url: http://127.0.0.1:9470/api/v1/alerts"))
         #expect(config.contains("credentials_file: \(token)"))
@@ -118,12 +131,20 @@ struct BundleRendererTests {
     }
 
     @Test func logRetentionComesFromTheSiteFile() throws {
-        let bundle = try BundleFixture.render(yaml: BundleFixture.yaml(extra: "").replacingOccurrences(of: "logs:\n", with: "logs:\n  retention_days: 9\n"))
+        let bundle = try BundleFixture.render(
+            yaml: BundleFixture.yaml(extra: "").replacingOccurrences(
+                of: "logs:\n",
+                with: "logs:\n  retention_days: 9\n"
+            )
+        )
         let rotate = try #require(bundle["logrotate/vigie-jitsi"]?.contents)
         #expect(rotate.contains("rotate 9\n"))
         #expect(rotate.contains("maxage 9\n"))
         #expect(rotate.contains("/var/log/jitsi/*.log\n/var/log/nginx/*.log\n{"))
-        let missing = BundleFixture.yaml().replacingOccurrences(of: "logs:\n  directories: [/var/log/jitsi, /var/log/nginx]\n", with: "")
+        let missing = BundleFixture.yaml().replacingOccurrences(
+            of: "logs:\n  directories: [/var/log/jitsi, /var/log/nginx]\n",
+            with: ""
+        )
         #expect(throws: RenderError.self) { try BundleFixture.render(yaml: missing) }
         let unsafe = BundleFixture.yaml().replacingOccurrences(of: "/var/log/nginx]", with: "\"/var/log/a b\"]")
         let error = #expect(throws: SiteFileError.self) { try BundleFixture.render(yaml: unsafe) }
@@ -140,7 +161,10 @@ struct BundleRendererTests {
         } else {
             // The full example, moved to Infomaniak (OpenStack), whose API limits the user-data.
             let text = try String(contentsOfFile: BundleFixture.exampleSite, encoding: .utf8)
-                .replacingOccurrences(of: "  provider: gcp\n  region: europe-west9\n", with: "  provider: infomaniak\n  region: dc4-a\n")
+                .replacingOccurrences(
+                    of: "  provider: gcp\n  region: europe-west9\n",
+                    with: "  provider: infomaniak\n  region: dc4-a\n"
+                )
             bundle = try BundleFixture.render(yaml: text)
             #expect(bundle["terraform/main.tf"]?.contents.contains("openstack_compute_instance_v2") == true)
         }
@@ -176,13 +200,17 @@ struct BundleRendererTests {
             let path = written.appendingPathComponent(file.path).path
             guard FileManager.default.fileExists(atPath: path) else { continue }
             #expect(try String(contentsOfFile: path, encoding: .utf8) == file.contents, "\(file.path)")
-            let hostMode = BundleRenderer.hostFiles.first { $0.source == file.path }?.mode ?? (file.executable ? "0755" : "0644")
+            let hostMode =
+                BundleRenderer.hostFiles.first { $0.source == file.path }?.mode ?? (file.executable ? "0755" : "0644")
             #expect(BundleWriter.currentMode(path) == Int(hostMode, radix: 8), "\(file.path)")
             checked += 1
         }
         #expect(checked == expected)
         for required in ["provision.sh", "nftables/vigie.nft", "prometheus/prometheus.yml", "systemd/vigie.service"] {
-            #expect(FileManager.default.fileExists(atPath: written.appendingPathComponent(required).path), "\(required)")
+            #expect(
+                FileManager.default.fileExists(atPath: written.appendingPathComponent(required).path),
+                "\(required)"
+            )
         }
     }
 
@@ -200,18 +228,26 @@ struct BundleRendererTests {
             let uid = try #require(panel["datasource"]?["uid"]?.stringValue)
             #expect(provisioning.contains("uid: \(uid)"), "the panel's data source is provisioned")
             let grid = try #require(panel["gridPos"])
-            let (x, y, w, h) = (Int(grid["x"]?.double ?? -1), Int(grid["y"]?.double ?? -1), Int(grid["w"]?.double ?? 0), Int(grid["h"]?.double ?? 0))
+            let (x, y, w, h) = (
+                Int(grid["x"]?.double ?? -1), Int(grid["y"]?.double ?? -1), Int(grid["w"]?.double ?? 0),
+                Int(grid["h"]?.double ?? 0)
+            )
             #expect(x >= 0 && w > 0 && x + w <= 24 && h > 0)
             for column in x..<(x + w) {
                 for row in y..<(y + h) {
                     #expect(cells.insert([column, row]).inserted, "panels overlap at \(column),\(row)")
                 }
             }
-            guard case .array(let targets) = try #require(panel["targets"]) else { Issue.record("no targets"); continue }
+            guard case .array(let targets) = try #require(panel["targets"]) else {
+                Issue.record("no targets"); continue
+            }
             #expect(!targets.isEmpty)
         }
         let titles = panels.compactMap { $0["title"]?.stringValue }.joined(separator: "|")
-        for needed in ["Availability", "latency", "Certificate", "participants", "Bitrate", "stress", "ICE", "CPU", "memory", "network", "Incidents"] {
+        for needed in [
+            "Availability", "latency", "Certificate", "participants", "Bitrate", "stress", "ICE", "CPU", "memory",
+            "network", "Incidents",
+        ] {
             #expect(titles.contains(needed), "a panel about \(needed)")
         }
     }
@@ -237,22 +273,42 @@ struct RenderSiteKeyTests {
             ("hosting:\n  provider: gcp\n  region: us-east1\n", 4, "hosting.region", "outside the EU/EEA"),
             ("hosting:\n  provider: gcp\n  region: mars-1\n", 4, "hosting.region", "unknown gcp region"),
             ("hosting:\n  provider: gcp\n", 3, "hosting.provider", "hosting.region is required"),
-            ("hosting:\n  provider: manual\n  admin_cidrs: [198.51.100.5/28]\n", 4, "hosting.admin_cidrs[0]", "host bits"),
-            ("hosting:\n  provider: manual\n  admin_cidrs: [0.0.0.0/0]\n", 4, "hosting.admin_cidrs[0]", "whole Internet"),
+            (
+                "hosting:\n  provider: manual\n  admin_cidrs: [198.51.100.5/28]\n", 4, "hosting.admin_cidrs[0]",
+                "host bits"
+            ),
+            (
+                "hosting:\n  provider: manual\n  admin_cidrs: [0.0.0.0/0]\n", 4, "hosting.admin_cidrs[0]",
+                "whole Internet"
+            ),
             ("hosting:\n  provider: manual\n  admin_cidrs: [not-a-network]\n", 4, "hosting.admin_cidrs[0]", "CIDR"),
-            ("hosting:\n  provider: manual\n  accept_transfer_outside_eu: maybe\n", 4, "hosting.accept_transfer_outside_eu", "true or false"),
-            ("hosting:\n  provider: manual\n  vigie_binary_url: https://dl.invalid/vigie\n", 4, "hosting.vigie_binary_url", "vigie_binary_sha256"),
-            ("hosting:\n  provider: manual\n  vigie_binary_url: http://dl.invalid/vigie\n  vigie_binary_sha256: x\n", 4, "hosting.vigie_binary_url", "https"),
+            (
+                "hosting:\n  provider: manual\n  accept_transfer_outside_eu: maybe\n", 4,
+                "hosting.accept_transfer_outside_eu", "true or false"
+            ),
+            (
+                "hosting:\n  provider: manual\n  vigie_binary_url: https://dl.invalid/vigie\n", 4,
+                "hosting.vigie_binary_url", "vigie_binary_sha256"
+            ),
+            (
+                "hosting:\n  provider: manual\n  vigie_binary_url: http://dl.invalid/vigie\n  vigie_binary_sha256: x\n",
+                4, "hosting.vigie_binary_url", "https"
+            ),
             ("alerting:\n  email: not an address\n", 3, "alerting.email", "e-mail"),
             ("alerting:\n  smtp_smarthost: nowhere\n", 3, "alerting.smtp_smarthost", "host:port"),
             ("alerting:\n  pager: 123\n", 3, "alerting.pager", "unknown"),
         ]
         for bad in cases {
-            let yaml = "site: {name: s, domain: d.test.invalid}\n" + bad.yaml + "services: {web: {checks: [{tcp: 'd.test.invalid:443'}]}}\n"
+            let yaml =
+                "site: {name: s, domain: d.test.invalid}\n" + bad.yaml
+                + "services: {web: {checks: [{tcp: 'd.test.invalid:443'}]}}\n"
             let error = #expect(throws: SiteFileError.self, "\(bad.yaml)") { try SiteBuilder.site(yaml) }
             #expect(error?.location?.line == bad.line, "\(bad.yaml): \(String(describing: error))")
             #expect(error?.keyPath == bad.key, "\(bad.yaml): \(String(describing: error))")
-            #expect(String(describing: error).lowercased().contains(bad.says.lowercased()), "\(String(describing: error))")
+            #expect(
+                String(describing: error).lowercased().contains(bad.says.lowercased()),
+                "\(String(describing: error))"
+            )
         }
         let good = try SiteBuilder.site(
             "site: {name: s, domain: d.test.invalid}\nhosting:\n  provider: gcp\n  region: us-east1\n  accept_transfer_outside_eu: true\n"
@@ -318,20 +374,22 @@ struct LineDiffTests {
         let old = (1...10).map { "line \($0)" }.joined(separator: "\n") + "\n"
         let new = old.replacingOccurrences(of: "line 5\n", with: "line five\n")
         let diff = LineDiff.unified(old: old, new: new, oldName: "disk", newName: "rendered")
-        #expect(diff == """
-            --- disk
-            +++ rendered
-            @@ -2,7 +2,7 @@
-             line 2
-             line 3
-             line 4
-            -line 5
-            +line five
-             line 6
-             line 7
-             line 8
+        #expect(
+            diff == """
+                --- disk
+                +++ rendered
+                @@ -2,7 +2,7 @@
+                 line 2
+                 line 3
+                 line 4
+                -line 5
+                +line five
+                 line 6
+                 line 7
+                 line 8
 
-            """)
+                """
+        )
     }
 
     @Test func insertionsDeletionsAndSeparateHunks() {
@@ -352,7 +410,11 @@ struct LineDiffTests {
     }
 
     @Test func emptySides() {
-        #expect(LineDiff.unified(old: "", new: "a\n", oldName: "x", newName: "y") == "--- x\n+++ y\n@@ -0,0 +1,1 @@\n+a\n")
-        #expect(LineDiff.unified(old: "a\n", new: "", oldName: "x", newName: "y") == "--- x\n+++ y\n@@ -1,1 +0,0 @@\n-a\n")
+        #expect(
+            LineDiff.unified(old: "", new: "a\n", oldName: "x", newName: "y") == "--- x\n+++ y\n@@ -0,0 +1,1 @@\n+a\n"
+        )
+        #expect(
+            LineDiff.unified(old: "a\n", new: "", oldName: "x", newName: "y") == "--- x\n+++ y\n@@ -1,1 +0,0 @@\n-a\n"
+        )
     }
 }

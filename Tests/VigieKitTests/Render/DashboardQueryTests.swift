@@ -12,7 +12,9 @@ import Testing
 @Suite struct DashboardQueryTests {
     /// `(panel id, title, expr)` for every target of the rendered dashboard.
     static func panelQueries(_ bundle: RenderedBundle) throws -> [(id: Int, title: String, expr: String)] {
-        let file = try #require(bundle.files.first { $0.path.hasSuffix(".json") && $0.path.hasPrefix("grafana/dashboards/") })
+        let file = try #require(
+            bundle.files.first { $0.path.hasSuffix(".json") && $0.path.hasPrefix("grafana/dashboards/") }
+        )
         let dashboard = try #require(try JSONSerialization.jsonObject(with: Data(file.contents.utf8)) as? [String: Any])
         let panels = try #require(dashboard["panels"] as? [[String: Any]])
         var queries: [(id: Int, title: String, expr: String)] = []
@@ -20,7 +22,9 @@ import Testing
             let id = try #require(panel["id"] as? Int)
             let title = panel["title"] as? String ?? ""
             for target in panel["targets"] as? [[String: Any]] ?? [] {
-                queries.append((id, title, try #require(target["expr"] as? String, "panel \(id) has a target without expr")))
+                queries.append(
+                    (id, title, try #require(target["expr"] as? String, "panel \(id) has a target without expr"))
+                )
             }
         }
         return queries
@@ -41,7 +45,8 @@ import Testing
         for name in names.sorted() {
             text += "# TYPE \(name) gauge\n"
             for (index, (service, check, kind)) in services.enumerated() {
-                let labels = #"service="\#(service)",check="\#(check)",kind="\#(kind)",direction="in",severity="high",state="operational",mode="idle",device="eth0",cpu="0",fstype="ext4",instance="localhost:9100""#
+                let labels =
+                    #"service="\#(service)",check="\#(check)",kind="\#(kind)",direction="in",severity="high",state="operational",mode="idle",device="eth0",cpu="0",fstype="ext4",instance="localhost:9100""#
                 for time in stride(from: start, through: end, by: 15) {
                     let elapsed = Double(time - start)
                     let value = name.hasSuffix("_total") ? elapsed * Double(index + 1) : 0.5 + Double(index) / 4
@@ -54,7 +59,10 @@ import Testing
 
     /// The metric names a real `prometheus-node-exporter` writes on this machine.
     static func nodeExporterNames() async throws -> Set<String> {
-        let exporter = try #require(Tools.find("prometheus-node-exporter"), "prometheus-node-exporter is not installed (Scripts/setup.sh installs it)")
+        let exporter = try #require(
+            Tools.find("prometheus-node-exporter"),
+            "prometheus-node-exporter is not installed (Scripts/setup.sh installs it)"
+        )
         let port = try await TestServers.freePort(udp: false)
         let daemon = try Daemon(exporter, ["--web.listen-address=127.0.0.1:\(port)"], name: "node-exporter")
         defer { daemon.signal(SIGKILL) }
@@ -75,7 +83,9 @@ import Testing
 
     @Test(arguments: ["example", "lab"])
     func everyMetricNameIsOneTheExportersWrite(site: String) async throws {
-        let bundle = try BundleFixture.render(siteFile: site == "lab" ? BundleFixture.labSite : BundleFixture.exampleSite)
+        let bundle = try BundleFixture.render(
+            siteFile: site == "lab" ? BundleFixture.labSite : BundleFixture.exampleSite
+        )
         let node = try await Self.nodeExporterNames()
         #expect(node.contains("node_cpu_seconds_total"), "the scrape of node_exporter was read")
         let exporter = AgentMetrics.familyNames
@@ -109,15 +119,26 @@ import Testing
         try await LoadedPrometheus.with(openMetrics: Self.openMetrics(names: names, start: start, end: end)) { url in
             func query(_ expr: String) async throws -> [String: Any] {
                 var components = URLComponents(string: url + "/api/v1/query")!
-                components.queryItems = [URLQueryItem(name: "query", value: expr), URLQueryItem(name: "time", value: String(end))]
+                components.queryItems = [
+                    URLQueryItem(name: "query", value: expr), URLQueryItem(name: "time", value: String(end)),
+                ]
                 // URLComponents leaves "+" as is, which a server reads as a space in a query string.
-                components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+                components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(
+                    of: "+",
+                    with: "%2B"
+                )
                 let answer = try await LoopbackHTTP.get(components.url!.absoluteString)
-                return try #require(try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any], "\(answer.body)")
+                return try #require(
+                    try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any],
+                    "\(answer.body)"
+                )
             }
             for (id, title, expr) in queries {
                 let document = try await query(expr)
-                #expect(document["status"] as? String == "success", "panel \(id) (\(title)): \(expr) → \(document["error"] ?? "?")")
+                #expect(
+                    document["status"] as? String == "success",
+                    "panel \(id) (\(title)): \(expr) → \(document["error"] ?? "?")"
+                )
                 let result = (document["data"] as? [String: Any])?["result"] as? [Any]
                 #expect(result?.isEmpty == false, "panel \(id) (\(title)): \(expr) returned nothing over loaded data")
             }

@@ -42,8 +42,12 @@ import Testing
     /// A site file for `vigie check` run from a client namespace: one check per port to probe.
     static func probeSite(target: String, tcp: [Int], udp: [Int]) -> String {
         var text = "site: {name: probe, domain: fw.test.invalid}\nservices:\n  probe:\n    checks:\n"
-        for port in tcp { text += "      - tcp: \(target):\(port)\n        name: tcp-\(port)\n        timeout: 1500ms\n" }
-        for port in udp { text += "      - udp: \(target):\(port)\n        name: udp-\(port)\n        timeout: 1500ms\n" }
+        for port in tcp {
+            text += "      - tcp: \(target):\(port)\n        name: tcp-\(port)\n        timeout: 1500ms\n"
+        }
+        for port in udp {
+            text += "      - udp: \(target):\(port)\n        name: udp-\(port)\n        timeout: 1500ms\n"
+        }
         return text
     }
 
@@ -53,7 +57,9 @@ import Testing
         try siteText.write(toFile: file, atomically: true, encoding: .utf8)
         let result = try await namespace.run(VigieCLITests.binary, ["check", "--site", file, "--json"])
         let json = try JSONValue.parse(result.output)
-        guard case .array(let results) = try #require(json["results"], "\(result.output)\(result.standardError)") else { return [:] }
+        guard case .array(let results) = try #require(json["results"], "\(result.output)\(result.standardError)") else {
+            return [:]
+        }
         var states: [String: String] = [:]
         for entry in results {
             let name = entry["check"]?.stringValue ?? "?"
@@ -66,7 +72,11 @@ import Testing
         let scratch = try BundleFixture.temporaryDirectory("fw")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let bundle = try BundleFixture.render(yaml: Self.site(mediaOnDemand: false))
-        try #require(bundle["nftables/vigie.nft"]).contents.write(to: scratch.appendingPathComponent("vigie.nft"), atomically: true, encoding: .utf8)
+        try #require(bundle["nftables/vigie.nft"]).contents.write(
+            to: scratch.appendingPathComponent("vigie.nft"),
+            atomically: true,
+            encoding: .utf8
+        )
 
         let server = try await NetworkNamespace.create("s")
         let admin = try await NetworkNamespace.create("a")
@@ -75,14 +85,23 @@ import Testing
         do {
             try await NetworkNamespace.link(server, "\(Self.server)/24", admin, "\(Self.admin)/24")
             try await NetworkNamespace.link(server, "\(Self.serverSide2)/24", outsider, "\(Self.outsider)/24")
-            let applied = try await server.run("/usr/sbin/nft", ["-f", scratch.appendingPathComponent("vigie.nft").path])
+            let applied = try await server.run(
+                "/usr/sbin/nft",
+                ["-f", scratch.appendingPathComponent("vigie.nft").path]
+            )
             try #require(applied.status == 0, "\(applied.standardError)")
 
             // Listeners on public, SSH and internal ports; the media port has none (an allowed
             // port with no listener answers ICMP port unreachable: "closed").
             let tcpPorts = [80, 443, 5349, 22, 5222, 8080, 9095, 9470]
             for port in tcpPorts {
-                daemons.append(try server.daemon("/usr/bin/socat", ["TCP-LISTEN:\(port),fork,reuseaddr", "SYSTEM:true"], name: "listen-\(port)"))
+                daemons.append(
+                    try server.daemon(
+                        "/usr/bin/socat",
+                        ["TCP-LISTEN:\(port),fork,reuseaddr", "SYSTEM:true"],
+                        name: "listen-\(port)"
+                    )
+                )
             }
             // Wait until every listener is up, from inside the server itself (loopback is always allowed).
             for port in tcpPorts {
@@ -99,9 +118,15 @@ import Testing
             #expect(fromAdmin["tcp-5349"] == "open", "TURN over TLS is public when a TURN service is declared")
             #expect(fromAdmin["tcp-22"] == "open", "SSH from the administrators' network")
             for internalPort in [5222, 8080, 9095, 9470] {
-                #expect(fromAdmin["tcp-\(internalPort)"] == "timeout", "\(internalPort) is internal: dropped, not refused")
+                #expect(
+                    fromAdmin["tcp-\(internalPort)"] == "timeout",
+                    "\(internalPort) is internal: dropped, not refused"
+                )
             }
-            #expect(fromAdmin["udp-10000"] == "closed", "allowed: the ICMP answer of a port with no listener comes back")
+            #expect(
+                fromAdmin["udp-10000"] == "closed",
+                "allowed: the ICMP answer of a port with no listener comes back"
+            )
             #expect(fromAdmin["udp-3478"] == "closed", "STUN is public")
             #expect(fromAdmin["udp-9999"] == "open_or_filtered", "dropped: silence")
 
@@ -142,13 +167,21 @@ import Testing
             let probe = Self.probeSite(target: Self.server, tcp: [], udp: [10000])
 
             #expect(try await server.run("/bin/bash", [script, "status"]).output == "media port 10000/udp: closed\n")
-            #expect(try await Self.states(client, siteText: probe, scratch: scratch)["udp-10000"] == "open_or_filtered", "starts closed: dropped")
+            #expect(
+                try await Self.states(client, siteText: probe, scratch: scratch)["udp-10000"] == "open_or_filtered",
+                "starts closed: dropped"
+            )
 
             let opened = try await server.run("/bin/bash", [script, "open"])
             #expect(opened.status == 0, "\(opened.standardError)")
             #expect(opened.output == "media port 10000/udp: opened\n")
-            #expect(try await server.run("/bin/bash", [script, "open"]).output == "media port 10000/udp: already open\n")
-            #expect(try await Self.states(client, siteText: probe, scratch: scratch)["udp-10000"] == "closed", "open: the packet reaches the host")
+            #expect(
+                try await server.run("/bin/bash", [script, "open"]).output == "media port 10000/udp: already open\n"
+            )
+            #expect(
+                try await Self.states(client, siteText: probe, scratch: scratch)["udp-10000"] == "closed",
+                "open: the packet reaches the host"
+            )
 
             #expect(try await server.run("/bin/bash", [script, "close"]).output == "media port 10000/udp: closed\n")
             #expect(try await Self.states(client, siteText: probe, scratch: scratch)["udp-10000"] == "open_or_filtered")

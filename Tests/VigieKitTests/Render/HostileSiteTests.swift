@@ -102,7 +102,9 @@ import Testing
 
     /// What YAML reads as an indicator at the start of a plain scalar, as the first character of the site
     /// name (found by a review: `@visio` rendered `site: @visio`, which Prometheus refuses).
-    static let leadingIndicators = ["@", "%", "!", "&", "-", "?", ":", ",", "[", "]", "{", "}", "'", "\"", "|", ">", "#", "`", "=", "~", "."]
+    static let leadingIndicators = [
+        "@", "%", "!", "&", "-", "?", ":", ",", "[", "]", "{", "}", "'", "\"", "|", ">", "#", "`", "=", "~", ".",
+    ]
 
     /// A YAML double-quoted scalar holding exactly `text`.
     static func yamlQuoted(_ text: String) -> String {
@@ -117,7 +119,9 @@ import Testing
             case "\u{0}": out += "\\0"
             case "\u{1B}": out += "\\e"
             default:
-                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
+                    || scalar.value == 0x2029
+                {
                     out += String(format: "\\u%04X", scalar.value)
                 } else {
                     out.unicodeScalars.append(scalar)
@@ -178,12 +182,18 @@ import Testing
         }
         for (field, payloadName, error) in outcome.refused where error.file == "hostile.yml" {
             #expect(error.location?.line == Self.line(of: field), "\(field) with \(payloadName): \(error)")
-            #expect(!error.description.unicodeScalars.contains { PrintableText.isForbidden($0) }, "the message shows, not obeys: \(error)")
+            #expect(
+                !error.description.unicodeScalars.contains { PrintableText.isForbidden($0) },
+                "the message shows, not obeys: \(error)"
+            )
         }
         for (field, payloadName) in outcome.accepted {
             // Control, format and separator characters never get past the loader.
             let payload = Self.payloads.first { $0.name == payloadName }!.text
-            #expect(!payload.unicodeScalars.contains { PrintableText.isForbidden($0) }, "\(field) accepted \(payloadName)")
+            #expect(
+                !payload.unicodeScalars.contains { PrintableText.isForbidden($0) },
+                "\(field) accepted \(payloadName)"
+            )
         }
         #expect(outcome.defects.isEmpty, "\(outcome.defects)")
         // Which fields are free text is a decision, checked here: the rest refuse every payload.
@@ -202,7 +212,8 @@ import Testing
         let manifestFile = scratch.appendingPathComponent("manifest.json")
         let entries: [[String: Any]] = manifest.map { entry in
             var object: [String: Any] = entry
-            object["derived"] = entry["derived"].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? []
+            object["derived"] =
+                entry["derived"].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? []
             return object
         }
         try JSONSerialization.data(withJSONObject: entries, options: [.prettyPrinted]).write(to: manifestFile)
@@ -236,7 +247,8 @@ import Testing
         }
         let entries: [[String: Any]] = manifest.map { entry in
             var object: [String: Any] = entry
-            object["derived"] = entry["derived"].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? []
+            object["derived"] =
+                entry["derived"].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? []
             return object
         }
         let manifestFile = scratch.appendingPathComponent("manifest.json")
@@ -249,19 +261,34 @@ import Testing
 
     /// The bundle of the hostile site file with `name` as its site name.
     static func leadingBundle(_ name: String) throws -> RenderedBundle {
-        let text = siteFile().replacingOccurrences(of: yamlQuoted(value("site.name", payload: "")), with: yamlQuoted(name))
-        return try BundleRenderer(site: try SiteLoader.decode(yaml: text, file: "hostile.yml", baseDirectory: "/"), siteFileText: text).render()
+        let text = siteFile().replacingOccurrences(
+            of: yamlQuoted(value("site.name", payload: "")),
+            with: yamlQuoted(name)
+        )
+        return try BundleRenderer(
+            site: try SiteLoader.decode(yaml: text, file: "hostile.yml", baseDirectory: "/"),
+            siteFileText: text
+        ).render()
     }
 
     /// The bundle's own checkers on one render where every free-text field carries every printable payload
     /// at once: promtool, amtool, blackbox, nft and cloud-init still accept the files.
     @Test func theRealCheckersAcceptTheWorstAcceptedValues() async throws {
-        let printable = Self.payloads.map(\.text).filter { !$0.unicodeScalars.contains { PrintableText.isForbidden($0) } }
+        let printable = Self.payloads.map(\.text).filter {
+            !$0.unicodeScalars.contains { PrintableText.isForbidden($0) }
+        }
         // The site name holds 100 characters at most: the payloads that fit.
         var text = Self.siteFile(field: "site.name", payload: String(printable.joined().prefix(85)))
-        let path = "/a" + printable.filter { $0.unicodeScalars.allSatisfy { $0.isASCII && $0 != " " && $0 != "#" } }.joined()
-        text = text.replacingOccurrences(of: Self.yamlQuoted(Self.value("collect.url", payload: "")), with: Self.yamlQuoted("http://127.0.0.1:8080" + path))
-        text = text.replacingOccurrences(of: Self.yamlQuoted(Self.value("checks.https", payload: "")), with: Self.yamlQuoted("https://meet.example.org" + path))
+        let path =
+            "/a" + printable.filter { $0.unicodeScalars.allSatisfy { $0.isASCII && $0 != " " && $0 != "#" } }.joined()
+        text = text.replacingOccurrences(
+            of: Self.yamlQuoted(Self.value("collect.url", payload: "")),
+            with: Self.yamlQuoted("http://127.0.0.1:8080" + path)
+        )
+        text = text.replacingOccurrences(
+            of: Self.yamlQuoted(Self.value("checks.https", payload: "")),
+            with: Self.yamlQuoted("https://meet.example.org" + path)
+        )
         let site = try SiteLoader.decode(yaml: text, file: "hostile.yml", baseDirectory: "/")
         #expect(site.name.contains("$(touch"))
         let bundle = try BundleRenderer(site: site, siteFileText: text).render()
@@ -271,7 +298,10 @@ import Testing
             ("promtool", ["check", "config", directory.path + "/prometheus/prometheus.yml"]),
             ("promtool", ["check", "rules", directory.path + "/prometheus/rules/vigie-alerts.yml"]),
             ("amtool", ["check-config", directory.path + "/prometheus/alertmanager.yml"]),
-            ("prometheus-blackbox-exporter", ["--config.check", "--config.file=\(directory.path)/prometheus/blackbox.yml"]),
+            (
+                "prometheus-blackbox-exporter",
+                ["--config.check", "--config.file=\(directory.path)/prometheus/blackbox.yml"]
+            ),
             ("unshare", ["-rn", "nft", "-c", "-f", directory.path + "/nftables/vigie.nft"]),
             ("cloud-init", ["schema", "--config-file", directory.path + "/cloud-init/user-data.yaml"]),
         ]
@@ -306,7 +336,12 @@ import Testing
                         outcome.defects.append("\(field) with \(payloadName): \(error)")
                         continue
                     }
-                    outcome.refused.append((field, payloadName, SiteFileError(file: "", location: nil, keyPath: field, message: "\(error)")))
+                    outcome.refused.append(
+                        (
+                            field, payloadName,
+                            SiteFileError(file: "", location: nil, keyPath: field, message: "\(error)")
+                        )
+                    )
                     continue
                 }
                 outcome.accepted.append((field, payloadName))
@@ -342,13 +377,22 @@ import Testing
         try BundleWriter.write(bundle, to: benign.path)
         let hostile = "visio--pme\ntouch /tmp/vigie-hostile-sentinel"
         var broken: [RenderedBundle] = []
-        for target in ["provision.sh", "prometheus/prometheus.yml", "nginx/meet.example.org.conf", "nftables/vigie.nft", "README.md"] {
+        for target in [
+            "provision.sh", "prometheus/prometheus.yml", "nginx/meet.example.org.conf", "nftables/vigie.nft",
+            "README.md",
+        ] {
             // What an unescaped template would have written: the raw value where the name goes.
             var files = bundle.files
             let index = try #require(files.firstIndex { $0.path == target })
-            files[index].contents = files[index].contents.replacingOccurrences(of: "visio--pme", with: hostile.replacingOccurrences(of: "touch", with: target == "README.md" ? "# touch" : "touch"))
+            files[index].contents = files[index].contents.replacingOccurrences(
+                of: "visio--pme",
+                with: hostile.replacingOccurrences(of: "touch", with: target == "README.md" ? "# touch" : "touch")
+            )
             if target == "prometheus/prometheus.yml" {
-                files[index].contents = files[index].contents.replacingOccurrences(of: "site: visio--pme", with: "site: visio--pme\n    injected: true")
+                files[index].contents = files[index].contents.replacingOccurrences(
+                    of: "site: visio--pme",
+                    with: "site: visio--pme\n    injected: true"
+                )
             }
             broken.append(RenderedBundle(files: files))
         }
@@ -357,7 +401,8 @@ import Testing
             let directory = scratch.appendingPathComponent("broken-\(index)")
             try BundleWriter.write(bundle, to: directory.path)
             manifest.append([
-                "case": "broken \(index)", "hostile": hostile, "benign": "visio--pme", "hostileDir": directory.path, "benignDir": benign.path,
+                "case": "broken \(index)", "hostile": hostile, "benign": "visio--pme", "hostileDir": directory.path,
+                "benignDir": benign.path,
             ])
         }
         let manifestFile = scratch.appendingPathComponent("manifest.json")
@@ -366,7 +411,10 @@ import Testing
         #expect(result.status == 1)
         let failures = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: String]] ?? []
         for index in 0..<manifest.count {
-            #expect(failures.contains { $0["case"] == "broken \(index)" }, "broken \(index) is caught: \(result.output)")
+            #expect(
+                failures.contains { $0["case"] == "broken \(index)" },
+                "broken \(index) is caught: \(result.output)"
+            )
         }
     }
 
@@ -379,7 +427,10 @@ import Testing
         ]
         if case .success(let h) = HTTPURL.parse(hostile), case .success(let b) = HTTPURL.parse(benign) {
             pairs.append([h.requestTarget, b.requestTarget])
-            pairs.append([String(h.requestTarget.split(separator: "?", maxSplits: 1).first ?? ""), String(b.requestTarget.split(separator: "?", maxSplits: 1).first ?? "")])
+            pairs.append([
+                String(h.requestTarget.split(separator: "?", maxSplits: 1).first ?? ""),
+                String(b.requestTarget.split(separator: "?", maxSplits: 1).first ?? ""),
+            ])
         }
         return pairs
     }
@@ -389,7 +440,8 @@ import Testing
     }
 
     static var checker: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("Tools/render_differential.py").path
     }
 }

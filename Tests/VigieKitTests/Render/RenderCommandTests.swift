@@ -35,18 +35,31 @@ import Testing
 
         // A hand edit, a removed file and a changed mode are each reported; nothing is written.
         let original = try String(contentsOf: nginx, encoding: .utf8)
-        try original.replacingOccurrences(of: "    ssl_protocols TLSv1.2 TLSv1.3;\n", with: "    ssl_protocols TLSv1 TLSv1.2 TLSv1.3;\n")
-            .write(to: nginx, atomically: true, encoding: .utf8)
+        try original.replacingOccurrences(
+            of: "    ssl_protocols TLSv1.2 TLSv1.3;\n",
+            with: "    ssl_protocols TLSv1 TLSv1.2 TLSv1.3;\n"
+        )
+        .write(to: nginx, atomically: true, encoding: .utf8)
         try FileManager.default.removeItem(at: out.appendingPathComponent("logrotate/vigie-jitsi"))
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: script.path)
         let drift = try await VigieCLITests.vigie("render", "--site", site, "--out", out.path, "--check")
         #expect(drift.status == 1)
-        #expect(drift.output.contains("changed: nginx/meet.example.org.conf\n--- nginx/meet.example.org.conf (on disk)\n+++ nginx/meet.example.org.conf (rendered)\n"))
-        #expect(drift.output.contains("\n-    ssl_protocols TLSv1 TLSv1.2 TLSv1.3;\n+    ssl_protocols TLSv1.2 TLSv1.3;\n"), "\(drift.output)")
+        #expect(
+            drift.output.contains(
+                "changed: nginx/meet.example.org.conf\n--- nginx/meet.example.org.conf (on disk)\n+++ nginx/meet.example.org.conf (rendered)\n"
+            )
+        )
+        #expect(
+            drift.output.contains("\n-    ssl_protocols TLSv1 TLSv1.2 TLSv1.3;\n+    ssl_protocols TLSv1.2 TLSv1.3;\n"),
+            "\(drift.output)"
+        )
         #expect(drift.output.contains("missing: logrotate/vigie-jitsi\n"))
         #expect(drift.output.contains("mode: scripts/test_service_nc.sh is 644, expected 755\n"))
         #expect(drift.standardError.contains("3 difference(s) with the site file's bundle"))
-        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("logrotate/vigie-jitsi").path), "--check writes nothing")
+        #expect(
+            !FileManager.default.fileExists(atPath: out.appendingPathComponent("logrotate/vigie-jitsi").path),
+            "--check writes nothing"
+        )
 
         // A plain render repairs all three.
         let repair = try await VigieCLITests.vigie("render", "--site", site, "--out", out.path)
@@ -82,7 +95,9 @@ import Testing
         #expect(refused.standardError.contains("United States"))
 
         // No log directories: the bundle's logrotate and purge need them.
-        let noLogs = try VigieCLITests.write("site: {name: t, domain: meet.example.org}\nservices:\n  web:\n    checks:\n      - tcp: meet.example.org:443\n")
+        let noLogs = try VigieCLITests.write(
+            "site: {name: t, domain: meet.example.org}\nservices:\n  web:\n    checks:\n      - tcp: meet.example.org:443\n"
+        )
         defer { try? FileManager.default.removeItem(atPath: noLogs) }
         let missingKey = try await VigieCLITests.vigie("render", "--site", noLogs, "--out", out.path)
         #expect(missingKey.status == 2)
@@ -93,11 +108,20 @@ import Testing
         // An output that cannot be written: exit 1 with the path named.
         let blocker = out.appendingPathComponent("file")
         try "x".write(to: blocker, atomically: true, encoding: .utf8)
-        let unwritable = try await VigieCLITests.vigie("render", "--site", BundleFixture.exampleSite, "--out", blocker.path)
+        let unwritable = try await VigieCLITests.vigie(
+            "render",
+            "--site",
+            BundleFixture.exampleSite,
+            "--out",
+            blocker.path
+        )
         #expect(unwritable.status == 1)
         #expect(unwritable.standardError.contains(blocker.path), "\(unwritable.standardError)")
 
-        #expect(try await VigieCLITests.vigie("render", "--site", BundleFixture.exampleSite).status == 2, "--out is required")
+        #expect(
+            try await VigieCLITests.vigie("render", "--site", BundleFixture.exampleSite).status == 2,
+            "--out is required"
+        )
     }
 
     /// Nothing is written through a link: not a directory of the bundle, not a file of it, not the output
@@ -120,7 +144,10 @@ import Testing
         #expect(refused.status == 2)
         #expect(refused.standardError.contains("\(out.path)/nginx is a symbolic link"), "\(refused.standardError)")
         #expect(try manager.contentsOfDirectory(atPath: elsewhere.path).isEmpty, "nothing written through the link")
-        #expect(!manager.fileExists(atPath: out.appendingPathComponent("logrotate/vigie-jitsi").path), "a refused run writes nothing")
+        #expect(
+            !manager.fileExists(atPath: out.appendingPathComponent("logrotate/vigie-jitsi").path),
+            "a refused run writes nothing"
+        )
         let check = try await VigieCLITests.vigie("render", "--site", site, "--out", out.path, "--check")
         #expect(check.status == 2)
         #expect(check.standardError.contains("nginx is a symbolic link"))
@@ -139,8 +166,14 @@ import Testing
 
         // Links that are not paths of the bundle (a Terraform plugin cache) are not the bundle's business.
         try manager.removeItem(at: out.appendingPathComponent("README.md"))
-        try manager.createDirectory(at: out.appendingPathComponent("terraform/.terraform"), withIntermediateDirectories: true)
-        try manager.createSymbolicLink(at: out.appendingPathComponent("terraform/.terraform/provider"), withDestinationURL: elsewhere)
+        try manager.createDirectory(
+            at: out.appendingPathComponent("terraform/.terraform"),
+            withIntermediateDirectories: true
+        )
+        try manager.createSymbolicLink(
+            at: out.appendingPathComponent("terraform/.terraform/provider"),
+            withDestinationURL: elsewhere
+        )
         #expect(try await VigieCLITests.vigie("render", "--site", site, "--out", out.path).status == 0)
         #expect(try await VigieCLITests.vigie("render", "--site", site, "--out", out.path, "--check").status == 0)
 
@@ -197,7 +230,10 @@ import Testing
         #expect(validate.status == 0, "\(validate.standardError)")
         let onHost = try await VigieCLITests.vigie("validate", "--on-host", "--site", siteFile.path)
         #expect(onHost.status == 2)
-        #expect(onHost.standardError.contains("\(siteFile.path):9:"), "the missing CA, at its line: \(onHost.standardError)")
+        #expect(
+            onHost.standardError.contains("\(siteFile.path):9:"),
+            "the missing CA, at its line: \(onHost.standardError)"
+        )
         #expect(onHost.standardError.contains("cannot read the CA file \(workstation.path)/pki/internal-ca.pem"))
         let out = workstation.appendingPathComponent("bundle")
         let render = try await VigieCLITests.vigie("render", "--site", siteFile.path, "--out", out.path)
@@ -215,7 +251,10 @@ import Testing
         #expect(provision.contains("[[ -r /etc/vigie/pki/internal-ca.pem ]]"))
         #expect(provision.contains("install -d -m 0700 -o root -g root /etc/vigie/keys\n"))
         let readme = try #require(bundle["README.md"]?.contents)
-        for path in ["/etc/vigie/webhook.token", "/etc/vigie/secrets/db.password", "/etc/vigie/pki/internal-ca.pem", "/etc/vigie/keys"] {
+        for path in [
+            "/etc/vigie/webhook.token", "/etc/vigie/secrets/db.password", "/etc/vigie/pki/internal-ca.pem",
+            "/etc/vigie/keys",
+        ] {
             #expect(readme.contains("| \(path) |"), "the bundle's README says where \(path) goes")
         }
         // The bundled site file keeps the paths as written: relative to /etc/vigie/vigie.yml on the host.
@@ -238,11 +277,16 @@ import Testing
         try FileManager.default.createDirectory(at: stubs, withIntermediateDirectories: true)
         for command in ["getent", "groupadd", "usermod", "chown"] {
             let stub = stubs.appendingPathComponent(command)
-            try "#!/bin/sh\necho \"\(command) $*\" >> \(scratch.path)/calls\n".write(to: stub, atomically: true, encoding: .utf8)
+            try "#!/bin/sh\necho \"\(command) $*\" >> \(scratch.path)/calls\n".write(
+                to: stub,
+                atomically: true,
+                encoding: .utf8
+            )
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stub.path)
         }
         let script = scratch.appendingPathComponent("token.sh")
-        try ("set -euo pipefail\nlog() { printf '%s\\n' \"$*\"; }\n" + lines[start...end].joined(separator: "\n") + "\n")
+        try
+            ("set -euo pipefail\nlog() { printf '%s\\n' \"$*\"; }\n" + lines[start...end].joined(separator: "\n") + "\n")
             .write(to: script, atomically: true, encoding: .utf8)
         let environment = ["PATH": "\(stubs.path):/usr/bin:/bin"]
         let first = try await Shell.run("/bin/bash", [script.path], environment: environment)
@@ -251,7 +295,10 @@ import Testing
         #expect(value.count == 65 && value.dropLast().allSatisfy(\.isHexDigit), "\(value)")
         #expect(BundleWriter.currentMode(token.path) == 0o640)
         let calls = try String(contentsOf: scratch.appendingPathComponent("calls"), encoding: .utf8)
-        #expect(calls.contains("usermod -a -G vigie-webhook vigie\n") && calls.contains("usermod -a -G vigie-webhook prometheus\n"))
+        #expect(
+            calls.contains("usermod -a -G vigie-webhook vigie\n")
+                && calls.contains("usermod -a -G vigie-webhook prometheus\n")
+        )
         #expect(calls.contains("chown root:vigie-webhook \(token.path)\n"))
         // Run again: the token stays.
         #expect(try await Shell.run("/bin/bash", [script.path], environment: environment).status == 0)

@@ -47,20 +47,45 @@ import Testing
     }
 
     static let forms: [Form] = [
-        Form(name: "syslog, space-padded", file: "syslog", component: "prosody") { "\(syslog($0)) meet prosody[812]: c2s5f: error stream" },
-        Form(name: "Prosody's file, zero-padded", file: "prosody.log", component: "prosody") { "\(utc("MMM dd HH:mm:ss", $0)) c2s55f0\terror\tstream error" },
-        Form(name: "Prosody under docker", file: "docker.log", component: "prosody") { "prosody-1  | \(utc("yyyy-MM-dd HH:mm:ss", $0)) c2s55a5d39c7d50        error\tbroken" },
-        Form(name: "Jitsi (JVB)", file: "jvb.log", component: "jitsi-videobridge") { "JVB \(utc("yyyy-MM-dd HH:mm:ss.SSS", $0)) SEVERE: [51] Conference.expire#12: broken" },
-        Form(name: "Jitsi, German levels", file: "jicofo.log", component: "jicofo") { "Jicofo \(utc("yyyy-MM-dd HH:mm:ss.SSS", $0)) SCHWERWIEGEND: [29] Foo.bar#1: kaputt" },
-        Form(name: "ISO 8601 with Z", file: "app.log", component: "other") { "\(utc("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", $0)) ERROR something" },
-        Form(name: "ISO 8601 with an offset", file: "offset.log", component: "other") { "\(zoned("yyyy-MM-dd'T'HH:mm:ssxxx", $0, offsetHours: 1)) error something" },
-        Form(name: "RFC 5424 syslog", file: "rfc5424.log", component: "coturn") { "<163>1 \(zoned("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx", $0, offsetHours: -5)) meet turnserver[99]: ERROR: session" },
-        Form(name: "journalctl short-iso", file: "journal-short.log", component: "jicofo") { "\(zoned("yyyy-MM-dd'T'HH:mm:ssxx", $0, offsetHours: 2)) meet jicofo[431]: SEVERE: [29] broken" },
-        Form(name: "nginx error.log", file: "error.log", component: "nginx") { "\(utc("yyyy/MM/dd HH:mm:ss", $0)) [error] 1234#1234: *5 upstream timed out" },
+        Form(name: "syslog, space-padded", file: "syslog", component: "prosody") {
+            "\(syslog($0)) meet prosody[812]: c2s5f: error stream"
+        },
+        Form(name: "Prosody's file, zero-padded", file: "prosody.log", component: "prosody") {
+            "\(utc("MMM dd HH:mm:ss", $0)) c2s55f0\terror\tstream error"
+        },
+        Form(name: "Prosody under docker", file: "docker.log", component: "prosody") {
+            "prosody-1  | \(utc("yyyy-MM-dd HH:mm:ss", $0)) c2s55a5d39c7d50        error\tbroken"
+        },
+        Form(name: "Jitsi (JVB)", file: "jvb.log", component: "jitsi-videobridge") {
+            "JVB \(utc("yyyy-MM-dd HH:mm:ss.SSS", $0)) SEVERE: [51] Conference.expire#12: broken"
+        },
+        Form(name: "Jitsi, German levels", file: "jicofo.log", component: "jicofo") {
+            "Jicofo \(utc("yyyy-MM-dd HH:mm:ss.SSS", $0)) SCHWERWIEGEND: [29] Foo.bar#1: kaputt"
+        },
+        Form(name: "ISO 8601 with Z", file: "app.log", component: "other") {
+            "\(utc("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", $0)) ERROR something"
+        },
+        Form(name: "ISO 8601 with an offset", file: "offset.log", component: "other") {
+            "\(zoned("yyyy-MM-dd'T'HH:mm:ssxxx", $0, offsetHours: 1)) error something"
+        },
+        Form(name: "RFC 5424 syslog", file: "rfc5424.log", component: "coturn") {
+            "<163>1 \(zoned("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx", $0, offsetHours: -5)) meet turnserver[99]: ERROR: session"
+        },
+        Form(name: "journalctl short-iso", file: "journal-short.log", component: "jicofo") {
+            "\(zoned("yyyy-MM-dd'T'HH:mm:ssxx", $0, offsetHours: 2)) meet jicofo[431]: SEVERE: [29] broken"
+        },
+        Form(name: "nginx error.log", file: "error.log", component: "nginx") {
+            "\(utc("yyyy/MM/dd HH:mm:ss", $0)) [error] 1234#1234: *5 upstream timed out"
+        },
         Form(name: "nginx access.log, +0100", file: "access.log", component: "nginx", levelled: false) {
             "203.0.113.9 - - [\(zoned("dd/MMM/yyyy:HH:mm:ss xx", $0, offsetHours: 1))] \"GET /error HTTP/1.1\" 500 12 \"-\" \"Mozilla/5.0\""
         },
-        Form(name: "nginx access behind docker's zoneless time", file: "web-access.log", component: "nginx", levelled: false) {
+        Form(
+            name: "nginx access behind docker's zoneless time",
+            file: "web-access.log",
+            component: "nginx",
+            levelled: false
+        ) {
             // Docker's prefix is the container's local time, one hour off; the bracket's offset decides.
             "\(zoned("yyyy-MM-dd HH:mm:ss", $0, offsetHours: 1)) | 172.20.0.1 - - [\(zoned("dd/MMM/yyyy:HH:mm:ss xx", $0, offsetHours: 1))] \"POST /http-bind HTTP/1.0\" 200 318"
         },
@@ -73,7 +98,10 @@ import Testing
     ]
 
     static func errors(_ form: Form) -> String {
-        let instants = [Self.day.addingTimeInterval(-1), Self.day, Self.day.addingTimeInterval(86_399), Self.day.addingTimeInterval(86_400)]
+        let instants = [
+            Self.day.addingTimeInterval(-1), Self.day, Self.day.addingTimeInterval(86_399),
+            Self.day.addingTimeInterval(86_400),
+        ]
         return instants.map(form.line).joined(separator: "\n") + "\n"
     }
 
@@ -84,14 +112,20 @@ import Testing
         try Self.errors(form).write(to: directory.appendingPathComponent(form.file), atomically: true, encoding: .utf8)
         let summary = try LogDaySummary.read(directory: directory.path, day: Self.day)
         #expect(summary.lines == 2, "\(name): \(Self.errors(form))")
-        #expect(summary.counts == (form.levelled ? [form.component: .init(errors: 2, warnings: 0)] : [:]), "\(name): \(Self.errors(form))")
+        #expect(
+            summary.counts == (form.levelled ? [form.component: .init(errors: 2, warnings: 0)] : [:]),
+            "\(name): \(Self.errors(form))"
+        )
     }
 
     /// `journalctl -o export`: entries of `FIELD=value` lines, binary fields as a size and raw bytes (here
     /// with newlines and an `=` in them, which must not be read as fields), a blank line between entries.
     @Test func journaldExportWithABinaryField() throws {
         func entry(_ date: Date, priority: Int, binary: Bool) -> [UInt8] {
-            var bytes = Array("__CURSOR=s=abc;i=1\n__REALTIME_TIMESTAMP=\(Int64(date.timeIntervalSince1970 * 1_000_000))\nPRIORITY=\(priority)\n".utf8)
+            var bytes = Array(
+                "__CURSOR=s=abc;i=1\n__REALTIME_TIMESTAMP=\(Int64(date.timeIntervalSince1970 * 1_000_000))\nPRIORITY=\(priority)\n"
+                    .utf8
+            )
             if binary {
                 let message = Array("line one\nPRIORITY=0\n\nstill binary".utf8)
                 bytes += Array("MESSAGE\n".utf8)
@@ -112,7 +146,10 @@ import Testing
         try Data(file).write(to: directory.appendingPathComponent("journal.export"))
         let summary = try LogDaySummary.read(directory: directory.path, day: Self.day)
         #expect(summary.lines == 3)
-        #expect(summary.counts == ["prosody": .init(errors: 1, warnings: 1)], "the binary MESSAGE's PRIORITY=0 is not a field")
+        #expect(
+            summary.counts == ["prosody": .init(errors: 1, warnings: 1)],
+            "the binary MESSAGE's PRIORITY=0 is not a field"
+        )
     }
 
     /// The year a syslog line leaves out is the one nearest the day: on 1 January, `Dec 31` is last year's.
@@ -123,15 +160,25 @@ import Testing
         }
         #expect(find("Dec 31 23:59:59 meet prosody[1]: x") == newYear - 1)
         #expect(find("Jan  1 00:00:00 meet prosody[1]: x") == newYear)
-        #expect(find("Feb 29 12:00:00 x", near: newYear) == Int64(RFC3339.parse("2028-02-29T12:00:00Z")!.timeIntervalSince1970), "2027 has no 29 February")
+        #expect(
+            find("Feb 29 12:00:00 x", near: newYear)
+                == Int64(RFC3339.parse("2028-02-29T12:00:00Z")!.timeIntervalSince1970),
+            "2027 has no 29 February"
+        )
         #expect(find("2026-02-30T00:00:00Z x") == nil)
         #expect(find("2026-12-01T24:00:00Z x") == nil)
         #expect(find("Dec 1 09:00:00 x") == nil, "syslog pads the day to two characters")
         #expect(find("20261-12-01T09:00:00Z") == nil)
         #expect(find("\tat org.jitsi.Foo.bar(Foo.java:12) 2026-12-01") == nil, "a stack trace line is a continuation")
         // The two-line format's 12-hour clock.
-        #expect(find("Dec 1, 2026 12:30:00 PM org.jitsi.X log") == Int64(RFC3339.parse("2026-12-01T12:30:00Z")!.timeIntervalSince1970))
-        #expect(find("Dec 1, 2026 12:30:00 AM org.jitsi.X log") == Int64(RFC3339.parse("2026-12-01T00:30:00Z")!.timeIntervalSince1970))
+        #expect(
+            find("Dec 1, 2026 12:30:00 PM org.jitsi.X log")
+                == Int64(RFC3339.parse("2026-12-01T12:30:00Z")!.timeIntervalSince1970)
+        )
+        #expect(
+            find("Dec 1, 2026 12:30:00 AM org.jitsi.X log")
+                == Int64(RFC3339.parse("2026-12-01T00:30:00Z")!.timeIntervalSince1970)
+        )
     }
 
     /// A continuation line is not an entry, and a level word later in a message does not make an info line an error.
@@ -160,7 +207,10 @@ import Testing
         try "JVB 2026-12-01 10:00:00.000 SEVERE: secret\n".write(to: outside, atomically: true, encoding: .utf8)
         let logs = directory.appendingPathComponent("logs")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: logs.appendingPathComponent("jvb.log").path, withDestinationPath: outside.path)
+        try FileManager.default.createSymbolicLink(
+            atPath: logs.appendingPathComponent("jvb.log").path,
+            withDestinationPath: outside.path
+        )
         try Data([0x1F, 0x8B]).write(to: logs.appendingPathComponent("jicofo.log.2.gz"))
         var endless = Data(repeating: UInt8(ascii: "x"), count: 3 << 20)
         endless.append(contentsOf: Array("\nJVB 2026-12-01 10:00:00.000 WARNING: after the long line\n".utf8))
@@ -172,7 +222,9 @@ import Testing
         #expect(summary.skipped.sorted() == ["jicofo.log.2.gz (compressed)", "jvb.log (a link)"])
 
         let missing = logs.appendingPathComponent("nosuch").path
-        let error = #expect(throws: LogDaySummary.Failure.self) { try LogDaySummary.read(directory: missing, day: Self.day) }
+        let error = #expect(throws: LogDaySummary.Failure.self) {
+            try LogDaySummary.read(directory: missing, day: Self.day)
+        }
         #expect(error?.description.contains("cannot read the log directory \(missing)") == true)
     }
 
@@ -193,11 +245,18 @@ import Testing
         2026-12-01T12:00:00+99:00 error impossible offset
 
         """.write(to: directory.appendingPathComponent("syslog"), atomically: true, encoding: .utf8)
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("archive"), withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("archive"),
+            withIntermediateDirectories: false
+        )
         let summary = try LogDaySummary.read(directory: directory.path, day: Self.day)
-        #expect(summary.counts == [
-            "other": .init(errors: 3, warnings: 0), "jitsi-videobridge": .init(errors: 1, warnings: 0), "prosody": .init(errors: 1, warnings: 0),
-        ], "\(summary.counts)")
+        #expect(
+            summary.counts == [
+                "other": .init(errors: 3, warnings: 0), "jitsi-videobridge": .init(errors: 1, warnings: 0),
+                "prosody": .init(errors: 1, warnings: 0),
+            ],
+            "\(summary.counts)"
+        )
         #expect(summary.lines == 5)
         #expect(summary.skipped == ["archive (a directory: not read)"])
     }

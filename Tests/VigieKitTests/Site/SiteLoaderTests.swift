@@ -104,13 +104,13 @@ import Testing
     @Test func optionsAreRead() throws {
         let site = try SiteBuilder.site(
             checks: """
-                      - https: https://[2001:db8::1]:8443/health?full=1#frag
-                        timeout: 1m30s
-                        resolve: 127.0.0.1
-                        require_hsts: false
-                        warn_days: 30
-                        expect_status: [200, 204]
-            """
+                          - https: https://[2001:db8::1]:8443/health?full=1#frag
+                            timeout: 1m30s
+                            resolve: 127.0.0.1
+                            require_hsts: false
+                            warn_days: 30
+                            expect_status: [200, 204]
+                """
         )
         let check = try #require(site.checks.first)
         #expect(check.timeout == .seconds(90))
@@ -153,7 +153,12 @@ import Testing
         #expect(site.collectors.map(\.interval) == [Collector.defaultInterval, .seconds(5)])
         #expect(site.collectors[1].timeout == .seconds(2))
         #expect(site.collectors[0].id == "videobridge-1/jvb_metrics")
-        #expect(Allowlist(site: site).contains(Endpoint(host: .address(IPAddress("127.0.0.1")!), port: 8080), transport: .tcp))
+        #expect(
+            Allowlist(site: site).contains(
+                Endpoint(host: .address(IPAddress("127.0.0.1")!), port: 8080),
+                transport: .tcp
+            )
+        )
         #expect(site.services[0].checks.first?.interval == .seconds(10))
         let defaults = try SiteBuilder.site(checks: "      - tcp: a.org:1")
         #expect(defaults.checks[0].interval == Check.defaultInterval)
@@ -163,7 +168,11 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-site-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try "a-token-of-more-than-16-characters\n".write(to: directory.appendingPathComponent("webhook.token"), atomically: true, encoding: .utf8)
+        try "a-token-of-more-than-16-characters\n".write(
+            to: directory.appendingPathComponent("webhook.token"),
+            atomically: true,
+            encoding: .utf8
+        )
         try "s3cret\n".write(to: directory.appendingPathComponent("db.password"), atomically: true, encoding: .utf8)
         let site = try SiteBuilder.site(
             """
@@ -188,11 +197,26 @@ import Testing
             baseDirectory: directory.path
         ).resolving(.all)
         let xmpp = try #require(site.services[0].remediation)
-        #expect(xmpp == RemediationPolicy(restartAfter: 2, cooldown: .seconds(30), maxRestarts: 4, window: .seconds(7200), command: ["/usr/bin/systemctl", "restart", "prosody"], commandTimeout: .seconds(20)))
+        #expect(
+            xmpp
+                == RemediationPolicy(
+                    restartAfter: 2,
+                    cooldown: .seconds(30),
+                    maxRestarts: 4,
+                    window: .seconds(7200),
+                    command: ["/usr/bin/systemctl", "restart", "prosody"],
+                    commandTimeout: .seconds(20)
+                )
+        )
         let jvb = try #require(site.services[1].remediation)
         #expect(jvb.command == ["/usr/local/bin/restart-jvb", "jitsi-videobridge2"])
         #expect(jvb.drain?.deadline == .seconds(300))
-        #expect(Allowlist(site: site).contains(Endpoint(host: .address(IPAddress("127.0.0.1")!), port: 8080), transport: .tcp))
+        #expect(
+            Allowlist(site: site).contains(
+                Endpoint(host: .address(IPAddress("127.0.0.1")!), port: 8080),
+                transport: .tcp
+            )
+        )
         let database = try #require(site.incidents.database)
         #expect(database.host == "db.internal")
         #expect(database.port == 5433)
@@ -207,9 +231,15 @@ import Testing
 
     @Test func relativeCAPathIsRelativeToTheSiteFile() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-site-\(UUID())")
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("pki"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("pki"),
+            withIntermediateDirectories: true
+        )
         defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.copyItem(atPath: Self.anyPEM(), toPath: directory.appendingPathComponent("pki/ca.pem").path)
+        try FileManager.default.copyItem(
+            atPath: Self.anyPEM(),
+            toPath: directory.appendingPathComponent("pki/ca.pem").path
+        )
         let file = directory.appendingPathComponent("vigie.yml")
         try """
         site: {name: s, domain: meet.example.org}
@@ -240,262 +270,449 @@ import Testing
         BadFile(
             name: "unknown key, with a suggestion",
             yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    chekcs: []\n",
-            line: 5, column: 5, keyPath: "services.web.chekcs", message: "unknown key \"chekcs\" (did you mean \"checks\"?)"
+            line: 5,
+            column: 5,
+            keyPath: "services.web.chekcs",
+            message: "unknown key \"chekcs\" (did you mean \"checks\"?)"
         ),
         BadFile(
             name: "unknown top-level key",
             yaml: "site: {name: s, domain: d.org}\nservices: {web: {}}\nfrobnicate: 1\n",
-            line: 3, column: 1, keyPath: "frobnicate", message: "unknown key \"frobnicate\""
+            line: 3,
+            column: 1,
+            keyPath: "frobnicate",
+            message: "unknown key \"frobnicate\""
         ),
         BadFile(
             name: "wrong type",
             yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      tcp: a.org:1\n",
-            line: 5, column: 7, keyPath: "services.web.checks", message: "expected a list, found a mapping"
+            line: 5,
+            column: 7,
+            keyPath: "services.web.checks",
+            message: "expected a list, found a mapping"
         ),
         BadFile(
             name: "bad URL",
             yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - https: meet.example.org\n",
-            line: 5, column: 16, keyPath: "services.web.checks[0].https", message: "not an absolute URL"
+            line: 5,
+            column: 16,
+            keyPath: "services.web.checks[0].https",
+            message: "not an absolute URL"
         ),
         BadFile(
             name: "URL scheme does not match the kind",
             yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - https: http://d.org/\n",
-            line: 5, column: 16, keyPath: "services.web.checks[0].https", message: "an https check needs an https:// URL"
+            line: 5,
+            column: 16,
+            keyPath: "services.web.checks[0].https",
+            message: "an https check needs an https:// URL"
         ),
         BadFile(
             name: "port out of range",
             yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:70000\n",
-            line: 5, column: 14, keyPath: "services.web.checks[0].tcp", message: "port 70000 out of range (1-65535)"
+            line: 5,
+            column: 14,
+            keyPath: "services.web.checks[0].tcp",
+            message: "port 70000 out of range (1-65535)"
         ),
         BadFile(
             name: "port zero",
             yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - udp: d.org:0\n",
-            line: 5, column: 14, keyPath: "services.web.checks[0].udp", message: "port 0 out of range"
+            line: 5,
+            column: 14,
+            keyPath: "services.web.checks[0].udp",
+            message: "port 0 out of range"
         ),
         BadFile(
             name: "missing port",
             yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org\n",
-            line: 5, column: 14, keyPath: "services.web.checks[0].tcp", message: "missing port"
+            line: 5,
+            column: 14,
+            keyPath: "services.web.checks[0].tcp",
+            message: "missing port"
         ),
         BadFile(
             name: "duplicate service names",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n  xmpp:\n    unit: prosody\n  web:\n    unit: apache2\n",
-            line: 7, column: 3, keyPath: "", message: "duplicate key \"web\" (first at line 3)"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n  xmpp:\n    unit: prosody\n  web:\n    unit: apache2\n",
+            line: 7,
+            column: 3,
+            keyPath: "",
+            message: "duplicate key \"web\" (first at line 3)"
         ),
         BadFile(
             name: "bad duration",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n        timeout: 3x\n",
-            line: 6, column: 18, keyPath: "services.web.checks[0].timeout", message: "invalid duration \"3x\""
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n        timeout: 3x\n",
+            line: 6,
+            column: 18,
+            keyPath: "services.web.checks[0].timeout",
+            message: "invalid duration \"3x\""
         ),
         BadFile(
             name: "duration without unit",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n        timeout: 5\n",
-            line: 6, column: 18, keyPath: "services.web.checks[0].timeout", message: "write it with a unit"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n        timeout: 5\n",
+            line: 6,
+            column: 18,
+            keyPath: "services.web.checks[0].timeout",
+            message: "write it with a unit"
         ),
         BadFile(
             name: "missing site name",
             yaml: "site: {domain: d.org}\nservices: {web: {}}\n",
-            line: 1, column: 7, keyPath: "site", message: "missing required key \"name\""
+            line: 1,
+            column: 7,
+            keyPath: "site",
+            message: "missing required key \"name\""
         ),
         BadFile(
             name: "missing services",
             yaml: "site: {name: s, domain: d.org}\n",
-            line: 1, column: 1, keyPath: "", message: "missing required key \"services\""
+            line: 1,
+            column: 1,
+            keyPath: "",
+            message: "missing required key \"services\""
         ),
         BadFile(
             name: "two kinds in one check",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n        udp: d.org:1\n",
-            line: 5, column: 9, keyPath: "services.web.checks[0]", message: "exactly one kind, found tcp and udp"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n        udp: d.org:1\n",
+            line: 5,
+            column: 9,
+            keyPath: "services.web.checks[0]",
+            message: "exactly one kind, found tcp and udp"
         ),
         BadFile(
             name: "no kind in a check",
             yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - timeout: 5s\n",
-            line: 5, column: 9, keyPath: "services.web.checks[0]", message: "a check needs one of: tcp, udp"
+            line: 5,
+            column: 9,
+            keyPath: "services.web.checks[0]",
+            message: "a check needs one of: tcp, udp"
         ),
         BadFile(
             name: "option of another kind",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n        require_hsts: false\n",
-            line: 6, column: 9, keyPath: "services.web.checks[0].require_hsts", message: "unknown key \"require_hsts\""
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n        require_hsts: false\n",
+            line: 6,
+            column: 9,
+            keyPath: "services.web.checks[0].require_hsts",
+            message: "unknown key \"require_hsts\""
         ),
         BadFile(
             name: "not a boolean",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - https: https://d.org/\n        require_hsts: maybe\n",
-            line: 6, column: 23, keyPath: "services.web.checks[0].require_hsts", message: "expected true or false"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - https: https://d.org/\n        require_hsts: maybe\n",
+            line: 6,
+            column: 23,
+            keyPath: "services.web.checks[0].require_hsts",
+            message: "expected true or false"
         ),
         BadFile(
             name: "language not supported",
             yaml: "site: {name: s, domain: d.org, lang: de}\nservices: {web: {}}\n",
-            line: 1, column: 38, keyPath: "site.lang", message: "\"de\" is not one of: fr, en"
+            line: 1,
+            column: 38,
+            keyPath: "site.lang",
+            message: "\"de\" is not one of: fr, en"
         ),
         BadFile(
             name: "provider not supported",
             yaml: "site: {name: s, domain: d.org}\nhosting:\n  provider: aws\nservices: {web: {}}\n",
-            line: 3, column: 13, keyPath: "hosting.provider", message: "\"aws\" is not one of: gcp, infomaniak, manual"
+            line: 3,
+            column: 13,
+            keyPath: "hosting.provider",
+            message: "\"aws\" is not one of: gcp, infomaniak, manual"
         ),
         BadFile(
             name: "resolve is not an address",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n        resolve: localhost\n",
-            line: 6, column: 18, keyPath: "services.web.checks[0].resolve", message: "resolve needs an IP address"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n        resolve: localhost\n",
+            line: 6,
+            column: 18,
+            keyPath: "services.web.checks[0].resolve",
+            message: "resolve needs an IP address"
         ),
         BadFile(
             name: "invalid unit name",
             yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: \"nginx; rm -rf /\"\n",
-            line: 4, column: 11, keyPath: "services.web.unit", message: "not a valid systemd unit name"
+            line: 4,
+            column: 11,
+            keyPath: "services.web.unit",
+            message: "not a valid systemd unit name"
         ),
         BadFile(
             name: "invalid service name",
             yaml: "site: {name: s, domain: d.org}\nservices:\n  Web Server: {}\n",
-            line: 3, column: 3, keyPath: "services.Web Server", message: "invalid service name"
+            line: 3,
+            column: 3,
+            keyPath: "services.Web Server",
+            message: "invalid service name"
         ),
         BadFile(
             name: "missing CA file",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - https: https://d.org/\n        ca: /nonexistent/ca.pem\n",
-            line: 6, column: 13, keyPath: "services.web.checks[0].ca", message: "cannot read the CA file /nonexistent/ca.pem: No such file"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - https: https://d.org/\n        ca: /nonexistent/ca.pem\n",
+            line: 6,
+            column: 13,
+            keyPath: "services.web.checks[0].ca",
+            message: "cannot read the CA file /nonexistent/ca.pem: No such file"
         ),
         BadFile(
             name: "duplicate check",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n      - tcp: d.org:1\n",
-            line: 6, column: 9, keyPath: "services.web.checks[1]", message: "duplicate check: tcp d.org:1"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n      - tcp: d.org:1\n",
+            line: 6,
+            column: 9,
+            keyPath: "services.web.checks[1]",
+            message: "duplicate check: tcp d.org:1"
         ),
         BadFile(
             name: "invalid YAML",
             yaml: "site: {name: s, domain: d.org\nservices: {}\n",
-            line: 2, column: 9, keyPath: "", message: "invalid YAML"
+            line: 2,
+            column: 9,
+            keyPath: "",
+            message: "invalid YAML"
         ),
         BadFile(
             name: "credentials in a URL",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - https: https://admin:pw@d.org/\n",
-            line: 5, column: 16, keyPath: "services.web.checks[0].https", message: "carries credentials"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - https: https://admin:pw@d.org/\n",
+            line: 5,
+            column: 16,
+            keyPath: "services.web.checks[0].https",
+            message: "carries credentials"
         ),
         BadFile(
             name: "status out of range",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - http: http://d.org/\n        expect_status: 999\n",
-            line: 6, column: 24, keyPath: "services.web.checks[0].expect_status", message: "999 is out of range (100-599)"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - http: http://d.org/\n        expect_status: 999\n",
+            line: 6,
+            column: 24,
+            keyPath: "services.web.checks[0].expect_status",
+            message: "999 is out of range (100-599)"
         ),
         BadFile(
             name: "unknown collector",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  jvb:\n    collect:\n      - jvb_stats: http://127.0.0.1:8080/\n",
-            line: 5, column: 9, keyPath: "services.jvb.collect[0]", message: "a collector needs one of: jvb_metrics, jvb_colibri_stats"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  jvb:\n    collect:\n      - jvb_stats: http://127.0.0.1:8080/\n",
+            line: 5,
+            column: 9,
+            keyPath: "services.jvb.collect[0]",
+            message: "a collector needs one of: jvb_metrics, jvb_colibri_stats"
         ),
         BadFile(
             name: "duplicate collector",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  jvb:\n    collect:\n      - jvb_metrics: http://127.0.0.1:8080/metrics\n      - jvb_metrics: http://127.0.0.1:8081/metrics\n",
-            line: 6, column: 9, keyPath: "services.jvb.collect[1]", message: "duplicate collector: jvb_metrics"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  jvb:\n    collect:\n      - jvb_metrics: http://127.0.0.1:8080/metrics\n      - jvb_metrics: http://127.0.0.1:8081/metrics\n",
+            line: 6,
+            column: 9,
+            keyPath: "services.jvb.collect[1]",
+            message: "duplicate collector: jvb_metrics"
         ),
         BadFile(
             name: "collector URL",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  jvb:\n    collect:\n      - jicofo_stats: 127.0.0.1:8888/stats\n",
-            line: 5, column: 23, keyPath: "services.jvb.collect[0].jicofo_stats", message: "not an absolute URL"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  jvb:\n    collect:\n      - jicofo_stats: 127.0.0.1:8888/stats\n",
+            line: 5,
+            column: 23,
+            keyPath: "services.jvb.collect[0].jicofo_stats",
+            message: "not an absolute URL"
         ),
         BadFile(
             name: "check names collide",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n      - udp: d.org:1\n        name: tcp\n",
-            line: 7, column: 15, keyPath: "services.web.checks[1].name", message: "check name \"tcp\" is used twice"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n      - udp: d.org:1\n        name: tcp\n",
+            line: 7,
+            column: 15,
+            keyPath: "services.web.checks[1].name",
+            message: "check name \"tcp\" is used twice"
         ),
         BadFile(
             name: "invalid check name",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n        name: \"Front Page\"\n",
-            line: 6, column: 15, keyPath: "services.web.checks[0].name", message: "invalid check name"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    checks:\n      - tcp: d.org:1\n        name: \"Front Page\"\n",
+            line: 6,
+            column: 15,
+            keyPath: "services.web.checks[0].name",
+            message: "invalid check name"
         ),
         BadFile(
             name: "interval too short",
             yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    interval: 50ms\n",
-            line: 4, column: 15, keyPath: "services.web.interval", message: "50ms is out of range (100ms-1d)"
+            line: 4,
+            column: 15,
+            keyPath: "services.web.interval",
+            message: "50ms is out of range (100ms-1d)"
         ),
         BadFile(
             name: "remediation without a unit",
             yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    remediation: {restart_after: 2}\n",
-            line: 4, column: 18, keyPath: "services.web.remediation", message: "remediation needs the service's unit"
+            line: 4,
+            column: 18,
+            keyPath: "services.web.remediation",
+            message: "remediation needs the service's unit"
         ),
         BadFile(
             name: "a restart command for another unit",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/bin/systemctl, restart, sshd]\n",
-            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "systemctl may only be given `restart`, `try-restart` or `reload-or-restart` and the unit \"nginx\""
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/bin/systemctl, restart, sshd]\n",
+            line: 6,
+            column: 16,
+            keyPath: "services.web.remediation.command",
+            message:
+                "systemctl may only be given `restart`, `try-restart` or `reload-or-restart` and the unit \"nginx\""
         ),
         BadFile(
             name: "a shell naming the unit only as an argument",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/bin/sh, -c, \"echo anything\", nginx]\n",
-            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "sh runs whatever its arguments say"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/bin/sh, -c, \"echo anything\", nginx]\n",
+            line: 6,
+            column: 16,
+            keyPath: "services.web.remediation.command",
+            message: "sh runs whatever its arguments say"
         ),
         BadFile(
             name: "env in front of a shell",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/bin/env, bash, -c, x, nginx]\n",
-            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "env runs whatever its arguments say"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/bin/env, bash, -c, x, nginx]\n",
+            line: 6,
+            column: 16,
+            keyPath: "services.web.remediation.command",
+            message: "env runs whatever its arguments say"
         ),
         BadFile(
             name: "a versioned interpreter",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/bin/python3.11, /tmp/x.py, nginx]\n",
-            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "python3.11 runs whatever its arguments say"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/bin/python3.11, /tmp/x.py, nginx]\n",
+            line: 6,
+            column: 16,
+            keyPath: "services.web.remediation.command",
+            message: "python3.11 runs whatever its arguments say"
         ),
         BadFile(
             name: "systemctl stopping the unit",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/bin/systemctl, stop, nginx]\n",
-            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "systemctl may only be given"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/bin/systemctl, stop, nginx]\n",
+            line: 6,
+            column: 16,
+            keyPath: "services.web.remediation.command",
+            message: "systemctl may only be given"
         ),
         BadFile(
             name: "systemctl restarting two units",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/bin/systemctl, restart, nginx, sshd]\n",
-            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "systemctl may only be given"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/bin/systemctl, restart, nginx, sshd]\n",
+            line: 6,
+            column: 16,
+            keyPath: "services.web.remediation.command",
+            message: "systemctl may only be given"
         ),
         BadFile(
             name: "systemctl looked up in PATH",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [systemctl, restart, nginx]\n",
-            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "give the program by its absolute path (systemctl would be looked up in PATH): /usr/bin/systemctl"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [systemctl, restart, nginx]\n",
+            line: 6,
+            column: 16,
+            keyPath: "services.web.remediation.command",
+            message: "give the program by its absolute path (systemctl would be looked up in PATH): /usr/bin/systemctl"
         ),
         BadFile(
             name: "a runner not on any list, carrying a shell",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/local/bin/myrunner, /bin/sh, -c, \"id\", nginx]\n",
-            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "a program of yours is given exactly one argument"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/local/bin/myrunner, /bin/sh, -c, \"id\", nginx]\n",
+            line: 6,
+            column: 16,
+            keyPath: "services.web.remediation.command",
+            message: "a program of yours is given exactly one argument"
         ),
         BadFile(
             name: "prlimit in front of a shell",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/bin/prlimit, /bin/sh, -c, x, nginx]\n",
-            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "prlimit runs whatever its arguments say"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/bin/prlimit, /bin/sh, -c, x, nginx]\n",
+            line: 6,
+            column: 16,
+            keyPath: "services.web.remediation.command",
+            message: "prlimit runs whatever its arguments say"
         ),
         BadFile(
             name: "the dynamic loader",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/lib64/ld-linux-x86-64.so.2, /bin/sh, nginx]\n",
-            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "ld-linux-x86-64.so.2 runs whatever its arguments say"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/lib64/ld-linux-x86-64.so.2, /bin/sh, nginx]\n",
+            line: 6,
+            column: 16,
+            keyPath: "services.web.remediation.command",
+            message: "ld-linux-x86-64.so.2 runs whatever its arguments say"
         ),
         BadFile(
             name: "a program path with a parent component",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/bin/../bin/sh, nginx]\n",
-            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "the program's path may hold only"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/bin/../bin/sh, nginx]\n",
+            line: 6,
+            column: 16,
+            keyPath: "services.web.remediation.command",
+            message: "the program's path may hold only"
         ),
         BadFile(
             name: "a program looked up in PATH",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [restart-web, nginx]\n",
-            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "give the program by its absolute path"
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [restart-web, nginx]\n",
+            line: 6,
+            column: 16,
+            keyPath: "services.web.remediation.command",
+            message: "give the program by its absolute path"
         ),
         BadFile(
             name: "a program not given the unit",
-            yaml: "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/local/sbin/restart-web, sshd]\n",
-            line: 6, column: 16, keyPath: "services.web.remediation.command", message: "a program of yours is given exactly one argument, the service's unit \"nginx\""
+            yaml:
+                "site: {name: s, domain: d.org}\nservices:\n  web:\n    unit: nginx\n    remediation:\n      command: [/usr/local/sbin/restart-web, sshd]\n",
+            line: 6,
+            column: 16,
+            keyPath: "services.web.remediation.command",
+            message: "a program of yours is given exactly one argument, the service's unit \"nginx\""
         ),
         BadFile(
             name: "a password in the database URL",
-            yaml: "site: {name: s, domain: d.org}\nincidents: {database: \"postgresql://vigie:pw@db/vigie\"}\nservices: {web: {}}\n",
-            line: 2, column: 23, keyPath: "incidents.database", message: "do not put the password in the URL"
+            yaml:
+                "site: {name: s, domain: d.org}\nincidents: {database: \"postgresql://vigie:pw@db/vigie\"}\nservices: {web: {}}\n",
+            line: 2,
+            column: 23,
+            keyPath: "incidents.database",
+            message: "do not put the password in the URL"
         ),
         BadFile(
             name: "not a PostgreSQL URL",
             yaml: "site: {name: s, domain: d.org}\nincidents: {database: mysql://db/vigie}\nservices: {web: {}}\n",
-            line: 2, column: 23, keyPath: "incidents.database", message: "expected a postgresql:// URL"
+            line: 2,
+            column: 23,
+            keyPath: "incidents.database",
+            message: "expected a postgresql:// URL"
         ),
         BadFile(
             name: "missing webhook token file",
             yaml: "site: {name: s, domain: d.org}\nwebhook: {token_file: /nonexistent/token}\nservices: {web: {}}\n",
-            line: 2, column: 23, keyPath: "webhook.token_file", message: "cannot read the webhook token file /nonexistent/token: No such file"
+            line: 2,
+            column: 23,
+            keyPath: "webhook.token_file",
+            message: "cannot read the webhook token file /nonexistent/token: No such file"
         ),
         BadFile(
             name: "top level is a list",
             yaml: "- a\n- b\n",
-            line: 1, column: 1, keyPath: "", message: "expected a mapping of keys, found a list"
+            line: 1,
+            column: 1,
+            keyPath: "",
+            message: "expected a mapping of keys, found a list"
         ),
         BadFile(
             name: "empty file",
             yaml: "",
-            line: nil, column: nil, keyPath: "", message: "the site file is empty"
+            line: nil,
+            column: nil,
+            keyPath: "",
+            message: "the site file is empty"
         ),
     ]
 
@@ -526,8 +743,10 @@ import Testing
     // MARK: - hostile input
 
     @Test(arguments: [
-        ("\\n", "U+000A (line feed)"), ("\\r", "U+000D (carriage return)"), ("\\0", "U+0000 (NUL)"), ("\\e[2J", "U+001B (escape)"),
-        ("\\t", "U+0009 (tab)"), ("\\N", "U+0085 (next line)"), ("\\L", "U+2028 (line separator)"), ("\\u202E", "U+202E (right-to-left override)"),
+        ("\\n", "U+000A (line feed)"), ("\\r", "U+000D (carriage return)"), ("\\0", "U+0000 (NUL)"),
+        ("\\e[2J", "U+001B (escape)"),
+        ("\\t", "U+0009 (tab)"), ("\\N", "U+0085 (next line)"), ("\\L", "U+2028 (line separator)"),
+        ("\\u202E", "U+202E (right-to-left override)"),
         ("\\x7F", "U+007F (delete)"), ("\\uFEFF", "U+FEFF (byte-order mark)"),
     ])
     func controlCharactersAreRefusedInEveryValue(escape: String, name: String) throws {
@@ -539,34 +758,57 @@ import Testing
             let error = try #require(#expect(throws: SiteFileError.self) { try SiteBuilder.site(yaml) })
             #expect(error.message.contains(name), "\(error)")
             #expect(error.location != nil)
-            #expect(!error.description.unicodeScalars.contains { PrintableText.isForbidden($0) }, "the message shows, not obeys")
+            #expect(
+                !error.description.unicodeScalars.contains { PrintableText.isForbidden($0) },
+                "the message shows, not obeys"
+            )
         }
         // In a key too, and the message quotes it with the character shown.
-        let key = try #require(#expect(throws: SiteFileError.self) { try SiteBuilder.site("site: {name: s, domain: d.org}\n\"web\(escape)\": 1\nservices: {web: {}}\n") })
+        let key = try #require(
+            #expect(throws: SiteFileError.self) {
+                try SiteBuilder.site("site: {name: s, domain: d.org}\n\"web\(escape)\": 1\nservices: {web: {}}\n")
+            }
+        )
         #expect(key.message.contains(name) && key.location?.line == 2, "\(key)")
     }
 
     /// A few hundred bytes whose aliases would expand to 10^8 nodes: refused before they are composed.
     @Test func aliasesAreRefusedBeforeComposition() throws {
         var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
-        for level in 1...8 { yaml += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        for level in 1...8 {
+            yaml +=
+                "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ")
+                + "]\n"
+        }
         yaml += "? *a8\n: boom\nsite: {name: s, domain: d.org}\nservices: {web: {}}\n"
         let error = try #require(#expect(throws: SiteFileError.self) { try SiteBuilder.site(yaml) })
         #expect(error.location == SourceLocation(line: 2, column: 10), "\(error)")
         #expect(error.message.contains("YAML aliases are not accepted"))
         // `*` in a comment is fine; in a value, refused with its place.
-        #expect(throws: Never.self) { try SiteBuilder.site("# *** the lab ***\nsite: {name: s, domain: d.org}  # *\nservices: {web: {}}\n") }
-        let star = try #require(#expect(throws: SiteFileError.self) { try SiteBuilder.site("site: {name: 'a*b', domain: d.org}\nservices: {web: {}}\n") })
+        #expect(throws: Never.self) {
+            try SiteBuilder.site("# *** the lab ***\nsite: {name: s, domain: d.org}  # *\nservices: {web: {}}\n")
+        }
+        let star = try #require(
+            #expect(throws: SiteFileError.self) {
+                try SiteBuilder.site("site: {name: 'a*b', domain: d.org}\nservices: {web: {}}\n")
+            }
+        )
         #expect(star.location == SourceLocation(line: 1, column: 16))
         // A quoted '#' does not start a comment that could hide an alias after it.
-        #expect(throws: SiteFileError.self) { try SiteBuilder.site("x: ['# ', *y]\nsite: {name: s, domain: d.org}\nservices: {web: {}}\n") }
+        #expect(throws: SiteFileError.self) {
+            try SiteBuilder.site("x: ['# ', *y]\nsite: {name: s, domain: d.org}\nservices: {web: {}}\n")
+        }
     }
 
     @Test func deepNestingIsAnErrorNotACrash() throws {
-        let deep = "site: {name: s, domain: d.org}\nservices: {web: {}}\nx: " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + "\n"
+        let deep =
+            "site: {name: s, domain: d.org}\nservices: {web: {}}\nx: " + String(repeating: "[", count: 5000)
+            + String(repeating: "]", count: 5000) + "\n"
         let error = try #require(#expect(throws: SiteFileError.self) { try SiteBuilder.site(deep) })
         #expect(error.message.contains("invalid YAML"), "\(error)")
-        let nested = "site: {name: s, domain: d.org}\nservices: {web: {}}\nx: " + String(repeating: "[", count: 900) + String(repeating: "]", count: 900) + "\n"
+        let nested =
+            "site: {name: s, domain: d.org}\nservices: {web: {}}\nx: " + String(repeating: "[", count: 900)
+            + String(repeating: "]", count: 900) + "\n"
         #expect(throws: SiteFileError.self) { try SiteBuilder.site(nested) }
     }
 
@@ -588,7 +830,9 @@ import Testing
         #expect(site.incidents.passwordFile?.written == "secrets/db.password")
         #expect(site.incidents.database?.password == nil)
 
-        let files: [String: String] = ["/etc/vigie/webhook.token": "  0123456789abcdef0123\n", "/etc/vigie/secrets/db.password": "s3cret\n"]
+        let files: [String: String] = [
+            "/etc/vigie/webhook.token": "  0123456789abcdef0123\n", "/etc/vigie/secrets/db.password": "s3cret\n",
+        ]
         let reader = HostFileReader(environment: ["VIGIE_DATABASE_PASSWORD": "from-the-environment"]) { path, limit in
             guard let text = files[path] else { return .failure(.init("No such file or directory")) }
             return .success(Array(text.utf8))
@@ -600,13 +844,21 @@ import Testing
         #expect(ca.keyPath == "services.web.checks[0].ca" && ca.location?.line == 8, "\(ca)")
 
         // Without a password file, the environment (of the injected reader, not of this process).
-        let environmentOnly = try SiteBuilder.site(yaml.replacingOccurrences(of: ", password_file: secrets/db.password", with: ""), baseDirectory: "/etc/vigie")
-        #expect(try environmentOnly.resolving(.secrets, reader: reader).incidents.database?.password == "from-the-environment")
+        let environmentOnly = try SiteBuilder.site(
+            yaml.replacingOccurrences(of: ", password_file: secrets/db.password", with: ""),
+            baseDirectory: "/etc/vigie"
+        )
+        #expect(
+            try environmentOnly.resolving(.secrets, reader: reader).incidents.database?.password
+                == "from-the-environment"
+        )
 
         // A short token, a token of two lines, a device, a FIFO, a file too large: each refused at its key.
         let short = HostFileReader(environment: [:]) { _, _ in .success(Array("short\n".utf8)) }
         #expect(throws: SiteFileError.self) { try site.resolving(.secrets, reader: short) }
-        let twoLines = HostFileReader(environment: [:]) { _, _ in .success(Array("0123456789abcdef0123\nsecond line\n".utf8)) }
+        let twoLines = HostFileReader(environment: [:]) { _, _ in
+            .success(Array("0123456789abcdef0123\nsecond line\n".utf8))
+        }
         #expect(throws: SiteFileError.self) { try site.resolving(.secrets, reader: twoLines) }
         #expect(HostFileReader.readRegularFile("/dev/zero", limit: 100).isFailure)
         #expect(HostFileReader.readRegularFile("/dev/null", limit: 100).isFailure)
@@ -622,13 +874,25 @@ import Testing
     }
 
     @Test func hostPathsAreRefusedWhenTheyCannotBeWrittenIntoTheBundle() throws {
-        for (key, value) in [("token_file", "/etc/vigie/web hook.token"), ("token_file", "../token"), ("token_file", "/etc//x"), ("token_file", "-x")] {
-            let error = try #require(#expect(throws: SiteFileError.self) {
-                try SiteBuilder.site("site: {name: s, domain: d.org}\nwebhook: {\(key): '\(value)'}\nservices: {web: {}}\n")
-            })
+        for (key, value) in [
+            ("token_file", "/etc/vigie/web hook.token"), ("token_file", "../token"), ("token_file", "/etc//x"),
+            ("token_file", "-x"),
+        ] {
+            let error = try #require(
+                #expect(throws: SiteFileError.self) {
+                    try SiteBuilder.site(
+                        "site: {name: s, domain: d.org}\nwebhook: {\(key): '\(value)'}\nservices: {web: {}}\n"
+                    )
+                }
+            )
             #expect(error.keyPath == "webhook.\(key)" && error.location?.line == 2, "\(value): \(error)")
         }
-        #expect(try SiteBuilder.site("site: {name: s, domain: d.org}\nlogs: {key_directory: keys/}\nservices: {web: {}}\n", baseDirectory: "/etc/vigie").logs.keyDirectory?.local == "/etc/vigie/keys")
+        #expect(
+            try SiteBuilder.site(
+                "site: {name: s, domain: d.org}\nlogs: {key_directory: keys/}\nservices: {web: {}}\n",
+                baseDirectory: "/etc/vigie"
+            ).logs.keyDirectory?.local == "/etc/vigie/keys"
+        )
     }
 
     /// Line breaks YAML reads but a reader of the file (and the alias rule) might not; raw control
@@ -636,9 +900,18 @@ import Testing
     @Test func lineBreaksControlCharactersAndTabsAreNamedAtTheirPlace() throws {
         let valid = "site: {name: s, domain: d.org}\nservices: {web: {}}\n"
         for (text, line, column, message) in [
-            ("# c\rsite: {name: &n s, domain: d.org}\rservices: {web: {}}\rx: *n\r", 1, 4, "carriage return without a line feed"),
-            ("site: {name: s, domain: d.org}\u{85}services: {web: {}}\n", 1, 31, "U+0085 (next line) used as a line break"),
-            ("site: {name: s, domain: d.org}\nservices:\u{2028}  web: {}\n", 2, 10, "U+2028 (line separator) used as a line break"),
+            (
+                "# c\rsite: {name: &n s, domain: d.org}\rservices: {web: {}}\rx: *n\r", 1, 4,
+                "carriage return without a line feed"
+            ),
+            (
+                "site: {name: s, domain: d.org}\u{85}services: {web: {}}\n", 1, 31,
+                "U+0085 (next line) used as a line break"
+            ),
+            (
+                "site: {name: s, domain: d.org}\nservices:\u{2028}  web: {}\n", 2, 10,
+                "U+2028 (line separator) used as a line break"
+            ),
             ("site: {name: s, domain: d.org}\nservices: {web: {}}\u{2029}\n", 2, 20, "U+2029 (paragraph separator)"),
             ("site: {name: s\u{1B}[2J, domain: d.org}\nservices: {web: {}}\n", 1, 15, "U+001B (escape) in the file"),
             ("site: {name: s, domain: d.org}\nservices:\n\tweb: {}\n", 3, 1, "a tab in the indentation"),
@@ -649,7 +922,10 @@ import Testing
             #expect(error.message.contains(message), "\(error)")
         }
         #expect(try SiteBuilder.site("\u{FEFF}" + valid).name == "s", "a byte-order mark at the start is allowed")
-        #expect(try SiteBuilder.site(valid.replacingOccurrences(of: "\n", with: "\r\n")).name == "s", "CRLF is a line break")
+        #expect(
+            try SiteBuilder.site(valid.replacingOccurrences(of: "\n", with: "\r\n")).name == "s",
+            "CRLF is a line break"
+        )
         // Invisible characters are refused in a name like control characters.
         for invisible in ["\u{3164}", "\u{FE0F}", "\u{200D}", "\u{2800}", "\u{00A0}"] {
             #expect(throws: SiteFileError.self, "\(invisible.unicodeScalars.first!.value)") {
@@ -662,21 +938,45 @@ import Testing
     /// `libc.so.6` looks like a rotated log.
     @Test func systemDirectoriesAreNotLogDirectories() throws {
         for directory in ["/usr/lib/x86_64-linux-gnu", "/etc", "/usr", "/var/lib/prosody", "/bin", "/var/log/./x"] {
-            let error = try #require(#expect(throws: SiteFileError.self) {
-                try SiteBuilder.site("site: {name: s, domain: d.org}\nservices: {web: {}}\nlogs: {directories: [\(directory)]}\n")
-            })
+            let error = try #require(
+                #expect(throws: SiteFileError.self) {
+                    try SiteBuilder.site(
+                        "site: {name: s, domain: d.org}\nservices: {web: {}}\nlogs: {directories: [\(directory)]}\n"
+                    )
+                }
+            )
             #expect(error.keyPath == "logs.directories[0]", "\(directory): \(error)")
         }
-        #expect(try SiteBuilder.site("site: {name: s, domain: d.org}\nservices: {web: {}}\nlogs: {directories: [/var/log/jitsi, /opt/jitsi/logs]}\n").logs.directories.count == 2)
+        #expect(
+            try SiteBuilder.site(
+                "site: {name: s, domain: d.org}\nservices: {web: {}}\nlogs: {directories: [/var/log/jitsi, /opt/jitsi/logs]}\n"
+            ).logs.directories.count == 2
+        )
     }
 
     /// The legitimate forms of the rule: the unit written either way, on either side.
     @Test func restartCommandsThatMayRun() {
-        #expect(RemediationPolicy.refusal(of: ["/usr/bin/systemctl", "restart", "prosody"], unit: "prosody.service") == nil)
-        #expect(RemediationPolicy.refusal(of: ["/bin/systemctl", "try-restart", "prosody.service"], unit: "prosody") == nil)
-        #expect(RemediationPolicy.refusal(of: ["/usr/local/sbin/restart-jvb", "jitsi-videobridge2.service"], unit: "jitsi-videobridge2") == nil)
-        #expect(RemediationPolicy.refusal(of: ["/usr/local/sbin/restart-jvb", "jitsi-videobridge2", "--graceful"], unit: "jitsi-videobridge2") != nil)
-        #expect(RemediationPolicy.refusal(of: ["/usr/bin/systemctl", "--now", "restart", "prosody"], unit: "prosody") != nil)
+        #expect(
+            RemediationPolicy.refusal(of: ["/usr/bin/systemctl", "restart", "prosody"], unit: "prosody.service") == nil
+        )
+        #expect(
+            RemediationPolicy.refusal(of: ["/bin/systemctl", "try-restart", "prosody.service"], unit: "prosody") == nil
+        )
+        #expect(
+            RemediationPolicy.refusal(
+                of: ["/usr/local/sbin/restart-jvb", "jitsi-videobridge2.service"],
+                unit: "jitsi-videobridge2"
+            ) == nil
+        )
+        #expect(
+            RemediationPolicy.refusal(
+                of: ["/usr/local/sbin/restart-jvb", "jitsi-videobridge2", "--graceful"],
+                unit: "jitsi-videobridge2"
+            ) != nil
+        )
+        #expect(
+            RemediationPolicy.refusal(of: ["/usr/bin/systemctl", "--now", "restart", "prosody"], unit: "prosody") != nil
+        )
     }
 }
 

@@ -50,21 +50,28 @@ enum BundleFixture {
     }
 
     /// A minimal site with the keys the bundle needs; `extra` is appended at the top level.
-    static func yaml(provider: String = "manual", region: String? = nil, services: String? = nil, extra: String = "") -> String {
+    static func yaml(
+        provider: String = "manual",
+        region: String? = nil,
+        services: String? = nil,
+        extra: String = ""
+    ) -> String {
         var text = "site: {name: visio-test, domain: visio.test.invalid}\nhosting:\n  provider: \(provider)\n"
         if let region { text += "  region: \(region)\n" }
-        text += "services:\n" + (services ?? """
-              web:
-                unit: nginx
-                checks:
-                  - https: https://visio.test.invalid/
-                  - tcp: visio.test.invalid:443
-              videobridge:
-                unit: jitsi-videobridge2
-                checks:
-                  - udp: visio.test.invalid:10000
+        text +=
+            "services:\n"
+            + (services ?? """
+                  web:
+                    unit: nginx
+                    checks:
+                      - https: https://visio.test.invalid/
+                      - tcp: visio.test.invalid:443
+                  videobridge:
+                    unit: jitsi-videobridge2
+                    checks:
+                      - udp: visio.test.invalid:10000
 
-            """)
+                """)
         text += "logs:\n  directories: [/var/log/jitsi, /var/log/nginx]\n" + extra
         return text
     }

@@ -70,7 +70,14 @@ enum Shell {
             stdin = scratch.appendingPathComponent("in").path
             try input.write(toFile: stdin, atomically: false, encoding: .utf8)
         }
-        let child = try ChildProcess(program, arguments, environment: environment, stdin: stdin, stdout: out, stderr: err)
+        let child = try ChildProcess(
+            program,
+            arguments,
+            environment: environment,
+            stdin: stdin,
+            stdout: out,
+            stderr: err
+        )
         var status: Int32?
         while status == nil {
             status = await child.waitForExit(timeout: .seconds(3600))

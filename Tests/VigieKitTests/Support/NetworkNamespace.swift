@@ -30,19 +30,26 @@ final class NetworkNamespace: Sendable {
         }
         let namespace = NetworkNamespace(name: "vg\(getpid() % 100_000)n\(number)\(tag)")
         try await check(Shell.run(ip, ["netns", "add", namespace.name]), "ip netns add \(namespace.name)")
-        try await check(Shell.run(ip, ["-n", namespace.name, "link", "set", "lo", "up"]), "loopback up in \(namespace.name)")
+        try await check(
+            Shell.run(ip, ["-n", namespace.name, "link", "set", "lo", "up"]),
+            "loopback up in \(namespace.name)"
+        )
         return namespace
     }
 
     /// Joins `a` and `b` with a veth pair and gives each end its address (`10.231.1.1/24`).
-    static func link(_ a: NetworkNamespace, _ aAddress: String, _ b: NetworkNamespace, _ bAddress: String) async throws {
+    static func link(_ a: NetworkNamespace, _ aAddress: String, _ b: NetworkNamespace, _ bAddress: String) async throws
+    {
         let number = counter.withLock { value -> Int in
             value += 1
             return value
         }
         let aEnd = "va\(getpid() % 10_000)x\(number)"
         let bEnd = "vb\(getpid() % 10_000)x\(number)"
-        try await check(Shell.run(ip, ["-n", a.name, "link", "add", aEnd, "type", "veth", "peer", "name", bEnd, "netns", b.name]), "veth \(aEnd)")
+        try await check(
+            Shell.run(ip, ["-n", a.name, "link", "add", aEnd, "type", "veth", "peer", "name", bEnd, "netns", b.name]),
+            "veth \(aEnd)"
+        )
         try await check(Shell.run(ip, ["-n", a.name, "addr", "add", aAddress, "dev", aEnd]), "address \(aAddress)")
         try await check(Shell.run(ip, ["-n", b.name, "addr", "add", bAddress, "dev", bEnd]), "address \(bAddress)")
         try await check(Shell.run(ip, ["-n", a.name, "link", "set", aEnd, "up"]), "up \(aEnd)")
@@ -50,12 +57,21 @@ final class NetworkNamespace: Sendable {
     }
 
     /// Runs `program` inside the namespace.
-    func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> Shell.Result {
+    func run(
+        _ program: String,
+        _ arguments: [String],
+        environment: [String: String]? = nil
+    ) async throws -> Shell.Result {
         try await Shell.run(Self.ip, ["netns", "exec", name, program] + arguments, environment: environment)
     }
 
     /// Starts a long-running `program` inside the namespace (`ip netns exec` execs it: the PID is the program's).
-    func daemon(_ program: String, _ arguments: [String], name daemonName: String, environment: [String: String]? = nil) throws -> Daemon {
+    func daemon(
+        _ program: String,
+        _ arguments: [String],
+        name daemonName: String,
+        environment: [String: String]? = nil
+    ) throws -> Daemon {
         try Daemon(Self.ip, ["netns", "exec", name, program] + arguments, name: daemonName, environment: environment)
     }
 

@@ -32,7 +32,11 @@ final class PrivateNginx: @unchecked Sendable {
             }
             """
         try config.write(to: directory.appendingPathComponent("nginx.conf"), atomically: true, encoding: .utf8)
-        daemon = try Daemon("/usr/sbin/nginx", ["-p", path, "-e", "\(path)/error.log", "-c", "\(path)/nginx.conf"], name: "nginx")
+        daemon = try Daemon(
+            "/usr/sbin/nginx",
+            ["-p", path, "-e", "\(path)/error.log", "-c", "\(path)/nginx.conf"],
+            name: "nginx"
+        )
     }
 
     func stop() async {

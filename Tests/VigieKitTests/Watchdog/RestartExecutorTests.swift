@@ -53,7 +53,11 @@ import Testing
                       drain: {url: "http://127.0.0.1:\(port)", deadline: 10s}
                 """
             )
-            let executor = RestartExecutor(dryRun: false, context: ProbeContext(allowlist: Allowlist(site: site)), drainPollInterval: .milliseconds(50))
+            let executor = RestartExecutor(
+                dryRun: false,
+                context: ProbeContext(allowlist: Allowlist(site: site)),
+                drainPollInterval: .milliseconds(50)
+            )
             let outcome = await executor.restart(site.services[0], policy: site.services[0].remediation!)
             #expect(outcome.succeeded)
             #expect(outcome.detail.hasPrefix("drained in"), "\(outcome.detail)")
@@ -72,8 +76,12 @@ import Testing
                 "site: {name: s, domain: d.org}\nservices:\n  jvb:\n    unit: jvb\n    remediation:\n      command: [/usr/bin/true, jvb]\n      drain: {url: \"http://127.0.0.1:\(port)\", deadline: 1s}\n"
             )
             let start = ContinuousClock.now
-            let outcome = await RestartExecutor(dryRun: false, context: ProbeContext(allowlist: Allowlist(site: site)), drainPollInterval: .milliseconds(100))
-                .restart(site.services[0], policy: site.services[0].remediation!)
+            let outcome = await RestartExecutor(
+                dryRun: false,
+                context: ProbeContext(allowlist: Allowlist(site: site)),
+                drainPollInterval: .milliseconds(100)
+            )
+            .restart(site.services[0], policy: site.services[0].remediation!)
             #expect(outcome.detail == "drain deadline (1s) reached with conferences still running; exit 0")
             // Bounded by the 1 s deadline, not the bridge: generous, the suite shares two cores.
             #expect(ContinuousClock.now - start < .seconds(15))

@@ -7,7 +7,12 @@ public struct CollectorObservation: Sendable, Hashable {
     public var duration: Duration
     public var result: Result<JitsiStats, CollectorFailure>
 
-    public init(collector: Collector, collectedAt: Date, duration: Duration, result: Result<JitsiStats, CollectorFailure>) {
+    public init(
+        collector: Collector,
+        collectedAt: Date,
+        duration: Duration,
+        result: Result<JitsiStats, CollectorFailure>
+    ) {
         self.collector = collector
         self.collectedAt = collectedAt
         self.duration = duration

@@ -72,7 +72,8 @@ public enum JitsiStat: String, Sendable, Hashable, CaseIterable {
         case .conferences: return gauge("conferences", "Conferences in progress.")
         case .participants: return gauge("participants", "Participants (endpoints) in conferences.")
         case .largestConference: return gauge("largest_conference", "Participants in the largest conference.")
-        case .conferencesCreated: return counter("conferences_created_total", "Conferences created since the component started.")
+        case .conferencesCreated:
+            return counter("conferences_created_total", "Conferences created since the component started.")
         case .stress: return gauge("stress_level", "Videobridge stress level (load estimate; above 0.8 is overloaded).")
         case .healthy: return gauge("healthy", "1 when the component reports itself healthy.")
         case .draining: return gauge("draining", "1 when the videobridge is in drain mode (no new conferences).")
@@ -85,7 +86,8 @@ public enum JitsiStat: String, Sendable, Hashable, CaseIterable {
         case .lossIn: return gauge("loss_ratio", loss, ("direction", "in"))
         case .lossOut: return gauge("loss_ratio", loss, ("direction", "out"))
         case .lossOverall: return gauge("loss_ratio", loss, ("direction", "both"))
-        case .iceSucceeded: return counter("ice_succeeded_total", "ICE sessions that succeeded since the bridge started.")
+        case .iceSucceeded:
+            return counter("ice_succeeded_total", "ICE sessions that succeeded since the bridge started.")
         case .iceFailed: return counter("ice_failed_total", "ICE sessions that failed since the bridge started.")
         case .bridges: return gauge("bridges", bridges, ("state", "all"))
         case .bridgesOperational: return gauge("bridges", bridges, ("state", "operational"))

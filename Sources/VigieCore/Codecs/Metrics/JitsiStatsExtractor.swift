@@ -70,7 +70,9 @@ public enum JitsiStatsExtractor {
         stats[.conferences] = scrape.value("jitsi_jvb_conferences")
         stats[.participants] = scrape.value(anyOf: ["jitsi_jvb_current_endpoints", "jitsi_jvb_local_endpoints"])
         stats[.largestConference] = scrape.value("jitsi_jvb_largest_conference")
-        stats[.conferencesCreated] = scrape.value(anyOf: ["jitsi_jvb_conferences_created_total", "jitsi_jvb_conferences_created"])
+        stats[.conferencesCreated] = scrape.value(anyOf: [
+            "jitsi_jvb_conferences_created_total", "jitsi_jvb_conferences_created",
+        ])
         stats[.stress] = scrape.value("jitsi_jvb_stress")
         stats[.healthy] = scrape.value("jitsi_jvb_healthy")
         stats[.draining] = scrape.value(anyOf: ["jitsi_jvb_drain_mode", "jitsi_jvb_drain"])
@@ -112,12 +114,16 @@ public enum JitsiStatsExtractor {
         stats[.conferences] = scrape.value("jitsi_jicofo_conferences")
         stats[.participants] = scrape.value(anyOf: ["jitsi_jicofo_participants_current", "jitsi_jicofo_participants"])
         stats[.largestConference] = scrape.value("jitsi_jicofo_largest_conference")
-        stats[.conferencesCreated] = scrape.value(anyOf: ["jitsi_jicofo_conferences_created_total", "jitsi_jicofo_conferences_created"])
+        stats[.conferencesCreated] = scrape.value(anyOf: [
+            "jitsi_jicofo_conferences_created_total", "jitsi_jicofo_conferences_created",
+        ])
         stats[.healthy] = scrape.value("jitsi_jicofo_healthy")
         stats[.bridges] = scrape.value("jitsi_jicofo_bridge_selector_bridge_count")
         stats[.bridgesOperational] = scrape.value("jitsi_jicofo_bridge_selector_bridge_count_operational")
         stats[.bridgesInShutdown] = scrape.value("jitsi_jicofo_bridge_selector_bridge_count_in_shutdown")
-        stats[.bridgesLost] = scrape.value(anyOf: ["jitsi_jicofo_bridge_selector_lost_bridges_total", "jitsi_jicofo_bridge_selector_lost_bridges"])
+        stats[.bridgesLost] = scrape.value(anyOf: [
+            "jitsi_jicofo_bridge_selector_lost_bridges_total", "jitsi_jicofo_bridge_selector_lost_bridges",
+        ])
         stats[.threads] = scrape.value("jitsi_jicofo_threads")
         return stats
     }

@@ -21,7 +21,9 @@ public enum PrometheusTextParser {
             if lineEnd > start, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
             let line = bytes[start..<lineEnd]
             start = end + 1
-            guard let first = line.first(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else { continue }
+            guard let first = line.first(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else {
+                continue
+            }
             if first == UInt8(ascii: "#") {
                 if line.elementsEqual("# EOF".utf8) { break }
                 if let family = declaredFamily(line) { scrape.declaredFamilies.insert(family) }
@@ -39,14 +41,18 @@ public enum PrometheusTextParser {
     /// The family a `# TYPE name type` line declares.
     static func declaredFamily(_ line: ArraySlice<UInt8>) -> String? {
         let words = line.split(separator: UInt8(ascii: " "), maxSplits: 3, omittingEmptySubsequences: true)
-        guard words.count >= 3, words[0].elementsEqual("#".utf8), words[1].elementsEqual("TYPE".utf8) else { return nil }
+        guard words.count >= 3, words[0].elementsEqual("#".utf8), words[1].elementsEqual("TYPE".utf8) else {
+            return nil
+        }
         return String(decoding: words[2], as: UTF8.self)
     }
 
     static func parseSample(_ line: ArraySlice<UInt8>) -> MetricSample? {
         var index = line.startIndex
         func skipSpaces() {
-            while index < line.endIndex, line[index] == UInt8(ascii: " ") || line[index] == UInt8(ascii: "\t") { index += 1 }
+            while index < line.endIndex, line[index] == UInt8(ascii: " ") || line[index] == UInt8(ascii: "\t") {
+                index += 1
+            }
         }
         skipSpaces()
         let nameStart = index
@@ -105,7 +111,8 @@ public enum PrometheusTextParser {
 
     static func isNameByte(_ byte: UInt8, first: Bool) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"), UInt8(ascii: ":"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"),
+            UInt8(ascii: ":"):
             return true
         case UInt8(ascii: "0")...UInt8(ascii: "9"):
             return !first
@@ -121,7 +128,8 @@ public enum PrometheusTextParser {
         case "+Inf", "Inf": return .infinity
         case "-Inf": return -.infinity
         default:
-            guard text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || [0x2B, 0x2D, 0x2E, 0x65, 0x45].contains($0) }) else {
+            guard text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || [0x2B, 0x2D, 0x2E, 0x65, 0x45].contains($0) })
+            else {
                 return nil
             }
             return Double(text)

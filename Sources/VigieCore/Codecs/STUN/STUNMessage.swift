@@ -80,7 +80,8 @@ public enum STUNMessage {
                 )
             case .fingerprint:
                 guard value.count == 4 else { return .failure(.badFingerprint) }
-                let expected = CRC32.checksum(bytes[0..<offset].withLengthField(offset + 8 - headerLength)) ^ 0x5354_554E
+                let expected =
+                    CRC32.checksum(bytes[0..<offset].withLengthField(offset + 8 - headerLength)) ^ 0x5354_554E
                 guard readUInt32(value, at: 0) == expected else { return .failure(.badFingerprint) }
                 response.fingerprintChecked = true
             case nil:
@@ -189,7 +190,9 @@ public enum STUNDecodeError: Error, Sendable, Hashable, CustomStringConvertible 
 }
 
 extension UInt32 {
-    var bigEndianBytes: [UInt8] { [UInt8(self >> 24), UInt8(self >> 16 & 0xFF), UInt8(self >> 8 & 0xFF), UInt8(self & 0xFF)] }
+    var bigEndianBytes: [UInt8] {
+        [UInt8(self >> 24), UInt8(self >> 16 & 0xFF), UInt8(self >> 8 & 0xFF), UInt8(self & 0xFF)]
+    }
 }
 
 extension ArraySlice where Element == UInt8 {

@@ -92,7 +92,9 @@ public struct XMPPStreamReader: Sendable {
                 let local = localName(name)
                 if stack.isEmpty {
                     guard local == "stream" else { return .malformed("not an XMPP stream (first element <\(name)>)") }
-                    for (key, value) in attributes where key.hasPrefix("xmlns:") { rootPrefixes[String(key.dropFirst(6))] = value }
+                    for (key, value) in attributes where key.hasPrefix("xmlns:") {
+                        rootPrefixes[String(key.dropFirst(6))] = value
+                    }
                     let prefix = prefixOf(name)
                     guard rootPrefixes[prefix ?? ""] ?? attributes["xmlns"] == streamNamespace else {
                         return .malformed("stream element is not in the \(streamNamespace) namespace")
@@ -180,7 +182,10 @@ public struct XMPPStreamReader: Sendable {
                 if local == "error" { return .refused("stream error in answer to STARTTLS") }
                 return .refused("answered STARTTLS with <\(preview(name))>")
             case .token(.end(let name)):
-                return .refused(localName(name) == "stream" ? "server closed the stream in answer to STARTTLS" : "unexpected </\(preview(name))>")
+                return .refused(
+                    localName(name) == "stream"
+                        ? "server closed the stream in answer to STARTTLS" : "unexpected </\(preview(name))>"
+                )
             }
         }
     }

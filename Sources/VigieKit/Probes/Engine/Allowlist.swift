@@ -1,5 +1,4 @@
 public import VigieCore
-import VigieLogs
 
 // "Pas de scan, uniquement nc -vz": Vigie only ever talks to endpoints its site file declares.
 //

@@ -2,14 +2,13 @@ import NIOCore
 import NIOPosix
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import VigieCore
-import VigieLogs
 
 /// Why a connection could not be made, in the words of `nc -vz`.
 struct ConnectFailure: Error, Sendable, Hashable {

@@ -1,7 +1,6 @@
 import NIOCore
 import NIOPosix
 import VigieCore
-import VigieLogs
 
 // One UDP exchange on a *connected* socket. Connecting the socket is what makes the kernel hand
 // back an ICMP "port unreachable" as ECONNREFUSED on the next receive, which is the only thing

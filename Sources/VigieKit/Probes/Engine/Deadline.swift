@@ -1,5 +1,4 @@
 import VigieCore
-import VigieLogs
 
 /// Runs work against a deadline: the probe budget of a check.
 

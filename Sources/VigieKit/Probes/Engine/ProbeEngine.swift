@@ -1,6 +1,5 @@
 public import struct Foundation.Date
 public import VigieCore
-import VigieLogs
 
 /// Runs checks: each through its probe, every target through the allowlist, with bounded concurrency.
 public struct ProbeEngine: Sendable {
@@ -11,8 +10,15 @@ public struct ProbeEngine: Sendable {
     public static let defaultConcurrency = 16
 
     /// An engine that may probe exactly the endpoints `site` declares.
-    public init(site: Site, concurrency: Int = ProbeEngine.defaultConcurrency, now: @escaping @Sendable () -> Date = { Date() }) {
-        self.init(context: ProbeContext(allowlist: Allowlist(site: site), now: now), concurrency: concurrency)
+    public init(
+        site: Site,
+        concurrency: Int = ProbeEngine.defaultConcurrency,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.init(
+            context: ProbeContext(allowlist: Allowlist(site: site), trust: TrustStores(site: site), now: now),
+            concurrency: concurrency
+        )
     }
 
     public init(context: ProbeContext, concurrency: Int = ProbeEngine.defaultConcurrency) {

@@ -1,7 +1,6 @@
 import Foundation
 import SwiftASN1
 public import VigieCore
-import VigieLogs
 @_spi(DisableValidityCheck) import X509
 
 // Certificate judgement, kept apart from the socket that fetched the chain so that it can be

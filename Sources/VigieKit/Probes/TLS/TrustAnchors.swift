@@ -2,7 +2,6 @@ import Foundation
 import SwiftASN1
 public import X509
 import VigieCore
-import VigieLogs
 
 /// Loads the certificates a check trusts: the system store plus the check's own `ca` file.
 public enum TrustAnchors {
