@@ -252,24 +252,16 @@ struct XMPPProbe: Sendable {
         case .refused(let reason): return Exchange(outcome: first, tlsFailure: reason)
         }
 
-        let chainBox = NIOLockedValueBox<[NIOSSLCertificate]>([])
-        let versionBox = NIOLockedValueBox<TLSVersion?>(nil)
+        let capture = TLSCapture()
         do {
             // The TLS handler goes in front of the stream's, on the channel's event loop: the handshake
             // starts at once (the server waits for our ClientHello after <proceed/>).
             try await channel.eventLoop.submit {
-                let handler = try NIOSSLClientHandler(
+                try capture.addHandlers(
+                    to: channel.pipeline.syncOperations,
                     context: sslContext,
                     serverHostname: domain,
-                    customVerificationCallback: { certificates, promise in
-                        chainBox.withLockedValue { $0 = certificates }
-                        promise.succeed(.certificateVerified)
-                    }
-                )
-                try channel.pipeline.syncOperations.addHandler(handler, position: .first)
-                try channel.pipeline.syncOperations.addHandler(
-                    TLSVersionObserver(version: versionBox),
-                    position: .after(handler)
+                    first: true
                 )
             }.get()
             progress.withLockedValue { $0.stage = .handshaking }
@@ -278,7 +270,7 @@ struct XMPPProbe: Sendable {
             var secure = XMPPStreamReader()
             var secureOutcome: XMPPStreamOutcome?
             while let chunk = try await iterator.next() {
-                if versionBox.withLockedValue({ $0 }) != nil { progress.withLockedValue { $0.handshakeDone = true } }
+                if capture.version != nil { progress.withLockedValue { $0.handshakeDone = true } }
                 let outcome = secure.feed(chunk.readableBytesView)
                 if case .needMore = outcome { continue }
                 secureOutcome = outcome
@@ -287,8 +279,8 @@ struct XMPPProbe: Sendable {
             try? await outbound.write(ByteBuffer(string: XMPPStreamReader.closingTag))
             return Exchange(
                 outcome: first,
-                chain: chainBox.withLockedValue { $0 },
-                tlsVersion: versionBox.withLockedValue { $0 }.map(HTTPFetcher.describe),
+                chain: capture.chain,
+                tlsVersion: capture.version.map(HTTPFetcher.describe),
                 secureOutcome: secureOutcome
             )
         } catch let error as NIOSSLError {

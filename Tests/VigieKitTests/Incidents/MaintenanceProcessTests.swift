@@ -185,7 +185,10 @@ import Testing
         let log = serve.daemon.log
         await serve.stop()
         let audit = try JSONValue.parse(try await Self.vigie("incident", "audit", "--data-dir", data, "--json").output)
-        guard case .array(let entries) = audit else { return }
+        guard case .array(let entries) = audit else {
+            Issue.record("the audit log in JSON is not an array: \(audit)")
+            return
+        }
         #expect(
             entries.filter { $0["action"] == .string("restart") }.count == 2,
             "no restart storm: two, then it stops"
