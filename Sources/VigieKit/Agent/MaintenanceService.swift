@@ -8,13 +8,17 @@ public struct MaintenanceService: ServiceLifecycle.Service {
     public let postgres: PostgresIncidentStore?
     public let interval: Duration
     public let logger: Logger
+    /// What the loop waits on: the continuous clock, or a test's.
+    public let clock: any Clock<Duration>
 
     public init(
         incidents: IncidentManager,
         postgres: PostgresIncidentStore?,
         interval: Duration = .seconds(15),
-        logger: Logger = Logger(label: "vigie.incidents")
+        logger: Logger = Logger(label: "vigie.incidents"),
+        clock: any Clock<Duration> = ContinuousClock()
     ) {
+        self.clock = clock
         self.incidents = incidents
         self.postgres = postgres
         self.interval = interval
@@ -30,13 +34,13 @@ public struct MaintenanceService: ServiceLifecycle.Service {
                     break
                 } catch {
                     logger.error("incident register unavailable", metadata: ["vigie.error": "\(error)"])
-                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(10)) }
+                    try? await cancelWhenGracefulShutdown { try await clock.sleep(for: .seconds(10)) }
                 }
             }
         }
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             await incidents.maintain()
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            try? await cancelWhenGracefulShutdown { try await clock.sleep(for: interval) }
         }
     }
 }

@@ -1,4 +1,3 @@
-import HeapModule
 public import Logging
 public import ServiceLifecycle
 
@@ -13,10 +12,12 @@ import VigieCore
 // Rules: a job's first run falls at a random moment within its first interval (at most 2 s), so a
 // site's probes do not fire together; the next run is queued only when the current one ends (a job
 // never overlaps itself), `interval` ±5 % after it started; at most `concurrency` jobs run at once.
-// A site reload ends the generation: running probes are cancelled and the new site's jobs start.
+// The decisions are a pure plan (SchedulePlan); this loop runs it against an injected clock, so that
+// tests move time themselves. A site reload ends the generation: running probes are cancelled and
+// the new site's jobs start.
 
 /// Runs the site's checks and collectors on their schedules and records what they observe.
-public struct Scheduler: ServiceLifecycle.Service {
+public struct Scheduler<C: Clock>: ServiceLifecycle.Service where C.Duration == Duration {
     public let holder: SiteHolder
     public let store: ObservationStore
     public let metrics: AgentMetrics
@@ -26,6 +27,8 @@ public struct Scheduler: ServiceLifecycle.Service {
     public let incidents: IncidentManager?
     /// A uniform random number in [0, 1), injectable for tests.
     let random: @Sendable () -> Double
+    /// What the schedule runs on: the continuous clock, or a test's.
+    let clock: C
 
     public init(
         holder: SiteHolder,
@@ -34,8 +37,10 @@ public struct Scheduler: ServiceLifecycle.Service {
         concurrency: Int = ProbeEngine.defaultConcurrency,
         incidents: IncidentManager? = nil,
         logger: Logger = Logger(label: "vigie.scheduler"),
+        clock: C,
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
+        self.clock = clock
         self.incidents = incidents
         self.holder = holder
         self.store = store
@@ -83,16 +88,9 @@ public struct Scheduler: ServiceLifecycle.Service {
     }
 
     enum Event: Sendable {
-        case finished(index: Int, started: ContinuousClock.Instant, outcome: Outcome)
+        case finished(index: Int, started: C.Instant, outcome: Outcome)
         case tick
         case siteChanged
-    }
-
-    struct Due: Comparable {
-        var at: ContinuousClock.Instant
-        var index: Int
-
-        static func < (lhs: Due, rhs: Due) -> Bool { (lhs.at, lhs.index) < (rhs.at, rhs.index) }
     }
 
     func runGeneration(_ site: Site, generation: Int) async {
@@ -104,9 +102,9 @@ public struct Scheduler: ServiceLifecycle.Service {
         let engine = ProbeEngine(context: context, concurrency: 1)
         let runner = CollectorRunner(context: context)
 
-        var queue = Heap<Due>()
-        let start = ContinuousClock.now
-        for (index, job) in jobs.enumerated() { queue.insert(Due(at: start + firstDelay(job.interval), index: index)) }
+        var plan = SchedulePlan(intervals: jobs.map(\.interval), start: clock.now, concurrency: concurrency) {
+            firstDelay($0)
+        }
         var previous = [Outcome?](repeating: nil, count: jobs.count)
 
         await withTaskGroup(of: Event.self) { group in
@@ -114,27 +112,22 @@ public struct Scheduler: ServiceLifecycle.Service {
                 await holder.waitForChange(after: generation)
                 return .siteChanged
             }
-            var running = 0
-            var timer: ContinuousClock.Instant?
+            var timer: C.Instant?
             while true {
-                // Jobs due within the next few milliseconds start together: one wake-up, not one each.
-                let horizon = ContinuousClock.now + Scheduler.coalescing
-                while running < concurrency, let next = queue.min, next.at <= horizon {
-                    _ = queue.removeMin()
-                    running += 1
-                    let job = jobs[next.index]
+                for index in plan.start(at: clock.now) {
+                    let job = jobs[index]
                     group.addTask {
-                        let started = ContinuousClock.now
+                        let started = clock.now
                         let outcome = await execute(job, engine: engine, runner: runner)
-                        return .finished(index: next.index, started: started, outcome: outcome)
+                        return .finished(index: index, started: started, outcome: outcome)
                     }
                 }
-                metrics.setInFlight(running)
+                metrics.setInFlight(plan.running)
                 // One timer for the earliest waiting job (when a slot is free to run it).
-                if running < concurrency, let next = queue.min, timer.map({ next.at < $0 }) ?? true {
-                    timer = next.at
+                if let wakeUp = plan.wakeUp, timer.map({ wakeUp < $0 }) ?? true {
+                    timer = wakeUp
                     group.addTask {
-                        try? await Task.sleep(until: next.at, clock: .continuous)
+                        try? await clock.sleep(until: wakeUp, tolerance: nil)
                         return .tick
                     }
                 }
@@ -146,11 +139,13 @@ public struct Scheduler: ServiceLifecycle.Service {
                 case .tick:
                     timer = nil
                 case .finished(let index, let started, let outcome):
-                    running -= 1
-                    if case .cancelled = outcome { continue }
+                    if case .cancelled = outcome {
+                        plan.finished(index)
+                        continue
+                    }
                     logTransition(jobs[index], outcome, previous: previous[index])
                     previous[index] = outcome
-                    queue.insert(Due(at: started + jittered(jobs[index].interval), index: index))
+                    plan.finished(index, nextAt: started.advanced(by: jittered(jobs[index].interval)))
                 }
             }
         }
@@ -175,9 +170,6 @@ public struct Scheduler: ServiceLifecycle.Service {
             return .collector(up: true, reason: nil)
         }
     }
-
-    /// How early a job may start to share a wake-up with others (well inside the ±5 % jitter).
-    static let coalescing: Duration = .milliseconds(5)
 
     func firstDelay(_ interval: Duration) -> Duration {
         min(interval, .seconds(2)) * random()
@@ -219,5 +211,29 @@ public struct Scheduler: ServiceLifecycle.Service {
         default:
             return
         }
+    }
+}
+
+extension Scheduler where C == ContinuousClock {
+    /// A scheduler on the continuous clock (the agent's).
+    public init(
+        holder: SiteHolder,
+        store: ObservationStore,
+        metrics: AgentMetrics,
+        concurrency: Int = ProbeEngine.defaultConcurrency,
+        incidents: IncidentManager? = nil,
+        logger: Logger = Logger(label: "vigie.scheduler"),
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
+        self.init(
+            holder: holder,
+            store: store,
+            metrics: metrics,
+            concurrency: concurrency,
+            incidents: incidents,
+            logger: logger,
+            clock: ContinuousClock(),
+            random: random
+        )
     }
 }

@@ -1,3 +1,4 @@
+import Clocks
 import NIOCore
 import NIOPosix
 import ServiceLifecycleTestKit
@@ -9,27 +10,42 @@ import Testing
 @testable import VigieLogs
 @testable import VigieRender
 
+/// The scheduler on a test clock: time moves when the test says, so no test waits for an interval.
+/// Probes still talk to real servers (the lab, an in-process silent one); their own timeouts are NIO's.
+/// The schedule's rules themselves are tested as a pure plan (SchedulePlanTests).
 @Suite struct SchedulerTests {
-    static func scheduler(_ site: Site, concurrency: Int = 4) -> (Scheduler, SiteHolder, ObservationStore, AgentMetrics)
-    {
+    typealias TestScheduler = Scheduler<TestClock<Duration>>
+
+    static func scheduler(
+        _ site: Site,
+        concurrency: Int = 4
+    ) -> (TestScheduler, SiteHolder, ObservationStore, AgentMetrics, TestClock<Duration>) {
         let holder = SiteHolder(site: site)
         let store = ObservationStore()
         let metrics = AgentMetrics()
+        let clock = TestClock()
         let scheduler = Scheduler(
             holder: holder,
             store: store,
             metrics: metrics,
             concurrency: concurrency,
+            clock: clock,
             random: { 0.5 }
         )
-        return (scheduler, holder, store, metrics)
+        return (scheduler, holder, store, metrics, clock)
     }
 
     static func runs(_ metrics: AgentMetrics, _ key: String) -> Double? {
         AgentMetricsTests.samples(metrics)["vigie_probe_runs_total{\(key)}"]
     }
 
-    @Test func runsChecksRepeatedlyAndStopsOnGracefulShutdown() async throws {
+    /// Waits (on real time, for real I/O) until `metrics` count `count` runs of `key`.
+    static func waitForRuns(_ metrics: AgentMetrics, _ key: String, _ count: Double) async -> Bool {
+        await LoopbackHTTP.eventually { (runs(metrics, key) ?? 0) >= count }
+    }
+
+    /// A run per interval of the clock, none without it; a graceful shutdown ends the loop at once.
+    @Test func runsChecksOnItsClockAndStopsOnGracefulShutdown() async throws {
         try await Lab.ready()
         let site = try SiteBuilder.site(
             checks: """
@@ -39,26 +55,36 @@ import Testing
                             interval: 1s
                 """
         )
-        let (scheduler, _, store, metrics) = Self.scheduler(site)
+        let (scheduler, _, store, metrics, clock) = Self.scheduler(site)
+        let tcp = "check=tcp,kind=tcp,service=svc"
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
-                let ran = await LoopbackHTTP.eventually(timeout: .seconds(60)) {
-                    (Self.runs(metrics, "check=tcp,kind=tcp,service=svc") ?? 0) >= 3
+                // The first run falls half-way into the first interval (random is 0.5).
+                await clock.advance(by: .milliseconds(499))
+                try await Task.sleep(for: .milliseconds(200))
+                #expect(Self.runs(metrics, tcp) == nil, "not due yet")
+                await clock.advance(by: .milliseconds(1))
+                #expect(await Self.waitForRuns(metrics, tcp, 1))
+                for expected in 2...3 {
+                    await clock.advance(by: .seconds(1))
+                    #expect(await Self.waitForRuns(metrics, tcp, Double(expected)))
                 }
-                #expect(ran, "three runs in a few seconds at a 1 s interval")
+                try await Task.sleep(for: .milliseconds(200))
+                #expect(Self.runs(metrics, tcp) == 3, "no run while the clock stands still")
                 #expect(await store.isReady(for: site))
                 let stopping = ContinuousClock.now
                 trigger.triggerGracefulShutdown()
                 try await group.waitForAll()
-                #expect(ContinuousClock.now - stopping < .seconds(3), "shutdown is prompt")
+                #expect(ContinuousClock.now - stopping < .seconds(10), "shutdown does not wait for an interval")
             }
         }
         let results = await store.results(for: site)
         #expect(results.map(\.verdict) == [.pass, .pass])
     }
 
-    /// A slow check (1.5 s against a silent server) at a 1 s interval never runs twice at once.
+    /// A slow check (1.5 s against a silent server, real time) with its interval passed many times on
+    /// the clock meanwhile: it never runs twice at once.
     @Test func aCheckNeverOverlapsItself() async throws {
         let tracker = ConnectionTracker()
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -74,24 +100,27 @@ import Testing
                             timeout: 1500ms
                 """
         )
-        let (scheduler, _, _, metrics) = Self.scheduler(site)
+        let (scheduler, _, _, metrics, clock) = Self.scheduler(site)
+        let http = "check=http,kind=http,service=svc"
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
-                // Three runs of 1.5 s each, 1 s apart, after a first start within 2 s: about 8.5 s on an idle
-                // machine; the wait ends as soon as they are done, and allows for a loaded one.
-                _ = await LoopbackHTTP.eventually(timeout: .seconds(40)) {
-                    (Self.runs(metrics, "check=http,kind=http,service=svc") ?? 0) >= 3
-                }
+                await clock.advance(by: .milliseconds(500))
+                #expect(await LoopbackHTTP.eventually { tracker.maximumConcurrent(grace: .zero) >= 1 })
+                // Ten intervals pass while the first run waits on the silent server.
+                await clock.advance(by: .seconds(10))
+                #expect(await Self.waitForRuns(metrics, http, 1))
+                await clock.advance(by: .seconds(10))
+                #expect(await Self.waitForRuns(metrics, http, 2))
                 trigger.triggerGracefulShutdown()
                 try await group.waitForAll()
             }
         }
         #expect(tracker.maximumConcurrent() == 1)
-        #expect((Self.runs(metrics, "check=http,kind=http,service=svc") ?? 0) >= 3)
     }
 
-    /// Ten slow checks with a concurrency of 3: never more than three connections at once.
+    /// Ten slow checks due at once with a concurrency of 3: never more than three connections at once,
+    /// and all ten run without the clock moving again (the queue drains as slots free).
     @Test func concurrencyIsBoundedAcrossChecks() async throws {
         let tracker = ConnectionTracker()
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -105,13 +134,12 @@ import Testing
             "      - http: http://127.0.0.1:\(port)/\($0)\n        interval: 1s\n        timeout: 600ms"
         }
         let site = try SiteBuilder.site(checks: checks.joined(separator: "\n"))
-        let (scheduler, _, store, _) = Self.scheduler(site, concurrency: 3)
+        let (scheduler, _, store, _, clock) = Self.scheduler(site, concurrency: 3)
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
-                #expect(
-                    await LoopbackHTTP.eventually(timeout: .seconds(60)) { await store.results(for: site).count == 10 }
-                )
+                await clock.advance(by: .milliseconds(500))
+                #expect(await LoopbackHTTP.eventually { await store.results(for: site).count == 10 })
                 trigger.triggerGracefulShutdown()
                 try await group.waitForAll()
             }
@@ -125,24 +153,26 @@ import Testing
         let second = try SiteBuilder.site(
             checks: "      - tcp: 127.0.0.1:\(Lab.xmppC2S)\n        interval: 1s\n        name: xmpp-port"
         )
-        let (scheduler, holder, store, metrics) = Self.scheduler(first)
+        let (scheduler, holder, store, metrics, clock) = Self.scheduler(first)
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
-                #expect(
-                    await LoopbackHTTP.eventually(timeout: .seconds(60)) { await store.results(for: first).count == 1 }
-                )
+                await clock.advance(by: .milliseconds(500))
+                #expect(await LoopbackHTTP.eventually { await store.results(for: first).count == 1 })
                 holder.update(second)
                 await store.prune(keeping: second)
                 metrics.prune(keeping: second)
+                // The new generation's first run is half an interval after the reload, on the clock.
                 #expect(
-                    await LoopbackHTTP.eventually(timeout: .seconds(60)) { await store.results(for: second).count == 1 }
+                    await LoopbackHTTP.eventually {
+                        await clock.advance(by: .milliseconds(100))
+                        return await store.results(for: second).count == 1
+                    }
                 )
-                let before = Self.runs(metrics, "check=tcp,kind=tcp,service=svc")
-                #expect(before == nil, "the old check's series are gone")
-                try await Task.sleep(for: .milliseconds(1500))
+                #expect(Self.runs(metrics, "check=tcp,kind=tcp,service=svc") == nil, "the old check's series are gone")
+                await clock.advance(by: .seconds(3))
+                #expect(await Self.waitForRuns(metrics, "check=xmpp-port,kind=tcp,service=svc", 2))
                 #expect(Self.runs(metrics, "check=tcp,kind=tcp,service=svc") == nil, "and it no longer runs")
-                #expect((Self.runs(metrics, "check=xmpp-port,kind=tcp,service=svc") ?? 0) >= 1)
                 trigger.triggerGracefulShutdown()
                 try await group.waitForAll()
             }
@@ -154,15 +184,12 @@ import Testing
         let site = try SiteBuilder.site(
             "site: {name: s, domain: meet.vigie.test}\nservices:\n  xmpp:\n    collect:\n      - prosody_openmetrics: http://127.0.0.1:\(Lab.xmppHTTP)/metrics\n        interval: 1s\n"
         )
-        let (scheduler, _, store, metrics) = Self.scheduler(site)
+        let (scheduler, _, store, metrics, clock) = Self.scheduler(site)
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
-                #expect(
-                    await LoopbackHTTP.eventually(timeout: .seconds(60)) {
-                        await !store.observations(for: site).isEmpty
-                    }
-                )
+                await clock.advance(by: .milliseconds(500))
+                #expect(await LoopbackHTTP.eventually { await !store.observations(for: site).isEmpty })
                 trigger.triggerGracefulShutdown()
                 try await group.waitForAll()
             }
