@@ -16,23 +16,15 @@ public struct CheckTable: Sendable {
                 result.verdict.rawValue.uppercased(),
                 result.latency?.humanReadable ?? "-",
                 detail(result),
-            ].map(PrintableText.escaped)  // a server's banner or certificate names are shown, not obeyed
+            ]
         }
-        var widths = header.map(\.count)
-        for row in rows {
-            for (index, cell) in row.enumerated() where index < 5 { widths[index] = max(widths[index], cell.count) }
-        }
-        func line(_ cells: [String], verdict: Verdict?) -> String {
-            var text = ""
-            for (index, cell) in cells.enumerated() {
-                let padded = index < 5 ? cell.padding(to: widths[index]) : cell
-                text += index == 3 ? paint(padded, verdict) : padded
-                if index < cells.count - 1 { text += "  " }
-            }
-            return text
-        }
-        var lines = [line(header, verdict: nil)]
-        for (row, result) in zip(rows, report.results) { lines.append(line(row, verdict: result.verdict)) }
+        // The verdict column is painted by the row's verdict.
+        var lines = [
+            TextTable(header: header, rows: rows).render { padded, row, column in
+                guard let row, column == 3 else { return padded }
+                return paint(padded, report.results[row].verdict)
+            }.dropLast(1)
+        ].map(String.init)
         var summary = "\(Plural.count(report.results.count, "check")): \(report.passed) passed"
         if report.warned > 0 { summary += ", \(report.warned) warning\(report.warned == 1 ? "" : "s")" }
         summary += ", \(report.failed) failed"

@@ -84,7 +84,16 @@ import Testing
 
     @Test func checkTheBrokenLabExitsOneWithAReasonPerLine() async throws {
         try await Lab.ready()
-        let result = try await Self.vigie("check", "--site", Lab.directory + "/vigie-lab-broken.yml")
+        var result = try await Self.vigie("check", "--site", Lab.directory + "/vigie-lab-broken.yml")
+        // A closed UDP port is known by the kernel's ICMP error, sent within a global budget that the
+        // suites beside this one may have spent (see DatagramProbeLabTests): asked again when it refilled.
+        func icmpLost(_ output: String) -> Bool {
+            output.contains("open or filtered (no ICMP") || output.contains("no STUN answer")
+        }
+        for _ in 0..<2 where icmpLost(result.output) {
+            try await Task.sleep(for: .milliseconds(1100))
+            result = try await Self.vigie("check", "--site", Lab.directory + "/vigie-lab-broken.yml")
+        }
         #expect(result.status == 1)
         let expected = [
             "expired": "certificate expired 3 days ago",
