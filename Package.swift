@@ -51,7 +51,7 @@ let package = Package(
         .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
     ],
     targets: [
-        // The layers, lightest first; each may use only those above it (see the README's "Architecture").
+        // The layers, lightest first; each may use only those above it (see the README's "Code layout and architecture").
         // The core: the site model and its decoding, observations, the watchdog's state machine, the
         // incident model, report documents, check output and the pure codecs. No I/O, nothing heavier
         // than Yams.

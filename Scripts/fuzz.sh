@@ -17,7 +17,7 @@ shift || true
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(FuzzSTUN FuzzXMPP FuzzPrometheusText FuzzJitsiJSON FuzzWebhook FuzzURL FuzzSiteFile FuzzLogAnonymizer)
 SCRATCH=.build-fuzz
-FIXTURES=../shared/fixtures
+FIXTURES=${VIGIE_FIXTURES:-../shared/fixtures}
 
 # libFuzzer without its `main`, from the toolchain that builds (its clang runtime directory).
 toolchain=$(dirname "$(dirname "$(readlink -f "$(command -v swiftc)")")")

@@ -22,8 +22,13 @@ public enum Fixtures {
         String(decoding: try bytes(name), as: UTF8.self)
     }
 
+    /// Every fixture's name. Without the fixtures the suites that run over them would pass with no case:
+    /// it stops the run instead, saying where it looked.
     public static var all: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path), !names.isEmpty else {
+            fatalError("no fixtures in \(directory.path): set VIGIE_FIXTURES, or run Scripts/test.sh (it finds them)")
+        }
+        return names.sorted()
     }
 
     public static let colibri21 = "jvb_colibri_stats_2.1.169_community_tutorial.json"

@@ -5,8 +5,9 @@
 /// one must not move the cursor, clear the screen or fake a row. Columns are as wide as their widest
 /// cell, two spaces apart; the last column is not padded.
 public struct TextTable: Sendable {
-    public var header: [String]
-    public var rows: [[String]]
+    public let header: [String]
+    /// The cells, escaped.
+    public let rows: [[String]]
 
     public init(header: [String], rows: [[String]]) {
         self.header = header

@@ -28,7 +28,7 @@ public struct IncidentSettings: Sendable {
 public struct WebhookSettings: Sendable, Hashable {
     /// The file that holds the token on the host (Alertmanager reads it too).
     public var tokenFile: SitePath
-    /// The token, once the host's files are resolved (``Site/resolving(_:reader:)``); `nil` until then,
+    /// The token, once the host's files are resolved (`Site.resolving(_:reader:)` (VigieKit)); `nil` until then,
     /// and the webhook refuses every request while it is.
     public var token: String?
 

@@ -1,7 +1,8 @@
 import Foundation
 import Yams
 
-/// Reads and validates a site file (`vigie.yml`) without touching the network.
+/// Decodes and validates the text of a site file (`vigie.yml`): pure, it reads no file (VigieKit's
+/// `SiteLoader.load(path:)` reads the file, and `Site.resolving` the files it names on the host).
 ///
 /// Every problem is a ``SiteFileError`` naming the file, line, column and key, so that
 /// `vigie validate` and every other command can print one line the user can act on.
@@ -623,7 +624,7 @@ struct SiteDecoder {
     }
 
     /// A `ca` file: a path on the machine that runs the check, relative to the site file; read when checks
-    /// are about to run (``Site/resolving(_:reader:)``), not here.
+    /// are about to run (`Site.resolving(_:reader:)` (VigieKit)), not here.
     func decodeCAFile(_ cursor: YAMLCursor) throws(SiteFileError) -> SitePath {
         SitePath(
             written: try cursor.string(),

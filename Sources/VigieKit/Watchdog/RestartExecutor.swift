@@ -13,13 +13,6 @@ public import VigieCore
 // after draining a videobridge when the policy says so. Only the service's own, validated command
 // is ever run; `--dry-run` logs what would run and runs nothing.
 
-/// What a restart did, for the timeline and the audit log.
-public struct RestartOutcome: Sendable, Hashable {
-    public var succeeded: Bool
-    /// `exit 0`, `exit 1: <stderr>`, `timed out after 60s`, `dry run`…
-    public var detail: String
-}
-
 /// Restarts services for the watchdog.
 public struct RestartExecutor: Sendable {
     public var dryRun: Bool

@@ -39,6 +39,11 @@ import Testing
         )
         let trust = TrustStores(site: site)
         #expect(trust.count == 1, "one file named twice is loaded once")
+        guard case .failure(let other) = trust.store(caFile: Lab.caFile) else {
+            Issue.record("a store made from a site read a file the site does not name")
+            return
+        }
+        #expect(other.description.contains("is not one of the site's"))
         try FileManager.default.removeItem(atPath: copy)
         let loaded = ProbeEngine(context: ProbeContext(allowlist: Allowlist(site: site), trust: trust))
         for result in try await loaded.run(site.checks) {

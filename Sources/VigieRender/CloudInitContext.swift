@@ -1,0 +1,6 @@
+import Foundation
+public import VigieCore
+
+struct CloudInitContext {
+    var files: [CloudInitFile]
+}
