@@ -39,6 +39,20 @@ import Testing
         AgentMetricsTests.samples(metrics)["vigie_probe_runs_total{\(key)}"]
     }
 
+    /// Moves the clock in steps of 100 ms until `condition` holds (looked at before each step, so the
+    /// clock stops where the condition came true). The scheduler starts when its task runs, which the
+    /// test does not see: a single jump made before that would leave its first runs in the future.
+    static func advance(
+        _ clock: TestClock<Duration>,
+        until condition: @escaping () async -> Bool
+    ) async -> Bool {
+        await LoopbackHTTP.eventually {
+            if await condition() { return true }
+            await clock.advance(by: .milliseconds(100))
+            return false
+        }
+    }
+
     /// Waits (on real time, for real I/O) until `metrics` count `count` runs of `key`.
     static func waitForRuns(_ metrics: AgentMetrics, _ key: String, _ count: Double) async -> Bool {
         await LoopbackHTTP.eventually { (runs(metrics, key) ?? 0) >= count }
@@ -60,18 +74,16 @@ import Testing
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
-                // The first run falls half-way into the first interval (random is 0.5).
-                await clock.advance(by: .milliseconds(499))
-                try await Task.sleep(for: .milliseconds(200))
-                #expect(Self.runs(metrics, tcp) == nil, "not due yet")
-                await clock.advance(by: .milliseconds(1))
-                #expect(await Self.waitForRuns(metrics, tcp, 1))
+                // Nothing runs before the clock moves (the first run is half an interval in).
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(Self.runs(metrics, tcp) == nil, "no run while the clock stands still")
+                #expect(await Self.advance(clock) { (Self.runs(metrics, tcp) ?? 0) >= 1 })
                 for expected in 2...3 {
+                    try await Task.sleep(for: .milliseconds(200))
+                    #expect(Self.runs(metrics, tcp) == Double(expected - 1), "none until the clock moves")
                     await clock.advance(by: .seconds(1))
                     #expect(await Self.waitForRuns(metrics, tcp, Double(expected)))
                 }
-                try await Task.sleep(for: .milliseconds(200))
-                #expect(Self.runs(metrics, tcp) == 3, "no run while the clock stands still")
                 #expect(await store.isReady(for: site))
                 let stopping = ContinuousClock.now
                 trigger.triggerGracefulShutdown()
@@ -105,8 +117,7 @@ import Testing
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
-                await clock.advance(by: .milliseconds(500))
-                #expect(await LoopbackHTTP.eventually { tracker.maximumConcurrent(grace: .zero) >= 1 })
+                #expect(await Self.advance(clock) { tracker.maximumConcurrent(grace: .zero) >= 1 })
                 // Ten intervals pass while the first run waits on the silent server.
                 await clock.advance(by: .seconds(10))
                 #expect(await Self.waitForRuns(metrics, http, 1))
@@ -138,7 +149,8 @@ import Testing
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
-                await clock.advance(by: .milliseconds(500))
+                // Once the first three start, the clock stands still: the queue drains as slots free.
+                #expect(await Self.advance(clock) { tracker.maximumConcurrent(grace: .zero) >= 1 })
                 #expect(await LoopbackHTTP.eventually { await store.results(for: site).count == 10 })
                 trigger.triggerGracefulShutdown()
                 try await group.waitForAll()
@@ -157,18 +169,12 @@ import Testing
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
-                await clock.advance(by: .milliseconds(500))
-                #expect(await LoopbackHTTP.eventually { await store.results(for: first).count == 1 })
+                #expect(await Self.advance(clock) { await store.results(for: first).count == 1 })
                 holder.update(second)
                 await store.prune(keeping: second)
                 metrics.prune(keeping: second)
                 // The new generation's first run is half an interval after the reload, on the clock.
-                #expect(
-                    await LoopbackHTTP.eventually {
-                        await clock.advance(by: .milliseconds(100))
-                        return await store.results(for: second).count == 1
-                    }
-                )
+                #expect(await Self.advance(clock) { await store.results(for: second).count == 1 })
                 #expect(Self.runs(metrics, "check=tcp,kind=tcp,service=svc") == nil, "the old check's series are gone")
                 await clock.advance(by: .seconds(3))
                 #expect(await Self.waitForRuns(metrics, "check=xmpp-port,kind=tcp,service=svc", 2))
@@ -188,8 +194,7 @@ import Testing
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
-                await clock.advance(by: .milliseconds(500))
-                #expect(await LoopbackHTTP.eventually { await !store.observations(for: site).isEmpty })
+                #expect(await Self.advance(clock) { await !store.observations(for: site).isEmpty })
                 trigger.triggerGracefulShutdown()
                 try await group.waitForAll()
             }

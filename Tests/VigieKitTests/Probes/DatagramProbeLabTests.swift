@@ -22,9 +22,14 @@ import Testing
         #expect((1...schedule).contains(stun.requestsSent), "\(stun.requestsSent) of at most \(schedule)")
     }
 
+    /// Asked again, as closedUDPPortFails is, when no ICMP error came (the kernel's budget, spent beside it).
     @Test func closedPortFailsSTUN() async throws {
         let port = try await TestServers.freePort(udp: true)
-        let result = try await SiteBuilder.runOne("      - stun: 127.0.0.1:\(port)")
+        var result = try await SiteBuilder.runOne("      - stun: 127.0.0.1:\(port)")
+        for _ in 0..<2 where result.error?.hasPrefix("no STUN answer") == true {
+            try await Task.sleep(for: .milliseconds(1100))
+            result = try await SiteBuilder.runOne("      - stun: 127.0.0.1:\(port)\n        timeout: 2s")
+        }
         #expect(result.verdict == .fail)
         #expect(result.error == "port closed (ICMP port unreachable)")
     }
