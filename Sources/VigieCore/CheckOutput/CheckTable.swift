@@ -19,19 +19,15 @@ public struct CheckTable: Sendable {
             ]
         }
         // The verdict column is painted by the row's verdict.
-        var lines = [
-            TextTable(header: header, rows: rows).render { padded, row, column in
-                guard let row, column == 3 else { return padded }
-                return paint(padded, report.results[row].verdict)
-            }.dropLast(1)
-        ].map(String.init)
+        let table = TextTable(header: header, rows: rows).render { padded, row, column in
+            guard let row, column == 3 else { return padded }
+            return paint(padded, report.results[row].verdict)
+        }
         var summary = "\(Plural.count(report.results.count, "check")): \(report.passed) passed"
         if report.warned > 0 { summary += ", \(report.warned) warning\(report.warned == 1 ? "" : "s")" }
         summary += ", \(report.failed) failed"
         if let elapsed { summary += " (\(elapsed.humanReadable))" }
-        lines.append("")
-        lines.append(paint(summary, report.failed > 0 ? .fail : report.warned > 0 ? .warn : .pass))
-        return lines.joined(separator: "\n") + "\n"
+        return table + "\n" + paint(summary, report.failed > 0 ? .fail : report.warned > 0 ? .warn : .pass) + "\n"
     }
 
     /// A short explanation: the reason for a failure, the key facts otherwise.
