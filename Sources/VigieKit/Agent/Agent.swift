@@ -60,6 +60,8 @@ public struct Agent: Sendable {
     public let store: ObservationStore
     public let metrics: AgentMetrics
     public let incidents: IncidentManager
+    /// The watchdogs of the services with a `remediation:` policy, and the restarts they run.
+    public let watchdogs: WatchdogSupervisor
     /// Set when the register is PostgreSQL: its client runs in the service group.
     let postgres: PostgresIncidentStore?
     public let logger: Logger
@@ -84,15 +86,21 @@ public struct Agent: Sendable {
             self.postgres = nil
             register = try SQLiteIncidentStore(dataDirectory: configuration.dataDirectory)
         }
-        self.incidents = IncidentManager(
+        let incidents = IncidentManager(
             store: register,
+            site: site,
+            openIncidents: { [metrics] in metrics.setIncidents($0) },
+            impact: { await store.loadSummary(for: holder.current.site) }
+        )
+        self.incidents = incidents
+        self.watchdogs = WatchdogSupervisor(
             site: site,
             executor: RestartExecutor(
                 dryRun: configuration.dryRun,
                 context: ProbeContext(allowlist: Allowlist(site: site))
             ),
-            openIncidents: { [metrics] in metrics.setIncidents($0) },
-            impact: { await store.loadSummary(for: holder.current.site) }
+            register: register,
+            listener: incidents
         )
         metrics.prune(keeping: site)
     }
@@ -122,7 +130,7 @@ public struct Agent: Sendable {
             store: store,
             metrics: metrics,
             concurrency: configuration.concurrency,
-            incidents: incidents,
+            observers: [incidents, watchdogs],
             logger: Logger(label: "vigie.scheduler")
         )
         let reloader = SiteReloader(
@@ -131,14 +139,15 @@ public struct Agent: Sendable {
             store: store,
             metrics: metrics,
             incidents: incidents,
+            watchdogs: watchdogs,
             logger: Logger(label: "vigie.site")
         )
-        let maintenance = MaintenanceService(incidents: incidents, postgres: postgres)
+        let maintenance = MaintenanceService(incidents: incidents, watchdogs: watchdogs, postgres: postgres)
         var services: [any ServiceLifecycle.Service] = []
         if let postgres { services.append(postgres) }
         // Shut down in reverse: the listener, the reloader and the checks first, then the restarts in flight
         // finish (their records written), then the register's client.
-        return services + [maintenance, incidents.remediation, scheduler, reloader, app]
+        return services + [maintenance, watchdogs.remediation, scheduler, reloader, app]
     }
 
     /// Runs until SIGTERM or SIGINT.

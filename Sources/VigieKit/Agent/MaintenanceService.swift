@@ -2,9 +2,11 @@ public import Logging
 public import ServiceLifecycle
 import VigieCore
 
-/// Prepares the register, then runs the incident manager's periodic work every `interval`.
+/// Prepares the register, then every `interval` reads the watchdog's holds and runs the incident manager's
+/// periodic work.
 public struct MaintenanceService: ServiceLifecycle.Service {
     public let incidents: IncidentManager
+    public let watchdogs: WatchdogSupervisor?
     public let postgres: PostgresIncidentStore?
     public let interval: Duration
     public let logger: Logger
@@ -13,6 +15,7 @@ public struct MaintenanceService: ServiceLifecycle.Service {
 
     public init(
         incidents: IncidentManager,
+        watchdogs: WatchdogSupervisor? = nil,
         postgres: PostgresIncidentStore?,
         interval: Duration = .seconds(15),
         logger: Logger = Logger(label: "vigie.incidents"),
@@ -20,6 +23,7 @@ public struct MaintenanceService: ServiceLifecycle.Service {
     ) {
         self.clock = clock
         self.incidents = incidents
+        self.watchdogs = watchdogs
         self.postgres = postgres
         self.interval = interval
         self.logger = logger
@@ -39,6 +43,7 @@ public struct MaintenanceService: ServiceLifecycle.Service {
             }
         }
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            await watchdogs?.refreshHolds()
             await incidents.maintain()
             try? await cancelWhenGracefulShutdown { try await clock.sleep(for: interval) }
         }

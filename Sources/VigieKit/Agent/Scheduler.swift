@@ -23,8 +23,8 @@ public struct Scheduler<C: Clock>: ServiceLifecycle.Service where C.Duration == 
     public let metrics: AgentMetrics
     public let concurrency: Int
     public let logger: Logger
-    /// Opens and closes incidents and drives the watchdog; `nil` in tests that need neither.
-    public let incidents: IncidentManager?
+    /// Take each check result after it is recorded, in this order: the incident manager, then the watchdog.
+    public let observers: [any CheckResultObserver]
     /// A uniform random number in [0, 1), injectable for tests.
     let random: @Sendable () -> Double
     /// What the schedule runs on: the continuous clock, or a test's.
@@ -35,13 +35,13 @@ public struct Scheduler<C: Clock>: ServiceLifecycle.Service where C.Duration == 
         store: ObservationStore,
         metrics: AgentMetrics,
         concurrency: Int = ProbeEngine.defaultConcurrency,
-        incidents: IncidentManager? = nil,
+        observers: [any CheckResultObserver] = [],
         logger: Logger = Logger(label: "vigie.scheduler"),
         clock: C,
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.clock = clock
-        self.incidents = incidents
+        self.observers = observers
         self.holder = holder
         self.store = store
         self.metrics = metrics
@@ -160,7 +160,7 @@ public struct Scheduler<C: Clock>: ServiceLifecycle.Service where C.Duration == 
             guard let result = try? await engine.run(check), !Task.isCancelled else { return .cancelled }
             metrics.record(result, duration: .now - started)
             await store.record(result)
-            await incidents?.observe(result)
+            for observer in observers { await observer.observe(result) }
             return .check(result.verdict, reason: result.error ?? result.warning)
         case .collector(let collector, let service):
             guard let observation = try? await runner.collect(collector), !Task.isCancelled else { return .cancelled }
@@ -221,7 +221,7 @@ extension Scheduler where C == ContinuousClock {
         store: ObservationStore,
         metrics: AgentMetrics,
         concurrency: Int = ProbeEngine.defaultConcurrency,
-        incidents: IncidentManager? = nil,
+        observers: [any CheckResultObserver] = [],
         logger: Logger = Logger(label: "vigie.scheduler"),
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
@@ -230,7 +230,7 @@ extension Scheduler where C == ContinuousClock {
             store: store,
             metrics: metrics,
             concurrency: concurrency,
-            incidents: incidents,
+            observers: observers,
             logger: logger,
             clock: ContinuousClock(),
             random: random

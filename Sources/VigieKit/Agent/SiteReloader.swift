@@ -10,6 +10,7 @@ public struct SiteReloader: ServiceLifecycle.Service {
     public let store: ObservationStore
     public let metrics: AgentMetrics
     public let incidents: IncidentManager?
+    public let watchdogs: WatchdogSupervisor?
     public let logger: Logger
 
     public init(
@@ -18,10 +19,12 @@ public struct SiteReloader: ServiceLifecycle.Service {
         store: ObservationStore,
         metrics: AgentMetrics,
         incidents: IncidentManager? = nil,
+        watchdogs: WatchdogSupervisor? = nil,
         logger: Logger
     ) {
         self.path = path
         self.incidents = incidents
+        self.watchdogs = watchdogs
         self.holder = holder
         self.store = store
         self.metrics = metrics
@@ -41,6 +44,7 @@ public struct SiteReloader: ServiceLifecycle.Service {
             let site = try SiteLoader.load(path: path, resolving: .all)
             holder.update(site)
             await incidents?.siteChanged(site)
+            await watchdogs?.siteChanged(site)
             await store.prune(keeping: site)
             metrics.prune(keeping: site)
             metrics.recordReload(success: true)

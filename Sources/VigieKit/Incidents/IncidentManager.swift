@@ -11,42 +11,36 @@ public import VigieCore
 // - It resolves when the service recovers: a check that passes `close_after` consecutive runs leaves
 //   the outage (hysteresis: a flapping check does not open and close every run), and the incident
 //   resolves when no check of the service is left in it.
-// - Each service with a `remediation:` policy has a `Watchdog`; its restart runs in the background
-//   and reports back, every action is in the audit log and on the service's open incidents, and
-//   an escalation raises the service's incident to critical (opening it if the checks had not yet).
+// - The watchdog (WatchdogSupervisor) tells the manager what it did: a restart goes on the service's
+//   open incidents, an escalation raises its incident to critical (opening it if the checks had not
+//   yet), a recovery is a line of its timeline (IncidentManager+WatchdogListener.swift).
 // - Alertmanager's alerts about a site service with an open incident join it; other alerts open and
 //   resolve `alert:<fingerprint>` incidents.
-// - `maintain()` applies the significance rule (NIS2 clocks) and refreshes watchdog holds.
+// - `maintain()` applies the significance rule (NIS2 clocks) and exports the open incidents.
 //
 // Registers written before one-incident-per-outage hold `check:<service>/<check>` and
 // `watchdog:<service>` keys: they are resolved with the service's incident.
 
-/// Turns what the agent observes into incidents, restarts and audit entries.
-public actor IncidentManager {
+/// Turns what the agent observes into incidents.
+public actor IncidentManager: CheckResultObserver {
     public let store: any IncidentStore
     private var site: Site
-    private let executor: RestartExecutor
-    /// Runs the restarts: a service of the agent's group (run it beside the manager).
-    public nonisolated let remediation: RemediationService
     /// Told the open incidents after each maintenance pass (the agent exports them as metrics).
     private let openIncidents: @Sendable ([Incident]) -> Void
-    private let logger: Logger
-    private let now: @Sendable () -> Date
+    let logger: Logger
+    let now: @Sendable () -> Date
     /// A summary of the load at detection, for an incident's impact (no personal data: counts only).
-    private let impact: @Sendable () async -> String?
+    let impact: @Sendable () async -> String?
 
     private var failures: [String: Int] = [:]
     private var passes: [String: Int] = [:]
     private var lastReason: [String: String] = [:]
     /// Per service, the checks in its current outage: failed `open_after` runs, not yet passed `close_after`.
-    private var outage: [String: Set<String>] = [:]
-    private var watchdogs: [String: Watchdog] = [:]
-    private var holds: Set<String> = []
+    var outage: [String: Set<String>] = [:]
 
     public init(
         store: any IncidentStore,
         site: Site,
-        executor: RestartExecutor,
         openIncidents: @escaping @Sendable ([Incident]) -> Void = { _ in },
         logger: Logger = Logger(label: "vigie.incidents"),
         now: @escaping @Sendable () -> Date = { Date() },
@@ -54,30 +48,15 @@ public actor IncidentManager {
     ) {
         self.store = store
         self.site = site
-        self.executor = executor
-        self.remediation = RemediationService(executor: executor)
         self.openIncidents = openIncidents
         self.logger = logger
         self.now = now
         self.impact = impact
-        for service in site.services {
-            if let policy = service.remediation { watchdogs[service.name] = Watchdog(policy: policy) }
-        }
     }
 
-    /// Puts a reloaded site in force; a watchdog keeps its state while its policy is unchanged.
+    /// Puts a reloaded site in force: the counts of checks it no longer has are dropped.
     public func siteChanged(_ site: Site) {
         self.site = site
-        var next: [String: Watchdog] = [:]
-        for service in site.services {
-            guard let policy = service.remediation else { continue }
-            if let existing = watchdogs[service.name], existing.policy == policy {
-                next[service.name] = existing
-            } else {
-                next[service.name] = Watchdog(policy: policy)
-            }
-        }
-        watchdogs = next
         let checkIDs = Set(site.checks.map(\.id))
         failures = failures.filter { checkIDs.contains($0.key) }
         passes = passes.filter { checkIDs.contains($0.key) }
@@ -87,8 +66,6 @@ public actor IncidentManager {
             outage[service] = kept
         }
     }
-
-    public func watchdog(for service: String) -> Watchdog? { watchdogs[service] }
 
     /// The key of a service's outage: at most one open incident per service.
     static func key(service: String) -> String { "service:\(service)" }
@@ -174,11 +151,6 @@ public actor IncidentManager {
         } catch {
             logger.error("incident register unavailable", metadata: ["vigie.error": "\(error)"])
         }
-        await feedWatchdog(
-            service: service,
-            event: result.ok ? .checkPassed(check.name) : .checkFailed(check.name),
-            at: at
-        )
     }
 
     /// Resolves the service's outage incident, and what a register written before one incident per outage holds for it.
@@ -189,118 +161,6 @@ public actor IncidentManager {
         }
         try await store.resolve(key: "watchdog:\(service)", at: at, message: message)
         return resolved
-    }
-
-    // MARK: watchdog
-
-    func feedWatchdog(service name: String, event: Watchdog.Event, at: Date) async {
-        guard var watchdog = watchdogs[name], let service = site.service(named: name) else { return }
-        let action = watchdog.handle(event, at: at)
-        watchdogs[name] = watchdog
-        switch action {
-        case .none:
-            return
-        case .restart(let attempt):
-            logger.warning("restarting", metadata: ["vigie.service": "\(name)", "vigie.attempt": "\(attempt)"])
-            let policy = watchdog.policy
-            // A restart (with a drain, minutes) must not hold up the checks: the remediation service runs it
-            // and it reports back when done — on graceful shutdown too (the service finishes it first).
-            let accepted = remediation.submit(
-                RemediationService.Request(service: service, policy: policy) { outcome in
-                    await self.restartFinished(
-                        service: name,
-                        attempt: attempt,
-                        command: policy.command,
-                        outcome: outcome
-                    )
-                }
-            )
-            if !accepted {
-                await restartFinished(
-                    service: name,
-                    attempt: attempt,
-                    command: policy.command,
-                    outcome: RestartOutcome(succeeded: false, detail: "not run: the agent is stopping")
-                )
-            }
-        case .escalate(let reason):
-            logger.error("watchdog escalation", metadata: ["vigie.service": "\(name)", "vigie.reason": "\(reason)"])
-            await audit(action: "escalate", target: name, result: reason, at: at)
-            // The checks the watchdog saw failing are in the outage until they pass `close_after` runs.
-            outage[name, default: []].formUnion(watchdog.failingChecks)
-            do {
-                if let open = try await store.openIncident(key: Self.key(service: name)) {
-                    _ = try await store.update(id: open.id, at: at, event: .escalation, message: reason) {
-                        $0.severity = .critical
-                    }
-                } else {
-                    let draft = Incident(
-                        key: Self.key(service: name),
-                        service: name,
-                        severity: .critical,
-                        title: TimelineText.escalationTitle(name),
-                        source: .watchdog,
-                        detectedAt: at,
-                        impact: await impact()
-                    )
-                    _ = try await store.open(draft, event: .escalation, message: reason, at: at)
-                }
-            } catch {
-                logger.error("incident register unavailable", metadata: ["vigie.error": "\(error)"])
-            }
-        case .recovered(let restarts):
-            let detail = "all checks pass (\(Plural.count(restarts, "restart")) in the window)"
-            await audit(action: "recovered", target: name, result: detail, at: at)
-            do {
-                // The incident itself resolves when the checks have passed `close_after` runs.
-                if let open = try await store.openIncident(key: Self.key(service: name)) {
-                    try await store.addEvent(
-                        incidentID: open.id,
-                        kind: .recovered,
-                        message: TimelineText.watchdogRecovered(restarts: restarts),
-                        at: at
-                    )
-                }
-            } catch {
-                logger.error("incident register unavailable", metadata: ["vigie.error": "\(error)"])
-            }
-        }
-    }
-
-    func restartFinished(service: String, attempt: Int, command: [String], outcome: RestartOutcome) async {
-        let at = now()
-        let message = TimelineText.restart(attempt: attempt, command: command, detail: outcome.detail)
-        await audit(action: "restart", target: service, result: outcome.detail, at: at)
-        do {
-            for incident in try await store.incidents(includeResolved: false, limit: 1000)
-            where incident.service == service {
-                try await store.addEvent(incidentID: incident.id, kind: .restart, message: message, at: at)
-            }
-        } catch {
-            logger.error("incident register unavailable", metadata: ["vigie.error": "\(error)"])
-        }
-        logger.notice(
-            "restart finished",
-            metadata: ["vigie.service": "\(service)", "vigie.result": "\(outcome.detail)"]
-        )
-        if var watchdog = watchdogs[service] {
-            _ = watchdog.handle(.restartFinished(succeeded: outcome.succeeded), at: at)
-            watchdogs[service] = watchdog
-        }
-    }
-
-    func audit(action: String, target: String, result: String, at: Date) async {
-        let actor = executor.dryRun ? "vigie-watchdog (dry run)" : "vigie-watchdog"
-        do {
-            try await store.appendAudit(
-                AuditEntry(at: at, actor: actor, action: action, target: target, result: result)
-            )
-        } catch {
-            logger.error(
-                "audit log unavailable",
-                metadata: ["vigie.error": "\(error)", "vigie.action": "\(action) \(target)"]
-            )
-        }
     }
 
     // MARK: alerts
@@ -393,15 +253,10 @@ public actor IncidentManager {
 
     // MARK: maintenance
 
-    /// The periodic work: significance rule, holds, and the incident series of the exporter.
+    /// The periodic work: the significance rule, and the incident series of the exporter.
     public func maintain() async {
         let at = now()
         do {
-            let newHolds = try await store.holds()
-            for service in newHolds.subtracting(holds) { await feedWatchdog(service: service, event: .hold, at: at) }
-            for service in holds.subtracting(newHolds) { await feedWatchdog(service: service, event: .release, at: at) }
-            holds = newHolds
-
             var open = try await store.incidents(includeResolved: false, limit: 10_000)
             if let after = site.incidents.significantAfter {
                 for (index, incident) in open.enumerated() where incident.significantAt == nil {

@@ -1,14 +1,3 @@
-public import Logging
-import NIOHTTP1
-import Subprocess
-
-#if canImport(System)
-    import System
-#else
-    import SystemPackage
-#endif
-public import VigieCore
-
 /// What a restart did, for the timeline and the audit log.
 public struct RestartOutcome: Sendable, Hashable {
     public var succeeded: Bool

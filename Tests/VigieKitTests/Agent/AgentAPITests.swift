@@ -117,8 +117,7 @@ import Testing
         let store = try SQLiteIncidentStore(dataDirectory: directory.path)
         let manager = IncidentManager(
             store: store,
-            site: site,
-            executor: RestartExecutor(dryRun: true, context: ProbeContext(allowlist: Allowlist(checks: [])))
+            site: site
         )
         for index in 0..<3 {
             _ = try await store.open(

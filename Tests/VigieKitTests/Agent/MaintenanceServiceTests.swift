@@ -16,7 +16,6 @@ import Testing
             let manager = IncidentManager(
                 store: try SQLiteIncidentStore(dataDirectory: directory.path),
                 site: site,
-                executor: RestartExecutor(dryRun: true, context: ProbeContext(allowlist: Allowlist(site: site))),
                 openIncidents: { _ in passes.withLock { $0 += 1 } }
             )
             let clock = TestClock()

@@ -27,8 +27,7 @@ import VigieTestSupport
         let store = try SQLiteIncidentStore(dataDirectory: directory.path)
         let manager = IncidentManager(
             store: store,
-            site: site,
-            executor: RestartExecutor(dryRun: true, context: ProbeContext(allowlist: Allowlist(site: site)))
+            site: site
         )
         let router = AgentAPI.makeRouter(
             holder: SiteHolder(site: site),

@@ -35,15 +35,13 @@ import Testing
 
     static func make(
         _ site: Site,
-        directory: URL,
-        dryRun: Bool = false
+        directory: URL
     ) throws -> (IncidentManager, SQLiteIncidentStore, Clock) {
         let clock = Clock()
         let store = try SQLiteIncidentStore(dataDirectory: directory.path)
         let manager = IncidentManager(
             store: store,
             site: site,
-            executor: RestartExecutor(dryRun: dryRun, context: ProbeContext(allowlist: Allowlist(site: site))),
             now: { clock.current },
             impact: { "at detection: videobridge: 2 conferences, 9 participants" }
         )
@@ -54,15 +52,6 @@ import Testing
         var result = CheckResult(check: check, verdict: .pass, startedAt: Date())
         if !ok { result.fail(reason) }
         return result
-    }
-
-    /// Runs `body` with the manager's remediation service running, as the agent's group runs it.
-    static func running(_ manager: IncidentManager, _ body: () async throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await manager.remediation.run() }
-            try await body()
-            group.cancelAll()
-        }
     }
 
     static func withDirectory(_ body: (URL) async throws -> Void) async throws {
@@ -118,7 +107,6 @@ import Testing
             let manager = IncidentManager(
                 store: store,
                 site: site,
-                executor: RestartExecutor(dryRun: true, context: ProbeContext(allowlist: Allowlist(site: site))),
                 openIncidents: { metrics.setIncidents($0) },
                 now: { clock.current }
             )
@@ -148,52 +136,6 @@ import Testing
                 after["vigie_incident_deadline_timestamp_seconds{incident=\(incident.id),stage=early_warning}"] == nil
             )
             #expect(after["vigie_incidents_open{severity=major}"] == 0)
-        }
-    }
-
-    @Test func watchdogRestartsRecordsAndEscalates() async throws {
-        try await Self.withDirectory { directory in
-            // `true` stands for a restart that "works" without fixing anything: the service keeps failing.
-            let site = try Self.site(
-                remediation:
-                    "    remediation: {restart_after: 2, cooldown: 0s, max_restarts: 2, window: 1h, command: [/usr/bin/true, prosody]}",
-                incidents: "incidents: {open_after: 1}"
-            )
-            let (manager, store, clock) = try Self.make(site, directory: directory)
-            let tcp = site.checks[0]
-            try await Self.running(manager) {
-                for _ in 0..<12 {
-                    await manager.observe(Self.result(tcp, ok: false))
-                    clock.advance(10)
-                    // The restart runs beside the checks; it has reported back once the service is idle.
-                    await manager.remediation.idle()
-                }
-            }
-            let audit = try await store.auditEntries(limit: 100)
-            #expect(audit.filter { $0.action == "restart" }.count == 2)
-            #expect(
-                audit.filter { $0.action == "restart" }.allSatisfy {
-                    $0.result == "exit 0" && $0.actor == "vigie-watchdog"
-                }
-            )
-            #expect(audit.filter { $0.action == "escalate" }.count == 1)
-            // One outage, one incident: the failing check opened it, the restarts and the escalation are in its
-            // timeline, and the escalation raised it to critical.
-            let all = try await store.incidents(includeResolved: true, limit: 10)
-            #expect(all.count == 1, "\(all.map(\.key))")
-            let incident = try #require(try await store.openIncident(key: "service:xmpp"))
-            #expect(incident.severity == .critical)
-            let timeline = try await store.events(incidentID: incident.id)
-            #expect(timeline.map(\.kind) == [.opened, .restart, .restart, .escalation])
-            #expect(timeline[1].message == "restart #1 (/usr/bin/true prosody): exit 0")
-
-            // Recovery: the watchdog says so at the first pass, the incident resolves after close_after (2) passes.
-            await manager.observe(Self.result(tcp, ok: true))
-            #expect(try await store.auditEntries(limit: 1).first?.action == "recovered")
-            #expect(try await store.openIncident(key: "service:xmpp") != nil)
-            await manager.observe(Self.result(tcp, ok: true))
-            #expect(try await store.openIncident(key: "service:xmpp") == nil)
-            #expect(try await store.events(incidentID: incident.id).map(\.kind).suffix(2) == [.recovered, .resolved])
         }
     }
 
@@ -281,99 +223,5 @@ import Testing
             await manager.observe(Self.result(site.checks[0], ok: true))
             #expect(try await store.incidents(includeResolved: false, limit: 10).isEmpty)
         }
-    }
-
-    @Test func dryRunRunsNothing() async throws {
-        try await Self.withDirectory { directory in
-            let marker = directory.appendingPathComponent("ran")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let script = directory.appendingPathComponent("restart").path
-            try "#!/bin/sh\ntouch \(marker.path)\n".write(toFile: script, atomically: true, encoding: .utf8)
-            chmod(script, 0o755)
-            let site = try Self.site(remediation: "    remediation: {restart_after: 1, command: [\(script), prosody]}")
-            let (manager, store, _) = try Self.make(site, directory: directory, dryRun: true)
-            try await Self.running(manager) {
-                await manager.observe(Self.result(site.checks[0], ok: false))
-                await manager.remediation.idle()
-            }
-            let entry = try #require(try await store.auditEntries(limit: 1).first)
-            #expect(entry.actor == "vigie-watchdog (dry run)")
-            #expect(entry.result == "dry run: would run \(script) prosody")
-            #expect(!FileManager.default.fileExists(atPath: marker.path))
-        }
-    }
-
-    @Test func holdsFromTheRegisterSuspendRestarts() async throws {
-        try await Self.withDirectory { directory in
-            let site = try Self.site(
-                remediation: "    remediation: {restart_after: 1, command: [/usr/bin/true, prosody]}"
-            )
-            let (manager, store, _) = try Self.make(site, directory: directory)
-            try await store.setHold(service: "xmpp", held: true, at: Date(), by: "alice")
-            try await Self.running(manager) {
-                await manager.maintain()
-                await manager.observe(Self.result(site.checks[0], ok: false))
-                await manager.remediation.idle()
-                #expect(try await store.auditEntries(limit: 10).isEmpty, "no restart while on hold")
-                try await store.setHold(service: "xmpp", held: false, at: Date(), by: "alice")
-                await manager.maintain()
-                await manager.remediation.idle()
-                #expect(try await store.auditEntries(limit: 1).first?.action == "restart", "the release acts at once")
-            }
-        }
-    }
-
-    /// SIGTERM while a restart is in flight: the group's graceful shutdown waits for it, and its audit entry
-    /// and timeline line are written before the agent ends.
-    @Test func gracefulShutdownFinishesTheRestartInFlight() async throws {
-        try await Self.withDirectory { directory in
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let script = directory.appendingPathComponent("slow-restart").path
-            try "#!/bin/sh\nsleep 1\n".write(toFile: script, atomically: true, encoding: .utf8)
-            chmod(script, 0o755)
-            let site = try Self.site(
-                remediation: "    remediation: {restart_after: 1, cooldown: 0s, command: [\(script), prosody]}",
-                incidents: "incidents: {open_after: 1}"
-            )
-            let (manager, store, _) = try Self.make(site, directory: directory)
-            let group = ServiceGroup(services: [manager.remediation], logger: Logger(label: "test"))
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                await manager.observe(Self.result(site.checks[0], ok: false))
-                #expect(await manager.watchdog(for: "xmpp")?.restarting == true)
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-            }
-            // The group has returned: the restart it was running is recorded.
-            let audit = try await store.auditEntries(limit: 10)
-            #expect(audit.map(\.action) == ["restart"])
-            #expect(audit.first?.result == "exit 0")
-            let incident = try #require(try await store.openIncident(key: "service:xmpp"))
-            #expect(try await store.events(incidentID: incident.id).map(\.kind) == [.opened, .restart])
-
-            // After shutdown, a restart is not run, and that is recorded too.
-            await manager.observe(Self.result(site.checks[0], ok: false))
-            await manager.observe(Self.result(site.checks[0], ok: false))
-            #expect(
-                try await store.auditEntries(limit: 1).first?.result.contains("not run: the agent is stopping") == true
-            )
-        }
-    }
-
-    @Test func failingAndSlowCommandsAreReported() async throws {
-        let executor = RestartExecutor(dryRun: false, context: ProbeContext(allowlist: Allowlist(checks: [])))
-        // A generous budget: the whole suite shares two cores, and the command's exit is what is judged here.
-        let failing = await executor.run(
-            ["/bin/sh", "-c", "echo 'Job for prosody.service failed' >&2; exit 1", "prosody"],
-            timeout: .seconds(60)
-        )
-        #expect(failing == RestartOutcome(succeeded: false, detail: "exit 1: Job for prosody.service failed"))
-        let start = ContinuousClock.now
-        let slow = await executor.run(["/bin/sleep", "30"], timeout: .milliseconds(500))
-        #expect(slow == RestartOutcome(succeeded: false, detail: "timed out after 500ms"))
-        #expect(ContinuousClock.now - start < .seconds(8))
-        let missing = await executor.run(["/nonexistent/restart", "prosody"], timeout: .seconds(60))
-        #expect(!missing.succeeded)
-        #expect(missing.detail.hasPrefix("cannot run /nonexistent/restart"))
     }
 }

@@ -97,4 +97,21 @@ import Testing
             .restart(site.services[0], policy: site.services[0].remediation!)
         #expect(outcome == RestartOutcome(succeeded: true, detail: "drain API unreachable, restarting anyway; exit 0"))
     }
+
+    @Test func failingAndSlowCommandsAreReported() async throws {
+        let executor = RestartExecutor(dryRun: false, context: ProbeContext(allowlist: Allowlist(checks: [])))
+        // A generous budget: the whole suite shares two cores, and the command's exit is what is judged here.
+        let failing = await executor.run(
+            ["/bin/sh", "-c", "echo 'Job for prosody.service failed' >&2; exit 1", "prosody"],
+            timeout: .seconds(60)
+        )
+        #expect(failing == RestartOutcome(succeeded: false, detail: "exit 1: Job for prosody.service failed"))
+        let start = ContinuousClock.now
+        let slow = await executor.run(["/bin/sleep", "30"], timeout: .milliseconds(500))
+        #expect(slow == RestartOutcome(succeeded: false, detail: "timed out after 500ms"))
+        #expect(ContinuousClock.now - start < .seconds(8))
+        let missing = await executor.run(["/nonexistent/restart", "prosody"], timeout: .seconds(60))
+        #expect(!missing.succeeded)
+        #expect(missing.detail.hasPrefix("cannot run /nonexistent/restart"))
+    }
 }
