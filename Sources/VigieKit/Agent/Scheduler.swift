@@ -23,7 +23,8 @@ public struct Scheduler<C: Clock>: ServiceLifecycle.Service where C.Duration == 
     public let metrics: AgentMetrics
     public let concurrency: Int
     public let logger: Logger
-    /// Take each check result after it is recorded, in this order: the incident manager, then the watchdog.
+    /// Take each check result after it is recorded, one after the other in the order given (the agent's:
+    /// the incident manager, then the watchdog supervisor).
     public let observers: [any CheckResultObserver]
     /// A uniform random number in [0, 1), injectable for tests.
     let random: @Sendable () -> Double
