@@ -21,6 +21,10 @@ public struct Site: Sendable {
     public var alerting: AlertingSettings = AlertingSettings()
     /// The site file's name as the user gave it, for errors about the files it names.
     public var file: String = "vigie.yml"
+    /// The bytes of each checks' `ca` file, by path, once the host's files are resolved
+    /// (`Site.resolving(_:reader:)` (VigieKit)): the probes trust what was read and checked then, and do
+    /// not read the file again. Empty for a site only decoded.
+    public var caFileContents: [String: [UInt8]] = [:]
 
     public init(
         name: String,

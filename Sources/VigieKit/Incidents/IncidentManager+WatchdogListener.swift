@@ -24,7 +24,8 @@ extension IncidentManager: WatchdogListener {
                     detectedAt: at,
                     impact: await impact()
                 )
-                _ = try await store.open(draft, event: .escalation, message: reason, at: at)
+                let (incident, _) = try await store.open(draft, event: .escalation, message: reason, at: at)
+                noteOpened(incident.key)
             }
         } catch {
             logger.error("incident register unavailable", metadata: ["vigie.error": "\(error)"])

@@ -37,6 +37,24 @@ public actor IncidentManager: CheckResultObserver {
     private var lastReason: [String: String] = [:]
     /// Per service, the checks in its current outage: failed `open_after` runs, not yet passed `close_after`.
     var outage: [String: Set<String>] = [:]
+    /// The keys of the register's open incidents: read at each maintenance pass, kept up to date with what
+    /// this manager opens and resolves; `nil` until the first pass, when the register is asked instead. A
+    /// check that recovers with no outage open costs no query (with a thousand checks, one recovery used to
+    /// be a thousand resolutions: every older `check:` key of the service).
+    var openKeys: Set<String>?
+    /// Counts this manager's own opens and resolutions, so that a maintenance pass that read the register
+    /// while one happened (the actor is reentrant) does not put an older list in force.
+    private var keyChanges = 0
+
+    func noteOpened(_ key: String) {
+        openKeys?.insert(key)
+        keyChanges += 1
+    }
+
+    func noteResolved(_ key: String) {
+        openKeys?.remove(key)
+        keyChanges += 1
+    }
 
     public init(
         store: any IncidentStore,
@@ -129,6 +147,7 @@ public actor IncidentManager: CheckResultObserver {
                         message: TimelineText.checkFailed(label, runs: site.incidents.openAfter, reason: reason),
                         at: at
                     )
+                    noteOpened(incident.key)
                     if created {
                         logger.warning(
                             "incident opened",
@@ -155,11 +174,23 @@ public actor IncidentManager: CheckResultObserver {
 
     /// Resolves the service's outage incident, and what a register written before one incident per outage holds for it.
     func resolveOutage(service: String, at: Date, message: String) async throws -> Incident? {
-        let resolved = try await store.resolve(key: Self.key(service: service), at: at, message: message)
-        for check in site.service(named: service)?.checks ?? [] {
-            try await store.resolve(key: "check:\(service)/\(check.name)", at: at, message: message)
+        let outageKey = Self.key(service: service)
+        var keys = [outageKey, "watchdog:\(service)"]
+        if let openKeys {
+            let legacy = "check:\(service)/"
+            let candidates = openKeys.filter { $0 == outageKey || $0 == keys[1] || $0.hasPrefix(legacy) }
+            guard !candidates.isEmpty else { return nil }
+            let names = Set(site.service(named: service)?.checks.map(\.name) ?? [])
+            keys = candidates.filter { !$0.hasPrefix(legacy) || names.contains(String($0.dropFirst(legacy.count))) }
+        } else {
+            keys += site.service(named: service)?.checks.map { "check:\(service)/\($0.name)" } ?? []
         }
-        try await store.resolve(key: "watchdog:\(service)", at: at, message: message)
+        var resolved: Incident?
+        for key in keys {
+            let incident = try await store.resolve(key: key, at: at, message: message)
+            if key == outageKey { resolved = incident }
+            noteResolved(key)
+        }
         return resolved
     }
 
@@ -204,18 +235,20 @@ public actor IncidentManager: CheckResultObserver {
                     source: .alert,
                     detectedAt: alert.startsAt ?? at
                 )
-                let (_, created) = try await store.open(
+                let (opened, created) = try await store.open(
                     draft,
                     event: .alertFiring,
                     message: TimelineText.alertFiring(alert.name),
                     at: at
                 )
+                noteOpened(opened.key)
                 if created { outcome.opened += 1 }
             } else if try await store.resolve(
                 key: key,
                 at: Self.resolutionTime(alert, now: at),
                 message: TimelineText.alertResolved(alert.name)
             ) != nil {
+                noteResolved(key)
                 outcome.resolved += 1
             } else if let incident = outageIncident,
                 try await Self.isFiring(
@@ -256,8 +289,12 @@ public actor IncidentManager: CheckResultObserver {
     /// The periodic work: the significance rule, and the incident series of the exporter.
     public func maintain() async {
         let at = now()
+        let changes = keyChanges
         do {
-            var open = try await store.incidents(includeResolved: false, limit: 10_000)
+            let limit = 10_000
+            var open = try await store.incidents(includeResolved: false, limit: limit)
+            // A list cut at the limit, or read while this manager changed the register, is not the whole truth.
+            openKeys = open.count < limit && changes == keyChanges ? Set(open.map(\.key)) : nil
             if let after = site.incidents.significantAfter {
                 for (index, incident) in open.enumerated() where incident.significantAt == nil {
                     let crossing = incident.detectedAt.addingTimeInterval(after.seconds)

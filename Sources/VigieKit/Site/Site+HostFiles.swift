@@ -102,20 +102,26 @@ extension Site {
     public func resolving(_ files: HostFiles, reader: HostFileReader = .system) throws(SiteFileError) -> Site {
         var site = self
         if files.contains(.caFiles) {
+            // Each file read once, however many checks name it; what was read is what the probes trust.
+            var contents: [String: [UInt8]] = [:]
             for check in checks {
                 guard let ca = check.ca else { continue }
                 let caFile = ca.local
+                guard contents[caFile] == nil else { continue }
                 let failure: String
                 switch reader.read(caFile, Site.caFileLimit) {
                 case .failure(let why): failure = "cannot read the CA file \(caFile): \(why)"
                 case .success(let bytes):
                     switch TrustAnchors.parsePEM(String(decoding: bytes, as: UTF8.self), path: caFile) {
-                    case .success: continue
+                    case .success:
+                        contents[caFile] = bytes
+                        continue
                     case .failure(let why): failure = why.description
                     }
                 }
                 throw error(at: ca, failure)
             }
+            site.caFileContents = contents
         }
         if files.contains(.webhookToken), var webhook = site.webhook {
             let token = try secret(webhook.tokenFile, what: "webhook token", reader: reader)

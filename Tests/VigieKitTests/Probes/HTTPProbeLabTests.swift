@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import VigieCore
@@ -51,6 +52,48 @@ import Testing
         }
         let unloaded = ProbeEngine(context: ProbeContext(allowlist: Allowlist(site: site)))
         let failed = try await unloaded.run([site.checks[0]])[0]
+        #expect(failed.verdict == .fail)
+        #expect(failed.error?.contains("cannot read CA file") == true, "\(failed.error ?? "")")
+    }
+
+    /// Resolving the site on the host reads each `ca` file once, however many checks name it, and the
+    /// probes trust those bytes: the file is not read again, not even by the trust store made from the site.
+    @Test func theCAFileIsReadOnceWhenTheSiteIsResolved() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-ca-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let copy = directory.appendingPathComponent("ca.pem").path
+        try FileManager.default.copyItem(atPath: Lab.caFile, toPath: copy)
+        let site = try SiteBuilder.site(
+            checks: """
+                          - https: https://meet.vigie.test:\(Lab.httpsOK)/
+                            resolve: 127.0.0.1
+                            ca: \(copy)
+                          - https: https://meet.vigie.test:\(Lab.httpsOK)/other
+                            resolve: 127.0.0.1
+                            ca: \(copy)
+                """
+        )
+        let reads = Mutex<[String]>([])
+        let counting = HostFileReader(environment: [:]) { path, limit in
+            reads.withLock { $0.append(path) }
+            return HostFileReader.readRegularFile(path, limit: limit)
+        }
+        let resolved = try site.resolving(.caFiles, reader: counting)
+        #expect(reads.withLock { $0 } == [copy], "two checks naming one file: one read")
+        #expect(resolved.caFileContents[copy] == Array(try Data(contentsOf: URL(fileURLWithPath: copy))))
+        try FileManager.default.removeItem(atPath: copy)
+        let engine = ProbeEngine(
+            context: ProbeContext(allowlist: Allowlist(site: resolved), trust: TrustStores(site: resolved))
+        )
+        for result in try await engine.run(resolved.checks) {
+            #expect(result.tls?.chainOK == true, "\(result.check.name): \(result.error ?? "")")
+        }
+        // The site only decoded has no bytes: its store reads the file, which is gone.
+        let unresolved = ProbeEngine(
+            context: ProbeContext(allowlist: Allowlist(site: site), trust: TrustStores(site: site))
+        )
+        let failed = try await unresolved.run([site.checks[0]])[0]
         #expect(failed.verdict == .fail)
         #expect(failed.error?.contains("cannot read CA file") == true, "\(failed.error ?? "")")
     }

@@ -46,4 +46,15 @@ public enum TrustAnchors {
         }
         return .success(store)
     }
+
+    /// The roots to validate against: the system store, plus the certificates of a PEM file's bytes
+    /// already read from `path`.
+    public static func store(pem bytes: [UInt8], path: String) -> Result<CertificateStore, LoadFailure> {
+        var store = CertificateStore.systemTrustRoots
+        switch parsePEM(String(decoding: bytes, as: UTF8.self), path: path) {
+        case .success(let extra): store.append(contentsOf: extra)
+        case .failure(let failure): return .failure(failure)
+        }
+        return .success(store)
+    }
 }

@@ -15,11 +15,16 @@ public struct TrustStores: Sendable {
     /// No `ca` file loaded ahead: each is read when a probe asks for it.
     public init() {}
 
-    /// Every distinct `ca` file of the site's checks, read and parsed now.
+    /// Every distinct `ca` file of the site's checks: the bytes read when the site was resolved
+    /// (``VigieCore/Site/caFileContents``), parsed now; a file the site was not resolved with is read now.
     public init(site: Site) {
         fromSite = true
         for path in site.checks.compactMap({ $0.ca?.local }) where stores[path] == nil {
-            stores[path] = TrustAnchors.store(caFile: path)
+            if let bytes = site.caFileContents[path] {
+                stores[path] = TrustAnchors.store(pem: bytes, path: path)
+            } else {
+                stores[path] = TrustAnchors.store(caFile: path)
+            }
         }
     }
 

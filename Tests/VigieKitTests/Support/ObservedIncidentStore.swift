@@ -1,0 +1,105 @@
+import Foundation
+import Synchronization
+
+@testable import VigieCore
+@testable import VigieKit
+
+/// A real register seen through a window: counts the manager's queries for one open incident, and can
+/// hold a list of the open incidents until the test lets it go (to interleave the manager's calls).
+final class ObservedIncidentStore: IncidentStore {
+    let base: any IncidentStore
+    private let lookups = Atomic<Int>(0)
+    private let gate = Mutex<
+        (armed: Bool, entered: [CheckedContinuation<Void, Never>], held: CheckedContinuation<Void, Never>?)
+    >(
+        (false, [], nil)
+    )
+
+    init(_ base: any IncidentStore) { self.base = base }
+
+    /// How many times an open incident was looked up by its key (every `resolve(key:)` is one).
+    var openIncidentLookups: Int { lookups.load(ordering: .relaxed) }
+
+    /// The next list of open incidents waits in the register until ``release()``.
+    func holdNextList() { gate.withLock { $0.armed = true } }
+
+    /// Returns once a held list has been asked for.
+    func listHeld() async {
+        await withCheckedContinuation { continuation in
+            let now = gate.withLock { state -> Bool in
+                if state.held != nil { return true }
+                state.entered.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    func release() {
+        gate.withLock { state -> CheckedContinuation<Void, Never>? in
+            defer { state.held = nil }
+            return state.held
+        }?.resume()
+    }
+
+    func open(
+        _ draft: Incident,
+        event: IncidentEvent.Kind,
+        message: String,
+        at: Date,
+        audit: AuditRecord?
+    ) async throws -> (Incident, created: Bool) {
+        try await base.open(draft, event: event, message: message, at: at, audit: audit)
+    }
+
+    func update(
+        id: Int64,
+        at: Date,
+        event: IncidentEvent.Kind,
+        message: String,
+        audit: AuditRecord?,
+        _ change: @Sendable (inout Incident) -> Void
+    ) async throws -> Incident {
+        try await base.update(id: id, at: at, event: event, message: message, audit: audit, change)
+    }
+
+    func addEvent(incidentID: Int64, kind: IncidentEvent.Kind, message: String, at: Date) async throws {
+        try await base.addEvent(incidentID: incidentID, kind: kind, message: message, at: at)
+    }
+
+    func incident(id: Int64) async throws -> Incident? { try await base.incident(id: id) }
+
+    func openIncident(key: String) async throws -> Incident? {
+        lookups.add(1, ordering: .relaxed)
+        return try await base.openIncident(key: key)
+    }
+
+    func incidents(includeResolved: Bool, limit: Int) async throws -> [Incident] {
+        let list = try await base.incidents(includeResolved: includeResolved, limit: limit)
+        let hold = gate.withLock { state -> Bool in
+            defer { state.armed = false }
+            return state.armed
+        }
+        if hold {
+            await withCheckedContinuation { continuation in
+                let waiting = gate.withLock { state -> [CheckedContinuation<Void, Never>] in
+                    state.held = continuation
+                    defer { state.entered = [] }
+                    return state.entered
+                }
+                waiting.forEach { $0.resume() }
+            }
+        }
+        return list
+    }
+
+    func events(incidentID: Int64) async throws -> [IncidentEvent] { try await base.events(incidentID: incidentID) }
+    func appendAudit(_ entry: AuditEntry) async throws { try await base.appendAudit(entry) }
+    func auditEntries(limit: Int) async throws -> [AuditEntry] { try await base.auditEntries(limit: limit) }
+
+    func setHold(service: String, held: Bool, at: Date, by actor: String, audit: AuditEntry?) async throws {
+        try await base.setHold(service: service, held: held, at: at, by: actor, audit: audit)
+    }
+
+    func holds() async throws -> Set<String> { try await base.holds() }
+}
