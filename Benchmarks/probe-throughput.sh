@@ -9,7 +9,13 @@
 #   blackbox  probes on request: wrk sends /probe requests round-robin over the 2N targets,
 #             closed loop with $CONNECTIONS connections for $SECONDS s (its saturation throughput);
 #   vigie     `vigie serve` runs the 2N checks itself, every $INTERVAL, concurrency $CONCURRENCY;
-#             at small N its schedule, not its capacity, bounds the rate (2N / interval).
+#             at small N its schedule, not its capacity, bounds the rate (2N / interval);
+#   bb@rate   blackbox again at Vigie's measured rate when that is below its saturation (wrk waits
+#             between requests, as Prometheus's schedule would): a process woken a few hundred times
+#             a second pays for each wake-up, one kept busy does not — compare like with like.
+# Before each run the kernel's TIME_WAIT table is let drain (at most 70 s): with tens of thousands of
+# closed loopback connections left by the run before, every connect(2) searches for a free port and
+# the second to run pays for the first.
 # Measured per process from /proc: CPU seconds (utime+stime) over the window, peak RSS (VmHWM).
 # Vigie's probes are counted from its own vigie_probe_runs_total; blackbox's are wrk's requests.
 # `/metrics` latency: wrk, one connection, 5 s, against vigie serve while it probes.
@@ -28,6 +34,7 @@ need=()
 command -v nginx >/dev/null || need+=(nginx-light)
 command -v prometheus-blackbox-exporter >/dev/null || need+=(prometheus-blackbox-exporter)
 command -v wrk >/dev/null || need+=(wrk)
+command -v ss >/dev/null || need+=(iproute2)
 if [ ${#need[@]} -gt 0 ]; then
     sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
     $sudo apt-get update -qq
@@ -58,6 +65,12 @@ peak_rss_mb() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 vigie_runs() {
     curl -s "http://127.0.0.1:$VIGIE_PORT/metrics" | awk '/^vigie_probe_runs_total/ { s += $NF } END { printf "%d", s }'
 }
+drain_time_wait() {
+    for _ in $(seq 1 70); do
+        [ "$(ss -Htan state time-wait | wc -l)" -lt 2000 ] && return 0
+        sleep 1
+    done
+}
 wait_port() { for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
 calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
 
@@ -80,8 +93,9 @@ start_nginx() { # N
     wait_port "$HTTP_PORT"
 }
 
-run_blackbox() { # N -> sets BB_RATE BB_CPU1000 BB_RSS
-    local n=$1
+run_blackbox() { # N [RATE] -> sets BB_RATE BB_CPU1000 BB_RSS (RATE: requests/s in all, default: as fast as it answers)
+    local n=$1 rate=${2:-0}
+    drain_time_wait
     cat > "$WORK/blackbox.yml" <<YML
 modules:
   http_2xx:
@@ -109,6 +123,8 @@ request = function()
   return wrk.format("GET", targets[i])
 end
 LUA
+    # wrk's delay(): milliseconds each connection waits before its next request.
+    [ "$rate" -gt 0 ] && echo "delay = function() return $((CONNECTIONS * 1000 / rate)) end" >> "$WORK/rotate.lua"
     prometheus-blackbox-exporter --config.file="$WORK/blackbox.yml" --web.listen-address="127.0.0.1:$BLACKBOX_PORT" \
         </dev/null >"$WORK/blackbox.log" 2>&1 &
     local pid=$!
@@ -155,6 +171,7 @@ metrics_latency() { # -> "p50 p99" of GET /metrics, one connection, 5 s
 
 run_vigie() { # N -> sets V_RATE V_CPU1000 V_RSS V_SAT_P99, V_IDLE_RSS V_P50 V_P99
     local n=$1
+    drain_time_wait
     # 1. Saturation: every check every $INTERVAL; what the agent sustains, and its cost.
     write_site "$n" "$INTERVAL" "$WORK/fast.yml"
     start_vigie "$WORK/fast.yml"
@@ -178,15 +195,21 @@ run_vigie() { # N -> sets V_RATE V_CPU1000 V_RSS V_SAT_P99, V_IDLE_RSS V_P50 V_P
 }
 
 printf '%s\n' "Vigie $("$VIGIE" --version) vs blackbox_exporter $(prometheus-blackbox-exporter --version 2>&1 | awk 'NR==1 { print $3 }'); $(nproc) cores; window ${SECONDS_PER_RUN}s; vigie interval $INTERVAL, concurrency $CONCURRENCY; wrk $CONNECTIONS connections"
-printf '%-5s | %-24s | %-26s | %-27s | %-24s | %s\n' "N" "probes/s vigie/bb" "CPU s/1000 probes v/bb" "peak RSS MB v(30s) v(sat)/bb" "/metrics p50/p99 (30s)" "/metrics p99 (sat)"
+printf '%-5s | %-24s | %-26s | %-22s | %-27s | %-24s | %s\n' "N" "probes/s vigie/bb" "CPU s/1000 probes v/bb" "v/bb@rate (bb's rate)" "peak RSS MB v(30s) v(sat)/bb" "/metrics p50/p99 (30s)" "/metrics p99 (sat)"
 for n in "${NS[@]}"; do
     start_nginx "$n"
     run_blackbox "$n"
+    SAT_RATE=$BB_RATE SAT_CPU1000=$BB_CPU1000 SAT_RSS=$BB_RSS
     sleep 1
     run_vigie "$n"
+    AT_RATE="-"
+    if [ "$(calc "$V_RATE < 0.8 * $SAT_RATE" 0)" = 1 ]; then
+        run_blackbox "$n" "$V_RATE"
+        AT_RATE="$(calc "$V_CPU1000 / $BB_CPU1000")x ($BB_RATE/s)"
+    fi
     kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true
-    printf '%-5s | %5s / %-5s = %5sx | %5s / %-5s = %5sx   | %5s  %5s / %-5s          | %8s / %-8s      | %s\n' \
-        "$n" "$V_RATE" "$BB_RATE" "$(calc "$V_RATE / $BB_RATE")" \
-        "$V_CPU1000" "$BB_CPU1000" "$(calc "$V_CPU1000 / $BB_CPU1000")" \
-        "$V_IDLE_RSS" "$V_RSS" "$BB_RSS" "$V_P50" "$V_P99" "$V_SAT_P99"
+    printf '%-5s | %5s / %-5s = %5sx | %5s / %-5s = %5sx   | %-22s | %5s  %5s / %-5s          | %8s / %-8s      | %s\n' \
+        "$n" "$V_RATE" "$SAT_RATE" "$(calc "$V_RATE / $SAT_RATE")" \
+        "$V_CPU1000" "$SAT_CPU1000" "$(calc "$V_CPU1000 / $SAT_CPU1000")" "$AT_RATE" \
+        "$V_IDLE_RSS" "$V_RSS" "$SAT_RSS" "$V_P50" "$V_P99" "$V_SAT_P99"
 done

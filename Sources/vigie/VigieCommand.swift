@@ -21,6 +21,8 @@ struct VigieCommand: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
+            // The agent's tasks on its event loops (Agent+Executor.swift), before it creates any.
+            if command is ServeCommand { Agent.runTasksOnEventLoops() }
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

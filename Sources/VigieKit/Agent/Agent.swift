@@ -131,7 +131,8 @@ public struct Agent: Sendable {
             metrics: metrics,
             concurrency: configuration.concurrency,
             observers: [incidents, watchdogs],
-            logger: Logger(label: "vigie.scheduler")
+            logger: Logger(label: "vigie.scheduler"),
+            clock: EventLoopClock()
         )
         let reloader = SiteReloader(
             path: configuration.sitePath,

@@ -84,7 +84,7 @@ enum HTTPFetcher {
 
         do {
             let response = try await channel.executeThenClose { inbound, outbound in
-                try await Deadline.run(until: deadline) { [head] in
+                try await ChannelDeadline.run(channel.channel, until: deadline) { [head] in
                     // A failed write (the TLS handshake failed, the server hung up) says less than
                     // what the inbound side reports, so it is only thrown when nothing better comes.
                     var writeError: (any Error)?

@@ -71,7 +71,7 @@ struct XMPPProbe: Sendable {
         var exchange: Exchange?
         do {
             exchange = try await channel.executeThenClose { inbound, outbound in
-                try await Deadline.run(until: deadline) {
+                try await ChannelDeadline.run(channel.channel, until: deadline) {
                     try await Self.converse(
                         channel: channel.channel,
                         inbound: inbound,

@@ -20,6 +20,10 @@ struct ConnectFailure: Error, Sendable, Hashable {
 enum Connector {
     static var group: any EventLoopGroup { MultiThreadedEventLoopGroup.singleton }
 
+    /// The loop a probe's socket lives on: the one its task runs on when the agent's tasks run on the event
+    /// loops (Agent+Executor.swift), so that each step of the probe resumes where its I/O completed.
+    static var loop: any EventLoop { group.any() }
+
     /// Opens a TCP connection and hands the channel to `initializer` (TLS, codecs, async wrapper).
     static func connectTCP<Output: Sendable>(
         _ target: AdmittedEndpoint,
@@ -27,7 +31,7 @@ enum Connector {
         initializer: @escaping @Sendable (any Channel) -> EventLoopFuture<Output>
     ) async -> Result<Output, ConnectFailure> {
         precondition(target.transport == .tcp)
-        let bootstrap = ClientBootstrap(group: group)
+        let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(TimeAmount(max(timeout, .milliseconds(1))))
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
         do {

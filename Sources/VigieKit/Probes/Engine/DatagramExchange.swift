@@ -45,7 +45,7 @@ enum DatagramExchange {
         }
         let channel: NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>
         do {
-            channel = try await DatagramBootstrap(group: Connector.group)
+            channel = try await DatagramBootstrap(group: Connector.loop)
                 .connect(to: remote) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(

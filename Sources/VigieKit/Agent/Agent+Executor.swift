@@ -1,0 +1,19 @@
+import NIOCore
+import NIOPosix
+
+// Why the agent's tasks run on the event loops: a probe's socket is served by one of NIO's loop
+// threads, and Swift's own pool is another set of threads; each connect, read and close then resumes
+// its task on the other side, two thread hops and a wake-up per step, which at a few hundred probes a
+// second was most of the agent's CPU. With NIO's loops as the global executor a task resumes where
+// its I/O completed.
+
+extension Agent {
+    /// Makes NIO's event loops (the probes' and the HTTP server's) the executor of every task of the
+    /// process. Call it first thing, before any task exists; it takes effect once per process.
+    ///
+    /// - Returns: whether it took effect (false when another executor was installed first).
+    @discardableResult
+    public static func runTasksOnEventLoops() -> Bool {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    }
+}
