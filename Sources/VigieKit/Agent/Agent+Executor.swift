@@ -9,9 +9,10 @@ import NIOPosix
 
 extension Agent {
     /// Makes NIO's event loops (the probes' and the HTTP server's) the executor of every task of the
-    /// process. Call it first thing, before any task exists; it takes effect once per process.
+    /// process. Call it once, from the main thread, before the agent creates any task (`vigie` does, for
+    /// `serve`, right after parsing its arguments); a second call stops the process (NIO's rule).
     ///
-    /// - Returns: whether it took effect (false when another executor was installed first).
+    /// - Returns: whether it took effect (false where NIO cannot install it).
     @discardableResult
     public static func runTasksOnEventLoops() -> Bool {
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()

@@ -1,5 +1,6 @@
 public import Logging
 public import ServiceLifecycle
+import NIOPosix
 import UnixSignals
 import VigieCore
 
@@ -41,7 +42,12 @@ public struct SiteReloader: ServiceLifecycle.Service {
     /// Reads the site file again and puts it in force if it is valid.
     public func reload() async {
         do {
-            let site = try SiteLoader.load(path: path, resolving: .all)
+            // Off the event loops that run the agent's tasks (Agent+Executor.swift): reading and decoding a
+            // large site file and its CA files takes long enough to hold up the probes and the HTTP server.
+            let path = path
+            let site = try await NIOThreadPool.singleton.runIfActive {
+                try SiteLoader.load(path: path, resolving: .all)
+            }
             holder.update(site)
             await incidents?.siteChanged(site)
             await watchdogs?.siteChanged(site)

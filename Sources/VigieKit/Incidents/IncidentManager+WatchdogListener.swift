@@ -1,7 +1,7 @@
 import Logging
 
 public import struct Foundation.Date
-public import VigieCore
+import VigieCore
 
 // What the watchdog did, into the service's outage incident. Its audit entries are the watchdog's own.
 
@@ -24,8 +24,7 @@ extension IncidentManager: WatchdogListener {
                     detectedAt: at,
                     impact: await impact()
                 )
-                let (incident, _) = try await store.open(draft, event: .escalation, message: reason, at: at)
-                noteOpened(incident.key)
+                _ = try await store.open(draft, event: .escalation, message: reason, at: at)
             }
         } catch {
             logger.error("incident register unavailable", metadata: ["vigie.error": "\(error)"])

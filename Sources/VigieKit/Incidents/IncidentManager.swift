@@ -37,25 +37,6 @@ public actor IncidentManager: CheckResultObserver {
     private var lastReason: [String: String] = [:]
     /// Per service, the checks in its current outage: failed `open_after` runs, not yet passed `close_after`.
     var outage: [String: Set<String>] = [:]
-    /// The keys of the register's open incidents: read at each maintenance pass, kept up to date with what
-    /// this manager opens and resolves; `nil` until the first pass, when the register is asked instead. A
-    /// check that recovers with no outage open costs no query (with a thousand checks, one recovery used to
-    /// be a thousand resolutions: every older `check:` key of the service).
-    var openKeys: Set<String>?
-    /// Counts this manager's own opens and resolutions, so that a maintenance pass that read the register
-    /// while one happened (the actor is reentrant) does not put an older list in force.
-    private var keyChanges = 0
-
-    func noteOpened(_ key: String) {
-        openKeys?.insert(key)
-        keyChanges += 1
-    }
-
-    func noteResolved(_ key: String) {
-        openKeys?.remove(key)
-        keyChanges += 1
-    }
-
     public init(
         store: any IncidentStore,
         site: Site,
@@ -147,7 +128,6 @@ public actor IncidentManager: CheckResultObserver {
                         message: TimelineText.checkFailed(label, runs: site.incidents.openAfter, reason: reason),
                         at: at
                     )
-                    noteOpened(incident.key)
                     if created {
                         logger.warning(
                             "incident opened",
@@ -174,22 +154,22 @@ public actor IncidentManager: CheckResultObserver {
 
     /// Resolves the service's outage incident, and what a register written before one incident per outage holds for it.
     func resolveOutage(service: String, at: Date, message: String) async throws -> Incident? {
+        // One question to the register, however many checks the service has (a key per check was a
+        // thousand lookups per recovery at a thousand checks, and the agent fell to a few probes a second).
         let outageKey = Self.key(service: service)
-        var keys = [outageKey, "watchdog:\(service)"]
-        if let openKeys {
-            let legacy = "check:\(service)/"
-            let candidates = openKeys.filter { $0 == outageKey || $0 == keys[1] || $0.hasPrefix(legacy) }
-            guard !candidates.isEmpty else { return nil }
-            let names = Set(site.service(named: service)?.checks.map(\.name) ?? [])
-            keys = candidates.filter { !$0.hasPrefix(legacy) || names.contains(String($0.dropFirst(legacy.count))) }
-        } else {
-            keys += site.service(named: service)?.checks.map { "check:\(service)/\($0.name)" } ?? []
-        }
+        let legacy = "check:\(service)/"
+        let names = Set(site.service(named: service)?.checks.map(\.name) ?? [])
         var resolved: Incident?
-        for key in keys {
-            let incident = try await store.resolve(key: key, at: at, message: message)
-            if key == outageKey { resolved = incident }
-            noteResolved(key)
+        for incident in try await store.openIncidents(service: service) {
+            let key = incident.key
+            let ours =
+                key == outageKey || key == "watchdog:\(service)"
+                || (key.hasPrefix(legacy) && names.contains(String(key.dropFirst(legacy.count))))
+            guard ours else { continue }
+            let closed = try await store.update(id: incident.id, at: at, event: .resolved, message: message) {
+                $0.resolvedAt = at
+            }
+            if key == outageKey { resolved = closed }
         }
         return resolved
     }
@@ -235,20 +215,18 @@ public actor IncidentManager: CheckResultObserver {
                     source: .alert,
                     detectedAt: alert.startsAt ?? at
                 )
-                let (opened, created) = try await store.open(
+                let (_, created) = try await store.open(
                     draft,
                     event: .alertFiring,
                     message: TimelineText.alertFiring(alert.name),
                     at: at
                 )
-                noteOpened(opened.key)
                 if created { outcome.opened += 1 }
             } else if try await store.resolve(
                 key: key,
                 at: Self.resolutionTime(alert, now: at),
                 message: TimelineText.alertResolved(alert.name)
             ) != nil {
-                noteResolved(key)
                 outcome.resolved += 1
             } else if let incident = outageIncident,
                 try await Self.isFiring(
@@ -289,12 +267,8 @@ public actor IncidentManager: CheckResultObserver {
     /// The periodic work: the significance rule, and the incident series of the exporter.
     public func maintain() async {
         let at = now()
-        let changes = keyChanges
         do {
-            let limit = 10_000
-            var open = try await store.incidents(includeResolved: false, limit: limit)
-            // A list cut at the limit, or read while this manager changed the register, is not the whole truth.
-            openKeys = open.count < limit && changes == keyChanges ? Set(open.map(\.key)) : nil
+            var open = try await store.incidents(includeResolved: false, limit: 10_000)
             if let after = site.incidents.significantAfter {
                 for (index, incident) in open.enumerated() where incident.significantAt == nil {
                     let crossing = incident.detectedAt.addingTimeInterval(after.seconds)

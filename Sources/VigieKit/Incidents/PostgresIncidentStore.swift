@@ -252,6 +252,18 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
         }
     }
 
+    public func openIncidents(service: String) async throws -> [Incident] {
+        try await transaction { connection in
+            let query: PostgresQuery =
+                "SELECT \(unescaped: IncidentSchema.incidentColumns) FROM incident WHERE resolved_at IS NULL AND service = \(service) ORDER BY id"
+            var incidents: [Incident] = []
+            for try await row in try await connection.query(query, logger: self.logger) {
+                incidents.append(try Self.incident(row.makeRandomAccess()))
+            }
+            return incidents
+        }
+    }
+
     public func events(incidentID: Int64) async throws -> [IncidentEvent] {
         try await transaction { connection in
             var events: [IncidentEvent] = []

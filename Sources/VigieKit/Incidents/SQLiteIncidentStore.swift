@@ -146,6 +146,17 @@ public final class SQLiteIncidentStore: IncidentStore {
         }
     }
 
+    public func openIncidents(service: String) async throws -> [Incident] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT \(IncidentSchema.incidentColumns) FROM incident WHERE resolved_at IS NULL AND service = ? ORDER BY id",
+                arguments: [service]
+            ).map { try Self.incident($0) }
+        }
+    }
+
     public func events(incidentID: Int64) async throws -> [IncidentEvent] {
         try await pool.read { db in
             try Row.fetchAll(

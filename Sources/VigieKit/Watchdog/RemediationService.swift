@@ -15,6 +15,9 @@ public final class RemediationService: ServiceLifecycle.Service, Sendable {
     public struct Request: Sendable {
         public var service: Service
         public var policy: RemediationPolicy
+        /// What the restart may reach (its drain URL): the site in force when it was asked for; `nil`, the
+        /// executor's own.
+        public var context: ProbeContext? = nil
         public var report: @Sendable (RestartOutcome) async -> Void
     }
 
@@ -53,8 +56,9 @@ public final class RemediationService: ServiceLifecycle.Service, Sendable {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 for await request in requests {
-                    let executor = self.executor
-                    group.addTask {
+                    var executor = self.executor
+                    if let context = request.context { executor.context = context }
+                    group.addTask { [executor] in
                         let outcome = await executor.restart(request.service, policy: request.policy)
                         await request.report(outcome)
                         self.finished()

@@ -100,7 +100,12 @@ public actor WatchdogSupervisor: CheckResultObserver {
             logger.warning("restarting", metadata: ["vigie.service": "\(name)", "vigie.attempt": "\(attempt)"])
             let policy = watchdog.policy
             let accepted = remediation.submit(
-                RemediationService.Request(service: service, policy: policy) { outcome in
+                // The drain URL admitted by the site in force, not the one the agent started with.
+                RemediationService.Request(
+                    service: service,
+                    policy: policy,
+                    context: ProbeContext(allowlist: Allowlist(site: site))
+                ) { outcome in
                     await self.restartFinished(
                         service: name,
                         attempt: attempt,

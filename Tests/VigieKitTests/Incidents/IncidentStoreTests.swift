@@ -101,6 +101,26 @@ import Testing
         }
     }
 
+    /// A service's open incidents, whatever their cause, oldest first: not its resolved ones, not another
+    /// service's (one whose name begins with it included).
+    @Test(arguments: Backend.allCases)
+    func openIncidentsOfAServiceAreItsOwn(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            func open(_ key: String, service: String) async throws -> Int64 {
+                var draft = Self.draft(key)
+                draft.service = service
+                return try await store.open(draft, event: .checkFailed, message: "x", at: Self.t0).0.id
+            }
+            let outage = try await open("service:web", service: "web")
+            let alert = try await open("alert:abc", service: "web")
+            _ = try await open("service:web2", service: "web2")
+            _ = try await open("check:web/gone", service: "web")
+            try await store.resolve(key: "check:web/gone", at: Self.t0 + 1, message: "done")
+            #expect(try await store.openIncidents(service: "web").map(\.id) == [outage, alert])
+            #expect(try await store.openIncidents(service: "nobody").isEmpty)
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func updatesKeepEveryFieldAndTheTimeline(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in

@@ -17,7 +17,7 @@ final class ObservedIncidentStore: IncidentStore {
 
     init(_ base: any IncidentStore) { self.base = base }
 
-    /// How many times an open incident was looked up by its key (every `resolve(key:)` is one).
+    /// How many times open incidents were looked up, by key (every `resolve(key:)` is one) or by service.
     var openIncidentLookups: Int { lookups.load(ordering: .relaxed) }
 
     /// The next list of open incidents waits in the register until ``release()``.
@@ -91,6 +91,11 @@ final class ObservedIncidentStore: IncidentStore {
             }
         }
         return list
+    }
+
+    func openIncidents(service: String) async throws -> [Incident] {
+        lookups.add(1, ordering: .relaxed)
+        return try await base.openIncidents(service: service)
     }
 
     func events(incidentID: Int64) async throws -> [IncidentEvent] { try await base.events(incidentID: incidentID) }

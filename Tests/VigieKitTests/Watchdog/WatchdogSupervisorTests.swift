@@ -52,6 +52,35 @@ import Testing
         }
     }
 
+    /// A drain URL a reload declares is the one the next restart may reach: the executor the agent started
+    /// with knew only the first site's endpoints and skipped it as "not declared".
+    @Test func aReloadedDrainURLIsAdmittedForTheNextRestart() async throws {
+        try await IncidentManagerTests.withDirectory { directory in
+            let policy =
+                "restart_after: 1, cooldown: 0s, max_restarts: 5, window: 1h, command: [/usr/bin/true, prosody]"
+            let first = try IncidentManagerTests.site(
+                remediation: "    remediation: {\(policy)}",
+                incidents: "incidents: {open_after: 1}"
+            )
+            // Port 9 (discard) is closed here: the drain is tried, refused, and the restart goes on.
+            let reloaded = try IncidentManagerTests.site(
+                remediation: "    remediation: {\(policy), drain: {url: \"http://127.0.0.1:9/\", deadline: 2s}}",
+                incidents: "incidents: {open_after: 1}"
+            )
+            let (rig, store, _) = try Self.make(first, directory: directory)
+            await rig.manager.siteChanged(reloaded)
+            await rig.supervisor.siteChanged(reloaded)
+            try await Self.running(rig) {
+                await rig.observe(IncidentManagerTests.result(reloaded.checks[0], ok: false))
+                await rig.supervisor.remediation.idle()
+            }
+            let incident = try #require(try await store.openIncident(key: "service:xmpp"))
+            let lines = try await store.events(incidentID: incident.id).map(\.message)
+            #expect(lines.contains { $0.contains("drain API unreachable") }, "\(lines)")
+            #expect(!lines.contains { $0.contains("not declared") }, "\(lines)")
+        }
+    }
+
     @Test func watchdogRestartsRecordsAndEscalates() async throws {
         try await IncidentManagerTests.withDirectory { directory in
             // `true` stands for a restart that "works" without fixing anything: the service keeps failing.

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -10,19 +11,20 @@ import NIOPosix
 #endif
 import VigieCore
 
-/// Why a connection could not be made, in the words of `nc -vz`.
-struct ConnectFailure: Error, Sendable, Hashable {
-    var state: TCPReport.State
-    var reason: String
-}
-
 /// Opens sockets to admitted endpoints, and names what went wrong when it cannot.
 enum Connector {
     static var group: any EventLoopGroup { MultiThreadedEventLoopGroup.singleton }
 
-    /// The loop a probe's socket lives on: the one its task runs on when the agent's tasks run on the event
-    /// loops (Agent+Executor.swift), so that each step of the probe resumes where its I/O completed.
-    static var loop: any EventLoop { group.any() }
+    /// Probes running in the process now (counted by ``ProbeEngine/run(_:)-(Check)``).
+    static let probesInFlight = Atomic<Int>(0)
+
+    /// The loop a probe's socket lives on. A probe that runs alone stays on the loop its task runs on
+    /// (with the agent's tasks on the loops, Agent+Executor.swift, each step then resumes where its I/O
+    /// completed, no thread woken); with others in flight the sockets go round the loops, so that every
+    /// core takes its share (kept on one loop, a thousand checks made half the probes a second).
+    static var loop: any EventLoop {
+        probesInFlight.load(ordering: .relaxed) > 1 ? group.next() : group.any()
+    }
 
     /// Opens a TCP connection and hands the channel to `initializer` (TLS, codecs, async wrapper).
     static func connectTCP<Output: Sendable>(

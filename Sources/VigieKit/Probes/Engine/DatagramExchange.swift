@@ -7,18 +7,6 @@ import VigieCore
 // that tells a closed UDP port from a silent one. NIO reports that errno through errorCaught
 // without closing datagram channels, so it ends the inbound stream with the error.
 
-/// How a UDP exchange ended.
-enum DatagramOutcome: Sendable, Hashable {
-    /// An acceptable datagram came back.
-    case answered(bytes: [UInt8], roundTrip: Duration, sent: Int)
-    /// ICMP port unreachable: nothing listens there.
-    case refused(sent: Int)
-    /// ICMP host/network unreachable, or another socket error.
-    case failed(ConnectFailure, sent: Int)
-    /// Nothing acceptable before the deadline; `rejected` lists why datagrams that did come were refused.
-    case silence(sent: Int, rejected: [String])
-}
-
 enum DatagramExchange {
     /// Sends `payload` at each offset of `sendOffsets` until an acceptable answer, an ICMP error or the deadline.
     ///

@@ -1,3 +1,4 @@
+import Synchronization
 public import struct Foundation.Date
 public import VigieCore
 
@@ -31,6 +32,8 @@ public struct ProbeEngine: Sendable {
     /// - Throws: ``UndeclaredTargetError`` when the check's endpoint is not in the allowlist.
     public func run(_ check: Check) async throws(UndeclaredTargetError) -> CheckResult {
         let target = try context.allowlist.admit(check.endpoint, transport: check.transport, resolve: check.resolve)
+        Connector.probesInFlight.add(1, ordering: .relaxed)
+        defer { Connector.probesInFlight.subtract(1, ordering: .relaxed) }
         switch check.target {
         case .tcp: return await TCPProbe().run(check, target: target, context: context)
         case .udp: return await UDPProbe().run(check, target: target, context: context)
