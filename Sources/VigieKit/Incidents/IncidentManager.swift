@@ -37,6 +37,8 @@ public actor IncidentManager: CheckResultObserver {
     private var lastReason: [String: String] = [:]
     /// Per service, the checks in its current outage: failed `open_after` runs, not yet passed `close_after`.
     var outage: [String: Set<String>] = [:]
+    /// Services whose recovery the register has not taken yet (it was unavailable): tried again at each pass.
+    private var unresolved: Set<String> = []
     public init(
         store: any IncidentStore,
         site: Site,
@@ -81,18 +83,21 @@ public actor IncidentManager: CheckResultObserver {
             if result.ok {
                 failures[check.id] = 0
                 passes[check.id, default: 0] += 1
-                if passes[check.id] == site.incidents.closeAfter {
-                    let wasInOutage = outage[service]?.remove(check.name) != nil
+                let passed = passes[check.id, default: 0]
+                // A resolution the register could not take is tried again at the next pass.
+                let retry = passed > site.incidents.closeAfter && unresolved.contains(service)
+                if passed == site.incidents.closeAfter || retry {
+                    let wasInOutage = passed == site.incidents.closeAfter && outage[service]?.remove(check.name) != nil
                     if outage[service, default: []].isEmpty {
-                        if let resolved = try await resolveOutage(
+                        // Marked until the register has taken it (a throw leaves the mark).
+                        unresolved.insert(service)
+                        let resolved = try await resolveOutage(
                             service: service,
                             at: at,
-                            message: TimelineText.serviceRecovered(
-                                service,
-                                last: label,
-                                runs: site.incidents.closeAfter
-                            )
-                        ) {
+                            message: TimelineText.serviceRecovered(service, last: label, runs: passed)
+                        )
+                        unresolved.remove(service)
+                        if let resolved {
                             logger.notice(
                                 "incident resolved",
                                 metadata: ["vigie.incident": "\(resolved.id)", "vigie.service": "\(service)"]
@@ -111,7 +116,11 @@ public actor IncidentManager: CheckResultObserver {
                 passes[check.id] = 0
                 failures[check.id, default: 0] += 1
                 let reason = result.error ?? "failed"
-                if failures[check.id] == site.incidents.openAfter {
+                let failed = failures[check.id, default: 0]
+                // At `open_after` failures, or at the next one when the register could not take it.
+                if failed >= site.incidents.openAfter, outage[service]?.contains(check.name) != true {
+                    // In the outage before the register is asked (a pass of another check meanwhile must not
+                    // resolve what is being opened); out of it again if the register refuses.
                     outage[service, default: []].insert(check.name)
                     let draft = Incident(
                         key: Self.key(service: service),
@@ -122,12 +131,19 @@ public actor IncidentManager: CheckResultObserver {
                         detectedAt: at,
                         impact: await impact()
                     )
-                    let (incident, created) = try await store.open(
-                        draft,
-                        event: .checkFailed,
-                        message: TimelineText.checkFailed(label, runs: site.incidents.openAfter, reason: reason),
-                        at: at
-                    )
+                    let opened: (Incident, created: Bool)
+                    do {
+                        opened = try await store.open(
+                            draft,
+                            event: .checkFailed,
+                            message: TimelineText.checkFailed(label, runs: failed, reason: reason),
+                            at: at
+                        )
+                    } catch {
+                        outage[service]?.remove(check.name)
+                        throw error
+                    }
+                    let (incident, created) = opened
                     if created {
                         logger.warning(
                             "incident opened",

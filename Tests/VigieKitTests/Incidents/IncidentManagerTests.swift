@@ -256,6 +256,41 @@ import Testing
         }
     }
 
+    /// A register that cannot be reached at the run that should open or resolve the outage: the next run
+    /// tries again, so that an outage is never left without its incident, nor an incident open for ever.
+    @Test func whatTheRegisterCouldNotTakeIsTriedAgain() async throws {
+        try await Self.withDirectory { directory in
+            let site = try Self.site(incidents: "incidents: {open_after: 2, close_after: 2}")
+            let store = ObservedIncidentStore(try SQLiteIncidentStore(dataDirectory: directory.path))
+            let manager = IncidentManager(store: store, site: site)
+            let tcp = site.checks[0]
+            store.setDown(true)
+            for _ in 0..<2 { await manager.observe(Self.result(tcp, ok: false)) }
+            store.setDown(false)
+            #expect(try await store.incidents(includeResolved: true, limit: 10).isEmpty)
+            await manager.observe(Self.result(tcp, ok: false))
+            let incident = try #require(try await store.openIncident(key: "service:xmpp"))
+            let opening = try await store.events(incidentID: incident.id).map(\.message)
+            #expect(opening.contains { $0.contains("3 failed runs") }, "\(opening)")
+            // Further failures with the same reason add nothing.
+            await manager.observe(Self.result(tcp, ok: false))
+            #expect(try await store.events(incidentID: incident.id).count == opening.count)
+
+            await manager.observe(Self.result(tcp, ok: true))
+            store.setDown(true)
+            await manager.observe(Self.result(tcp, ok: true))
+            store.setDown(false)
+            #expect(try await store.openIncident(key: "service:xmpp") != nil, "the register was down")
+            await manager.observe(Self.result(tcp, ok: true))
+            #expect(try await store.openIncident(key: "service:xmpp") == nil)
+            #expect(try await store.incident(id: incident.id)?.resolvedAt != nil)
+            // Once taken, passes cost nothing more.
+            let lookups = store.openIncidentLookups
+            for _ in 0..<3 { await manager.observe(Self.result(tcp, ok: true)) }
+            #expect(store.openIncidentLookups == lookups)
+        }
+    }
+
     /// A maintenance pass that reads the register while the manager opens an outage (the actor is
     /// reentrant) leaves nothing behind that would keep the outage from resolving with the recovery.
     @Test func anOutageOpenedDuringAMaintenancePassStillResolves() async throws {

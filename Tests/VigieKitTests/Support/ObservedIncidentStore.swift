@@ -15,7 +15,16 @@ final class ObservedIncidentStore: IncidentStore {
         (false, [], nil)
     )
 
+    private let down = Atomic<Bool>(false)
+
     init(_ base: any IncidentStore) { self.base = base }
+
+    /// While down, every call throws, as a register that cannot be reached does.
+    func setDown(_ value: Bool) { down.store(value, ordering: .relaxed) }
+
+    private func reachable() throws {
+        if down.load(ordering: .relaxed) { throw IncidentStoreError("the test took the register down") }
+    }
 
     /// How many times open incidents were looked up, by key (every `resolve(key:)` is one) or by service.
     var openIncidentLookups: Int { lookups.load(ordering: .relaxed) }
@@ -49,7 +58,8 @@ final class ObservedIncidentStore: IncidentStore {
         at: Date,
         audit: AuditRecord?
     ) async throws -> (Incident, created: Bool) {
-        try await base.open(draft, event: event, message: message, at: at, audit: audit)
+        try reachable()
+        return try await base.open(draft, event: event, message: message, at: at, audit: audit)
     }
 
     func update(
@@ -60,21 +70,28 @@ final class ObservedIncidentStore: IncidentStore {
         audit: AuditRecord?,
         _ change: @Sendable (inout Incident) -> Void
     ) async throws -> Incident {
-        try await base.update(id: id, at: at, event: event, message: message, audit: audit, change)
+        try reachable()
+        return try await base.update(id: id, at: at, event: event, message: message, audit: audit, change)
     }
 
     func addEvent(incidentID: Int64, kind: IncidentEvent.Kind, message: String, at: Date) async throws {
+        try reachable()
         try await base.addEvent(incidentID: incidentID, kind: kind, message: message, at: at)
     }
 
-    func incident(id: Int64) async throws -> Incident? { try await base.incident(id: id) }
+    func incident(id: Int64) async throws -> Incident? {
+        try reachable()
+        return try await base.incident(id: id)
+    }
 
     func openIncident(key: String) async throws -> Incident? {
+        try reachable()
         lookups.add(1, ordering: .relaxed)
         return try await base.openIncident(key: key)
     }
 
     func incidents(includeResolved: Bool, limit: Int) async throws -> [Incident] {
+        try reachable()
         let list = try await base.incidents(includeResolved: includeResolved, limit: limit)
         let hold = gate.withLock { state -> Bool in
             defer { state.armed = false }
@@ -94,17 +111,31 @@ final class ObservedIncidentStore: IncidentStore {
     }
 
     func openIncidents(service: String) async throws -> [Incident] {
+        try reachable()
         lookups.add(1, ordering: .relaxed)
         return try await base.openIncidents(service: service)
     }
 
-    func events(incidentID: Int64) async throws -> [IncidentEvent] { try await base.events(incidentID: incidentID) }
-    func appendAudit(_ entry: AuditEntry) async throws { try await base.appendAudit(entry) }
-    func auditEntries(limit: Int) async throws -> [AuditEntry] { try await base.auditEntries(limit: limit) }
+    func events(incidentID: Int64) async throws -> [IncidentEvent] {
+        try reachable()
+        return try await base.events(incidentID: incidentID)
+    }
+    func appendAudit(_ entry: AuditEntry) async throws {
+        try reachable()
+        try await base.appendAudit(entry)
+    }
+    func auditEntries(limit: Int) async throws -> [AuditEntry] {
+        try reachable()
+        return try await base.auditEntries(limit: limit)
+    }
 
     func setHold(service: String, held: Bool, at: Date, by actor: String, audit: AuditEntry?) async throws {
+        try reachable()
         try await base.setHold(service: service, held: held, at: at, by: actor, audit: audit)
     }
 
-    func holds() async throws -> Set<String> { try await base.holds() }
+    func holds() async throws -> Set<String> {
+        try reachable()
+        return try await base.holds()
+    }
 }
