@@ -92,18 +92,7 @@ public struct ReportDocument: Sendable, Hashable {
 
     /// A relative link target: every byte outside a file name's plain characters percent-encoded.
     static func linkTarget(_ name: String) -> String {
-        var out = ""
-        for byte in name.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-            }
-        }
-        return out
+        PercentEncoding.encode(name, keepingTilde: false)
     }
 
     static func cellEscape(_ text: String) -> String {

@@ -7,8 +7,14 @@ import VigieCore
 
 extension IncidentManager: WatchdogListener {
     public func watchdogEscalated(service: String, reason: String, failingChecks: Set<String>, at: Date) async {
-        // The checks the watchdog saw failing are in the outage until they pass `close_after` runs.
-        outage[service, default: []].formUnion(failingChecks)
+        // The checks the watchdog saw failing, of this site and failing now, are in the outage until they
+        // pass `close_after` runs; out of it again if the register refuses the incident.
+        let current = site.service(named: service)?.checks ?? []
+        let failing = Set(
+            current.filter { failingChecks.contains($0.name) && failures[$0.id, default: 0] > 0 }.map(\.name)
+        )
+        let added = failing.subtracting(outage[service, default: []])
+        outage[service, default: []].formUnion(failing)
         do {
             if let open = try await store.openIncident(key: Self.key(service: service)) {
                 _ = try await store.update(id: open.id, at: at, event: .escalation, message: reason) {
@@ -26,7 +32,10 @@ extension IncidentManager: WatchdogListener {
                 )
                 _ = try await store.open(draft, event: .escalation, message: reason, at: at)
             }
+            // No check of the site fails now (the watchdog's memory is older): the next pass resolves it.
+            if outage[service, default: []].isEmpty { unresolved.insert(service) }
         } catch {
+            outage[service]?.subtract(added)
             logger.error("incident register unavailable", metadata: ["vigie.error": "\(error)"])
         }
     }

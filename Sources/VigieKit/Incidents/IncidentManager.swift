@@ -24,7 +24,7 @@ public import VigieCore
 /// Turns what the agent observes into incidents.
 public actor IncidentManager: CheckResultObserver {
     public let store: any IncidentStore
-    private var site: Site
+    var site: Site
     /// Told the open incidents after each maintenance pass (the agent exports them as metrics).
     private let openIncidents: @Sendable ([Incident]) -> Void
     let logger: Logger
@@ -32,13 +32,16 @@ public actor IncidentManager: CheckResultObserver {
     /// A summary of the load at detection, for an incident's impact (no personal data: counts only).
     let impact: @Sendable () async -> String?
 
-    private var failures: [String: Int] = [:]
+    var failures: [String: Int] = [:]
     private var passes: [String: Int] = [:]
     private var lastReason: [String: String] = [:]
     /// Per service, the checks in its current outage: failed `open_after` runs, not yet passed `close_after`.
     var outage: [String: Set<String>] = [:]
-    /// Services whose recovery the register has not taken yet (it was unavailable): tried again at each pass.
-    private var unresolved: Set<String> = []
+    /// Services whose recovery the register has not taken yet (it was unavailable, or a reload removed the
+    /// checks of their outage): tried again at each pass.
+    var unresolved: Set<String> = []
+    /// Services whose resolution is being written now.
+    private var resolving: Set<String> = []
     public init(
         store: any IncidentStore,
         site: Site,
@@ -65,7 +68,10 @@ public actor IncidentManager: CheckResultObserver {
             let kept = checks.filter { name in site.service(named: service)?.checks.contains { $0.name == name } == true
             }
             outage[service] = kept
+            // The reload took away the checks that kept the outage open: the next pass resolves it.
+            if kept.isEmpty, !checks.isEmpty { unresolved.insert(service) }
         }
+        lastReason = lastReason.filter { checkIDs.contains($0.key) }
     }
 
     /// The key of a service's outage: at most one open incident per service.
@@ -84,19 +90,29 @@ public actor IncidentManager: CheckResultObserver {
                 failures[check.id] = 0
                 passes[check.id, default: 0] += 1
                 let passed = passes[check.id, default: 0]
-                // A resolution the register could not take is tried again at the next pass.
-                let retry = passed > site.incidents.closeAfter && unresolved.contains(service)
-                if passed == site.incidents.closeAfter || retry {
-                    let wasInOutage = passed == site.incidents.closeAfter && outage[service]?.remove(check.name) != nil
-                    if outage[service, default: []].isEmpty {
-                        // Marked until the register has taken it (a throw leaves the mark).
+                let closeAfter = site.incidents.closeAfter
+                // A check leaves the outage at its `close_after`-th pass, or at a later one when it joined
+                // the outage after that (the watchdog's escalation); a resolution the register could not take
+                // is tried again at the next pass.
+                let leaving = passed >= closeAfter && outage[service]?.contains(check.name) == true
+                let retry = passed > closeAfter && unresolved.contains(service)
+                if passed == closeAfter || leaving || retry {
+                    let wasInOutage = leaving && outage[service]?.remove(check.name) != nil
+                    if outage[service, default: []].isEmpty, !resolving.contains(service) {
+                        // Marked until the register has taken it (a throw leaves the mark); one resolution of a
+                        // service at a time (two checks passing at once would write it twice).
                         unresolved.insert(service)
+                        resolving.insert(service)
+                        defer { resolving.remove(service) }
                         let resolved = try await resolveOutage(
                             service: service,
                             at: at,
                             message: TimelineText.serviceRecovered(service, last: label, runs: passed)
                         )
                         unresolved.remove(service)
+                        // A check that failed into the outage while the register was resolving it joined the
+                        // incident just closed: out of the outage, its next failing run opens a new one.
+                        outage[service] = []
                         if let resolved {
                             logger.notice(
                                 "incident resolved",
@@ -173,17 +189,15 @@ public actor IncidentManager: CheckResultObserver {
         // One question to the register, however many checks the service has (a key per check was a
         // thousand lookups per recovery at a thousand checks, and the agent fell to a few probes a second).
         let outageKey = Self.key(service: service)
-        let legacy = "check:\(service)/"
-        let names = Set(site.service(named: service)?.checks.map(\.name) ?? [])
         var resolved: Incident?
         for incident in try await store.openIncidents(service: service) {
             let key = incident.key
-            let ours =
-                key == outageKey || key == "watchdog:\(service)"
-                || (key.hasPrefix(legacy) && names.contains(String(key.dropFirst(legacy.count))))
-            guard ours else { continue }
+            // Its outage, and what an earlier Vigie kept per check (even of a check since removed) and per watchdog.
+            guard key == outageKey || key == "watchdog:\(service)" || key.hasPrefix("check:\(service)/") else {
+                continue
+            }
             let closed = try await store.update(id: incident.id, at: at, event: .resolved, message: message) {
-                $0.resolvedAt = at
+                if $0.resolvedAt == nil { $0.resolvedAt = at }
             }
             if key == outageKey { resolved = closed }
         }

@@ -221,9 +221,9 @@ import Testing
                 )
             }
             await manager.observe(Self.result(site.checks[0], ok: true))
-            // A check the site no longer has, another service's: not this recovery's.
+            // A check the site no longer has resolves with its service; another service's does not.
             let open = try await store.incidents(includeResolved: false, limit: 10).map(\.key).sorted()
-            #expect(open == ["check:xmpp-other/tcp", "check:xmpp/gone"])
+            #expect(open == ["check:xmpp-other/tcp"])
         }
     }
 
@@ -253,6 +253,59 @@ import Testing
             await manager.observe(Self.result(site.checks[7], ok: true))
             #expect(try await store.incidents(includeResolved: false, limit: 10).isEmpty)
             #expect(store.openIncidentLookups - beforeRecovery == 1)
+        }
+    }
+
+    /// A check that fails into the outage while the register resolves it joins the incident being closed:
+    /// its next failing run opens a new one (it was left in an outage with no incident until it recovered).
+    @Test func aFailureDuringTheResolutionOpensANewIncident() async throws {
+        try await Self.withDirectory { directory in
+            let site = try Self.site(incidents: "incidents: {open_after: 1, close_after: 1}")
+            let store = ObservedIncidentStore(try SQLiteIncidentStore(dataDirectory: directory.path))
+            let manager = IncidentManager(store: store, site: site)
+            let (tcp, http) = (site.checks[0], site.checks[1])
+            await manager.observe(Self.result(tcp, ok: false))
+            store.holdNextServiceLookup()
+            let recovery = Task { await manager.observe(Self.result(tcp, ok: true)) }
+            await store.serviceLookupHeld()
+            await manager.observe(Self.result(http, ok: false, reason: "HTTP 502"))
+            store.release()
+            await recovery.value
+            #expect(try await store.openIncident(key: "service:xmpp") == nil, "the recovery closed it")
+            await manager.observe(Self.result(http, ok: false, reason: "HTTP 502"))
+            #expect(try await store.openIncident(key: "service:xmpp") != nil, "http still fails: a new incident")
+            #expect(try await store.incidents(includeResolved: true, limit: 10).count == 2)
+        }
+    }
+
+    /// An escalation the register refused leaves no check in the outage (the next failing run opens the
+    /// incident), and only checks of the site that fail now join an outage by escalation.
+    @Test func anEscalationTheRegisterRefusedIsOpenedByTheNextFailure() async throws {
+        try await Self.withDirectory { directory in
+            let site = try Self.site(incidents: "incidents: {open_after: 1, close_after: 1}")
+            let store = ObservedIncidentStore(try SQLiteIncidentStore(dataDirectory: directory.path))
+            let manager = IncidentManager(store: store, site: site)
+            let tcp = site.checks[0]
+            store.setDown(true)
+            await manager.observe(Self.result(tcp, ok: false))
+            await manager.watchdogEscalated(service: "xmpp", reason: "3 restarts", failingChecks: ["tcp"], at: Date())
+            store.setDown(false)
+            #expect(try await store.openIncident(key: "service:xmpp") == nil)
+            await manager.observe(Self.result(tcp, ok: false))
+            #expect(try await store.openIncident(key: "service:xmpp") != nil)
+            // A check the watchdog remembers failing, which passes now, or which the site no longer has.
+            await manager.observe(Self.result(tcp, ok: true))
+            await manager.watchdogEscalated(
+                service: "xmpp",
+                reason: "3 restarts",
+                failingChecks: ["tcp", "removed"],
+                at: Date()
+            )
+            #expect(await manager.outage["xmpp", default: []].isEmpty)
+            // Its incident resolves at the next pass rather than staying open for ever.
+            #expect(try await store.openIncident(key: "service:xmpp") != nil)
+            await manager.observe(Self.result(tcp, ok: true))
+            #expect(try await store.openIncident(key: "service:xmpp") == nil)
         }
     }
 
@@ -291,25 +344,4 @@ import Testing
         }
     }
 
-    /// A maintenance pass that reads the register while the manager opens an outage (the actor is
-    /// reentrant) leaves nothing behind that would keep the outage from resolving with the recovery.
-    @Test func anOutageOpenedDuringAMaintenancePassStillResolves() async throws {
-        try await Self.withDirectory { directory in
-            let site = try Self.site(incidents: "incidents: {open_after: 1, close_after: 1}")
-            let store = ObservedIncidentStore(try SQLiteIncidentStore(dataDirectory: directory.path))
-            let manager = IncidentManager(store: store, site: site)
-            await manager.maintain()
-            store.holdNextList()
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await manager.maintain() }
-                await store.listHeld()
-                await manager.observe(Self.result(site.checks[0], ok: false))
-                store.release()
-                try await group.waitForAll()
-            }
-            #expect(try await store.incidents(includeResolved: false, limit: 10).map(\.key) == ["service:xmpp"])
-            await manager.observe(Self.result(site.checks[0], ok: true))
-            #expect(try await store.incidents(includeResolved: false, limit: 10).isEmpty)
-        }
-    }
 }

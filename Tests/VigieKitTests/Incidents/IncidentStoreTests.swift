@@ -114,10 +114,15 @@ import Testing
             let outage = try await open("service:web", service: "web")
             let alert = try await open("alert:abc", service: "web")
             _ = try await open("service:web2", service: "web2")
+            _ = try await open("service:we'b%", service: "we'b%")
+            _ = try await open("service:w_b", service: "w_b")
             _ = try await open("check:web/gone", service: "web")
             try await store.resolve(key: "check:web/gone", at: Self.t0 + 1, message: "done")
             #expect(try await store.openIncidents(service: "web").map(\.id) == [outage, alert])
             #expect(try await store.openIncidents(service: "nobody").isEmpty)
+            // Taken as a value, not as SQL or a pattern.
+            #expect(try await store.openIncidents(service: "we'b%").map(\.key) == ["service:we'b%"])
+            #expect(try await store.openIncidents(service: "w%").isEmpty)
         }
     }
 

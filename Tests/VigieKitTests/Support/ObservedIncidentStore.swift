@@ -4,40 +4,37 @@ import Synchronization
 @testable import VigieCore
 @testable import VigieKit
 
-/// A real register seen through a window: counts the manager's queries for one open incident, and can
-/// hold a list of the open incidents until the test lets it go (to interleave the manager's calls).
+/// A real register seen through a window: counts the manager's lookups of open incidents, and can be
+/// taken down (every call throws, as a register that cannot be reached does).
 final class ObservedIncidentStore: IncidentStore {
     let base: any IncidentStore
     private let lookups = Atomic<Int>(0)
-    private let gate = Mutex<
-        (armed: Bool, entered: [CheckedContinuation<Void, Never>], held: CheckedContinuation<Void, Never>?)
-    >(
-        (false, [], nil)
-    )
-
     private let down = Atomic<Bool>(false)
+    private let gate = Mutex(Gate())
+
+    private struct Gate {
+        var armed = false
+        var held: CheckedContinuation<Void, Never>?
+        var waiter: CheckedContinuation<Void, Never>?
+    }
 
     init(_ base: any IncidentStore) { self.base = base }
-
-    /// While down, every call throws, as a register that cannot be reached does.
-    func setDown(_ value: Bool) { down.store(value, ordering: .relaxed) }
-
-    private func reachable() throws {
-        if down.load(ordering: .relaxed) { throw IncidentStoreError("the test took the register down") }
-    }
 
     /// How many times open incidents were looked up, by key (every `resolve(key:)` is one) or by service.
     var openIncidentLookups: Int { lookups.load(ordering: .relaxed) }
 
-    /// The next list of open incidents waits in the register until ``release()``.
-    func holdNextList() { gate.withLock { $0.armed = true } }
+    func setDown(_ value: Bool) { down.store(value, ordering: .relaxed) }
 
-    /// Returns once a held list has been asked for.
-    func listHeld() async {
+    /// The next lookup by service reads the register, then waits until ``release()`` (to interleave the
+    /// manager's calls at that point).
+    func holdNextServiceLookup() { gate.withLock { $0.armed = true } }
+
+    /// Returns once a held lookup is waiting.
+    func serviceLookupHeld() async {
         await withCheckedContinuation { continuation in
-            let now = gate.withLock { state -> Bool in
-                if state.held != nil { return true }
-                state.entered.append(continuation)
+            let now = gate.withLock { gate -> Bool in
+                if gate.held != nil { return true }
+                gate.waiter = continuation
                 return false
             }
             if now { continuation.resume() }
@@ -45,10 +42,14 @@ final class ObservedIncidentStore: IncidentStore {
     }
 
     func release() {
-        gate.withLock { state -> CheckedContinuation<Void, Never>? in
-            defer { state.held = nil }
-            return state.held
+        gate.withLock { gate -> CheckedContinuation<Void, Never>? in
+            defer { gate.held = nil }
+            return gate.held
         }?.resume()
+    }
+
+    private func reachable() throws {
+        if down.load(ordering: .relaxed) { throw IncidentStoreError("the test took the register down") }
     }
 
     func open(
@@ -92,38 +93,37 @@ final class ObservedIncidentStore: IncidentStore {
 
     func incidents(includeResolved: Bool, limit: Int) async throws -> [Incident] {
         try reachable()
-        let list = try await base.incidents(includeResolved: includeResolved, limit: limit)
-        let hold = gate.withLock { state -> Bool in
-            defer { state.armed = false }
-            return state.armed
-        }
-        if hold {
-            await withCheckedContinuation { continuation in
-                let waiting = gate.withLock { state -> [CheckedContinuation<Void, Never>] in
-                    state.held = continuation
-                    defer { state.entered = [] }
-                    return state.entered
-                }
-                waiting.forEach { $0.resume() }
-            }
-        }
-        return list
+        return try await base.incidents(includeResolved: includeResolved, limit: limit)
     }
 
     func openIncidents(service: String) async throws -> [Incident] {
         try reachable()
         lookups.add(1, ordering: .relaxed)
-        return try await base.openIncidents(service: service)
+        let found = try await base.openIncidents(service: service)
+        if gate.withLock({ $0.armed }) {
+            await withCheckedContinuation { continuation in
+                let waiter = gate.withLock { gate -> CheckedContinuation<Void, Never>? in
+                    gate.armed = false
+                    gate.held = continuation
+                    defer { gate.waiter = nil }
+                    return gate.waiter
+                }
+                waiter?.resume()
+            }
+        }
+        return found
     }
 
     func events(incidentID: Int64) async throws -> [IncidentEvent] {
         try reachable()
         return try await base.events(incidentID: incidentID)
     }
+
     func appendAudit(_ entry: AuditEntry) async throws {
         try reachable()
         try await base.appendAudit(entry)
     }
+
     func auditEntries(limit: Int) async throws -> [AuditEntry] {
         try reachable()
         return try await base.auditEntries(limit: limit)
