@@ -65,8 +65,7 @@ extension IncidentManager: WatchdogListener {
     ) async {
         let message = TimelineText.restart(attempt: attempt, command: command, detail: outcome.detail)
         do {
-            for incident in try await store.incidents(includeResolved: false, limit: 1000)
-            where incident.service == service {
+            for incident in try await store.openIncidents(service: service) {
                 try await store.addEvent(incidentID: incident.id, kind: .restart, message: message, at: at)
             }
         } catch {

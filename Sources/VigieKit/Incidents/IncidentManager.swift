@@ -72,6 +72,8 @@ public actor IncidentManager: CheckResultObserver {
             if kept.isEmpty, !checks.isEmpty { unresolved.insert(service) }
         }
         lastReason = lastReason.filter { checkIDs.contains($0.key) }
+        // A service the site no longer has gets no pass that would retry its resolution.
+        unresolved = unresolved.filter { site.service(named: $0) != nil }
     }
 
     /// The key of a service's outage: at most one open incident per service.

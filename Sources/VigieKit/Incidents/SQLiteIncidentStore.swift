@@ -138,22 +138,17 @@ public final class SQLiteIncidentStore: IncidentStore {
     public func incidents(includeResolved: Bool, limit: Int) async throws -> [Incident] {
         try await pool.read { db in
             let filter = includeResolved ? "" : "WHERE resolved_at IS NULL"
-            return try Row.fetchAll(
-                db,
-                sql: "SELECT \(IncidentSchema.incidentColumns) FROM incident \(filter) ORDER BY id DESC LIMIT ?",
-                arguments: [limit]
-            ).map { try Self.incident($0) }
+            return try Self.fetchIncidents(db, sql: "\(filter) ORDER BY id DESC LIMIT ?", arguments: [limit])
         }
     }
 
     public func openIncidents(service: String) async throws -> [Incident] {
         try await pool.read { db in
-            try Row.fetchAll(
+            try Self.fetchIncidents(
                 db,
-                sql:
-                    "SELECT \(IncidentSchema.incidentColumns) FROM incident WHERE resolved_at IS NULL AND service = ? ORDER BY id",
+                sql: "WHERE resolved_at IS NULL AND service = ? ORDER BY id",
                 arguments: [service]
-            ).map { try Self.incident($0) }
+            )
         }
     }
 
@@ -247,6 +242,11 @@ public final class SQLiteIncidentStore: IncidentStore {
 
     static func fetchIncident(_ db: Database, sql: String, arguments: StatementArguments) throws -> Incident? {
         try Row.fetchOne(db, sql: "SELECT \(IncidentSchema.incidentColumns) FROM incident \(sql)", arguments: arguments)
+            .map { try incident($0) }
+    }
+
+    static func fetchIncidents(_ db: Database, sql: String, arguments: StatementArguments) throws -> [Incident] {
+        try Row.fetchAll(db, sql: "SELECT \(IncidentSchema.incidentColumns) FROM incident \(sql)", arguments: arguments)
             .map { try incident($0) }
     }
 

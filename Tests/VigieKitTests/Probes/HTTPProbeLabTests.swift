@@ -20,14 +20,20 @@ import Testing
         """
     }
 
+    /// A directory of its own holding a copy of the lab's CA file (which a test may then remove).
+    static func copyOfTheLabCA() throws -> (directory: URL, file: String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-ca-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let copy = directory.appendingPathComponent("ca.pem").path
+        try FileManager.default.copyItem(atPath: Lab.caFile, toPath: copy)
+        return (directory, copy)
+    }
+
     /// A check's `ca` file is read and parsed once, with the site: removed after the load, the checks of
     /// that site still trust it; a context made without the site reads it at the probe (and fails).
     @Test func theCAFileIsParsedOnceWithTheSite() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-ca-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let (directory, copy) = try Self.copyOfTheLabCA()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let copy = directory.appendingPathComponent("ca.pem").path
-        try FileManager.default.copyItem(atPath: Lab.caFile, toPath: copy)
         let site = try SiteBuilder.site(
             checks: """
                           - https: https://meet.vigie.test:\(Lab.httpsOK)/
@@ -59,11 +65,8 @@ import Testing
     /// Resolving the site on the host reads each `ca` file once, however many checks name it, and the
     /// probes trust those bytes: the file is not read again, not even by the trust store made from the site.
     @Test func theCAFileIsReadOnceWhenTheSiteIsResolved() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-ca-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let (directory, copy) = try Self.copyOfTheLabCA()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let copy = directory.appendingPathComponent("ca.pem").path
-        try FileManager.default.copyItem(atPath: Lab.caFile, toPath: copy)
         let site = try SiteBuilder.site(
             checks: """
                           - https: https://meet.vigie.test:\(Lab.httpsOK)/
