@@ -24,6 +24,17 @@ let fuzzerFlags = ["-sanitize=fuzzer,address"]
 let fuzzedLibrary = ["FuzzLogAnonymizer": "VigieLogs", "FuzzSiteFile": "VigieRender"]
 let librarySettings: [SwiftSetting] = swiftSettings + (fuzzing ? [.unsafeFlags(fuzzerFlags)] : [])
 
+// The version `vigie --version` prints: VIGIE_VERSION when Scripts/package.sh builds from `git describe`,
+// otherwise the base version. It is defined for the one C file that returns it (CVigieBuild), so a new
+// version recompiles that file and relinks, nothing else.
+let baseVersion = "0.1.0"
+let buildVersion = Context.environment["VIGIE_VERSION"] ?? baseVersion
+precondition(
+    !buildVersion.isEmpty && buildVersion.count <= 64
+        && buildVersion.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || ".+~-".contains($0)) },
+    "VIGIE_VERSION must be 1-64 letters, digits and .+~- (got \(buildVersion.debugDescription))"
+)
+
 let package = Package(
     name: "vigie",
     platforms: [.macOS(.v15)],
@@ -58,7 +69,8 @@ let package = Package(
         .target(
             name: "VigieCore",
             dependencies: [
-                .product(name: "Yams", package: "Yams")
+                .product(name: "Yams", package: "Yams"),
+                "CVigieBuild",
             ],
             swiftSettings: librarySettings
         ),
@@ -116,6 +128,11 @@ let package = Package(
         ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CSystemShims", path: "Sources/CSystemShims"),
+        .target(
+            name: "CVigieBuild",
+            path: "Sources/CVigieBuild",
+            cSettings: [.define("VIGIE_VERSION", to: "\"\(buildVersion)\"")]
+        ),
         .executableTarget(name: "embed-templates", swiftSettings: swiftSettings),
         .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["embed-templates"]),
         .executableTarget(

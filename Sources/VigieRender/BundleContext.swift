@@ -99,9 +99,9 @@ struct BundleContext {
     var logKeyDirectory: String
     var siteFilePath: String
     var dataDirectory: String
-    var vigieBinaryURL: String
-    var vigieBinarySHA256: String
-    var hasVigieBinaryURL: Bool
+    var vigiePackageURL: String
+    var vigiePackageSHA256: String
+    var hasVigiePackageURL: Bool
     var layout: InstallLayout
     var isGCP: Bool
     var isInfomaniak: Bool
@@ -222,13 +222,13 @@ struct BundleContext {
         endpoints = plan.endpoints
         retentionDays = plan.retentionDays
         logDirectories = plan.logDirectories
-        logDirectoryList = plan.logDirectories.joined(separator: " ")
+        logDirectoryList = plan.logDirectories.map { "-\($0)" }.joined(separator: " ")
         logKeyDirectory = plan.logKeyDirectory
         siteFilePath = DeploymentPlan.siteFilePath
         dataDirectory = DeploymentPlan.dataDirectory
-        vigieBinaryURL = plan.vigieBinaryURL ?? ""
-        vigieBinarySHA256 = plan.vigieBinarySHA256 ?? ""
-        hasVigieBinaryURL = plan.vigieBinaryURL != nil
+        vigiePackageURL = plan.vigiePackageURL ?? ""
+        vigiePackageSHA256 = plan.vigiePackageSHA256 ?? ""
+        hasVigiePackageURL = plan.vigiePackageURL != nil
         self.layout = layout
         isGCP = plan.provider == .gcp
         isInfomaniak = plan.provider == .infomaniak

@@ -69,26 +69,12 @@ public struct BundleRenderer: Sendable {
             "0644",
             "log rotation with the site's retention"
         ),
-        HostFile("systemd/vigie.service", "/etc/systemd/system/vigie.service", "0644", "`vigie serve`, hardened"),
         HostFile(
-            "systemd/vigie-report.service",
-            "/etc/systemd/system/vigie-report.service",
+            "systemd/vigie-logs-purge.service.d/vigie-site.conf",
+            "/etc/systemd/system/vigie-logs-purge.service.d/vigie-site.conf",
             "0644",
-            "the daily report"
+            "the site's log directories for the package's log purge"
         ),
-        HostFile(
-            "systemd/vigie-report.timer",
-            "/etc/systemd/system/vigie-report.timer",
-            "0644",
-            "… every day after midnight UTC"
-        ),
-        HostFile(
-            "systemd/vigie-logs-purge.service",
-            "/etc/systemd/system/vigie-logs-purge.service",
-            "0644",
-            "log retention"
-        ),
-        HostFile("systemd/vigie-logs-purge.timer", "/etc/systemd/system/vigie-logs-purge.timer", "0644", "… every day"),
         HostFile(
             "certbot/deploy-hook.sh",
             "/etc/letsencrypt/renewal-hooks/deploy/vigie-nginx.sh",
@@ -151,11 +137,8 @@ public struct BundleRenderer: Sendable {
         try add("grafana/provisioning/dashboards/vigie.yml", "grafana/dashboards-provider.yml")
         try add("grafana/provisioning/datasources/prometheus.yml", "grafana/datasource.yml")
         try add("logrotate/vigie-jitsi", "logrotate/vigie-jitsi")
-        try add("systemd/vigie.service", "systemd/vigie.service")
-        try add("systemd/vigie-report.service", "systemd/vigie-report.service")
-        try add("systemd/vigie-report.timer", "systemd/vigie-report.timer")
-        try add("systemd/vigie-logs-purge.service", "systemd/vigie-logs-purge.service")
-        try add("systemd/vigie-logs-purge.timer", "systemd/vigie-logs-purge.timer")
+        // The units themselves come with the package (SystemdUnits); the site changes only this.
+        try add("systemd/vigie-logs-purge.service.d/vigie-site.conf", "systemd/vigie-logs-purge-site.conf")
         try add("scripts/test_service_nc.sh", "scripts/test_service_nc.sh", executable: true)
         try add("scripts/restart_monitoring.sh", "scripts/restart_monitoring.sh", executable: true)
         try add("provision.sh", "provision/provision.sh", executable: true)

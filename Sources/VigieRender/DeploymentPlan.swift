@@ -84,8 +84,8 @@ public struct DeploymentPlan: Sendable {
     public var blackboxTCP: [String]
     public var scrapeJobs: [ScrapeJob]
     public var units: [Unit]
-    public var vigieBinaryURL: String?
-    public var vigieBinarySHA256: String?
+    public var vigiePackageURL: String?
+    public var vigiePackageSHA256: String?
     public var hasBridge: Bool
     /// The services whose collectors read a videobridge.
     public var bridgeServices: [String]
@@ -225,8 +225,8 @@ public struct DeploymentPlan: Sendable {
         var jobNames = Set<String>()
         scrapeJobs = scrapeJobs.filter { jobNames.insert($0.name).inserted }
         units = site.services.compactMap { service in service.unit.map { Unit(service: service.name, unit: $0) } }
-        vigieBinaryURL = site.hosting.vigieBinaryURL
-        vigieBinarySHA256 = site.hosting.vigieBinarySHA256
+        vigiePackageURL = site.hosting.vigiePackageURL
+        vigiePackageSHA256 = site.hosting.vigiePackageSHA256
         bridgeServices = site.services.filter {
             $0.collectors.contains { $0.kind == .jvbMetrics || $0.kind == .jvbColibriStats }
         }.map(\.name)

@@ -18,7 +18,7 @@ public struct InstallLayout: Sendable, Hashable {
     public var jitsiConfigDirectory: String
     /// How the deploy hook makes nginx load a renewed certificate.
     public var nginxReloadCommand: String
-    /// The installed `vigie` executable.
+    /// The installed `vigie` executable (the package puts it in /usr/bin).
     public var vigieBinary: String
 
     public static let standard = InstallLayout(
@@ -28,7 +28,7 @@ public struct InstallLayout: Sendable, Hashable {
         jitsiMeetRoot: "/usr/share/jitsi-meet",
         jitsiConfigDirectory: "/etc/jitsi/meet",
         nginxReloadCommand: "systemctl reload nginx",
-        vigieBinary: "/usr/local/bin/vigie"
+        vigieBinary: "/usr/bin/vigie"
     )
 
     public init(

@@ -25,7 +25,7 @@ public enum RenderError: Error, Sendable, CustomStringConvertible {
         case .output(let path, let reason):
             "\(path): \(reason)"
         case .link(let path):
-            "\(path) is a symbolic link: vigie render writes nothing through a link (remove it, or give the real directory)"
+            "\(path) is a symbolic link: Vigie writes nothing through a link (remove it, or give the real directory)"
         }
     }
 }

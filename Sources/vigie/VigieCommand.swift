@@ -13,7 +13,7 @@ struct VigieCommand: AsyncParsableCommand {
         version: Vigie.version,
         subcommands: [
             CheckCommand.self, ServeCommand.self, IncidentCommand.self, WatchdogCommand.self, LogsCommand.self,
-            ReportCommand.self, RenderCommand.self, ValidateCommand.self,
+            ReportCommand.self, RenderCommand.self, ValidateCommand.self, PackageUnitsCommand.self,
         ]
     )
 

@@ -9,7 +9,7 @@ struct WatchdogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watchdog",
         abstract: "Suspend or resume the watchdog's restarts of a service (for maintenance).",
-        subcommands: [Hold.self, Release.self, Status.self]
+        subcommands: [Hold.self, Release.self, Status.self, PolkitRuleCommand.self]
     )
 
     struct Hold: AsyncParsableCommand {

@@ -19,10 +19,11 @@ public struct Hosting: Sendable, Hashable {
     public var acceptTransferOutsideEU: Bool
     /// The bundle's firewall starts with the media port closed; `media-port.sh open` opens it.
     public var mediaPortOnDemand: Bool = false
-    /// Where provisioning fetches the `vigie` binary from; `nil`: the administrator copies it.
-    public var vigieBinaryURL: String?
-    /// The SHA-256 (hex) the fetched binary must have; required with `vigieBinaryURL`.
-    public var vigieBinarySHA256: String?
+    /// Where provisioning fetches the vigie Debian package from (https, a `.deb`); `nil`: the
+    /// administrator copies the package next to the bundle.
+    public var vigiePackageURL: String?
+    /// The SHA-256 (hex) the fetched package must have; required with `vigiePackageURL`.
+    public var vigiePackageSHA256: String?
 
     public init(
         provider: Provider = .manual,

@@ -328,7 +328,7 @@ struct SiteDecoder {
         let mapping = try cursor.mapping()
         try mapping.rejectUnknownKeys(allowed: [
             "provider", "region", "public_address", "admin_cidrs", "accept_transfer_outside_eu", "media_port_on_demand",
-            "vigie_binary_url", "vigie_binary_sha256",
+            "vigie_package_url", "vigie_package_sha256", "vigie_binary_url", "vigie_binary_sha256",
         ])
         var hosting = Hosting()
         hosting.provider = try mapping.required("provider").oneOf(Hosting.Provider.self)
@@ -363,22 +363,33 @@ struct SiteDecoder {
         }
         if let c = mapping["accept_transfer_outside_eu"] { hosting.acceptTransferOutsideEU = try c.bool() }
         if let c = mapping["media_port_on_demand"] { hosting.mediaPortOnDemand = try c.bool() }
-        if let c = mapping["vigie_binary_url"] {
+        for old in ["vigie_binary_url", "vigie_binary_sha256"] {
+            if let c = mapping[old] {
+                let renamed = old.replacingOccurrences(of: "binary", with: "package")
+                throw c.error(
+                    "\(old) is now \(renamed): the host installs the Debian package built by Scripts/package.sh, not a bare binary"
+                )
+            }
+        }
+        if let c = mapping["vigie_package_url"] {
             let text = try c.string()
             guard case .success(let url) = HTTPURL.parse(text), url.scheme == .https else {
-                throw c.error("\"\(text)\" is not an https URL (the binary is fetched by the new VM)")
+                throw c.error("\"\(text)\" is not an https URL (the package is fetched by the new VM)")
             }
-            hosting.vigieBinaryURL = text
-            guard let sumCursor = mapping["vigie_binary_sha256"] else {
-                throw c.error("vigie_binary_url needs vigie_binary_sha256: the VM verifies what it downloads")
+            guard url.requestTarget.split(separator: "?", maxSplits: 1).first?.hasSuffix(".deb") == true else {
+                throw c.error("\"\(text)\" does not name a .deb file (the package Scripts/package.sh builds)")
+            }
+            hosting.vigiePackageURL = text
+            guard let sumCursor = mapping["vigie_package_sha256"] else {
+                throw c.error("vigie_package_url needs vigie_package_sha256: the VM verifies what it downloads")
             }
             let sum = try sumCursor.string().lowercased()
             guard sum.count == 64, sum.allSatisfy(\.isHexDigit) else {
                 throw sumCursor.error("expected 64 hexadecimal digits")
             }
-            hosting.vigieBinarySHA256 = sum
-        } else if let sumCursor = mapping["vigie_binary_sha256"] {
-            throw sumCursor.error("vigie_binary_sha256 without vigie_binary_url")
+            hosting.vigiePackageSHA256 = sum
+        } else if let sumCursor = mapping["vigie_package_sha256"] {
+            throw sumCursor.error("vigie_package_sha256 without vigie_package_url")
         }
         if case .failure(let refusal) = RegionGuard.judge(hosting) {
             let cursor: YAMLCursor

@@ -16,6 +16,21 @@ enum IncidentSchema {
         }
     }
 
+    /// The migrations, oldest first: migration n (1-based) brings a register from schema n - 1 to n.
+    /// A register is never changed in place otherwise; a new column or index is a new migration here,
+    /// and IncidentStoreTests opens a register written at each earlier schema.
+    static func migrations(_ dialect: Dialect) -> [[String]] {
+        [version1(dialect), version2(dialect)]
+    }
+
+    /// The schema this build writes.
+    static let currentVersion = 2
+
+    /// Migration 2: the open incidents of a service, found by an index (every recovery asks for them).
+    static func version2(_ dialect: Dialect) -> [String] {
+        ["CREATE INDEX incident_open_service ON incident (service) WHERE resolved_at IS NULL"]
+    }
+
     /// Migration 1, statement by statement.
     static func version1(_ dialect: Dialect) -> [String] {
         [

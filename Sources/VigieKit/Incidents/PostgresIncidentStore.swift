@@ -92,6 +92,16 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
         logger: Logger = Logger(label: "vigie.incidents"),
         _ body: @Sendable (PostgresIncidentStore) async throws -> T
     ) async throws -> T {
+        try await withStore(configuration, logger: logger, schemaVersion: nil, body)
+    }
+
+    /// `withStore` with the schema brought only up to `schemaVersion` (tests write earlier registers).
+    static func withStore<T: Sendable>(
+        _ configuration: DatabaseConfiguration,
+        logger: Logger,
+        schemaVersion: Int?,
+        _ body: @Sendable (PostgresIncidentStore) async throws -> T
+    ) async throws -> T {
         try await probe(configuration, logger: logger)
         let store = PostgresIncidentStore(configuration: configuration, logger: logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
@@ -100,13 +110,15 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
                 return nil
             }
             defer { group.cancelAll() }
-            try await store.migrate()
+            try await store.migrate(upTo: schemaVersion)
             return try await body(store)
         }
     }
 
-    /// Creates or upgrades the schema; an advisory lock keeps two agents from doing it at once.
-    public func migrate() async throws {
+    /// Creates or upgrades the schema, one migration after another in one transaction; an advisory lock
+    /// keeps two agents from doing it at once. A register of a newer schema is refused, never touched.
+    /// - Parameter upTo: Stop at this schema (tests write registers of an earlier one).
+    public func migrate(upTo: Int? = nil) async throws {
         let logger = self.logger
         do {
             try await transaction { connection in
@@ -119,16 +131,39 @@ public final class PostgresIncidentStore: IncidentStore, ServiceLifecycle.Servic
                 for try await row in try await connection.query("SELECT version FROM vigie_schema", logger: logger) {
                     version = max(version, try row.makeRandomAccess()["version"].decode(Int.self))
                 }
-                if version < 1 {
-                    for statement in IncidentSchema.version1(.postgres) {
+                let current = IncidentSchema.currentVersion
+                guard version <= current else {
+                    throw IncidentStoreError(
+                        "the register was written by a newer Vigie (schema \(version), this one knows up to \(current)): "
+                            + "run that version of Vigie or a newer one (a register is never migrated down)",
+                        code: .schema
+                    )
+                }
+                let migrations = IncidentSchema.migrations(.postgres).prefix(upTo ?? current)
+                for (index, statements) in migrations.enumerated() where index + 1 > version {
+                    for statement in statements {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
                     try await connection.query("DELETE FROM vigie_schema", logger: logger)
-                    try await connection.query("INSERT INTO vigie_schema (version) VALUES (1)", logger: logger)
+                    try await connection.query(
+                        "INSERT INTO vigie_schema (version) VALUES (\(index + 1))",
+                        logger: logger
+                    )
                 }
             }
         } catch let error as IncidentStoreError {
             throw IncidentStoreError("cannot prepare the PostgreSQL incident register: \(error)", code: error.code)
+        }
+    }
+
+    /// The schema the register is at (0 before the first migration).
+    func schemaVersion() async throws -> Int {
+        try await transaction { connection in
+            var version = 0
+            for try await row in try await connection.query("SELECT version FROM vigie_schema", logger: self.logger) {
+                version = max(version, try row.makeRandomAccess()["version"].decode(Int.self))
+            }
+            return version
         }
     }
 

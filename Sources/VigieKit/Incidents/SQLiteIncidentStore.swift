@@ -12,7 +12,12 @@ public final class SQLiteIncidentStore: IncidentStore {
     /// - Throws: ``IncidentStoreError`` naming the file when it cannot be opened.
     /// - Parameter create: Make the file when there is none (the agent, commands that write). Reading
     ///   commands pass `false`: a mistyped directory is an error, not a new empty register.
-    public init(path: String, create: Bool = true) throws {
+    public convenience init(path: String, create: Bool = true) throws {
+        try self.init(path: path, create: create, schemaVersion: IncidentSchema.currentVersion)
+    }
+
+    /// Opens the register with the migrations up to `schemaVersion` only (tests write earlier registers).
+    init(path: String, create: Bool, schemaVersion: Int) throws {
         self.path = path
         if !create, !FileManager.default.fileExists(atPath: path) {
             throw IncidentStoreError(
@@ -34,14 +39,37 @@ public final class SQLiteIncidentStore: IncidentStore {
                 withIntermediateDirectories: true
             )
             pool = try DatabasePool(path: path, configuration: configuration)
-            var migrator = DatabaseMigrator()
-            migrator.registerMigration("v1") { db in
-                for statement in IncidentSchema.version1(.sqlite) { try db.execute(sql: statement) }
+            let migrator = Self.migrator(upTo: schemaVersion)
+            if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
+                throw IncidentStoreError(
+                    "the incident register \(PrintableText.escaped(path)) was written by a newer Vigie (schema above "
+                        + "\(schemaVersion)): run that version of Vigie or a newer one (a register is never migrated down)",
+                    code: .schema
+                )
             }
             try migrator.migrate(pool)
+        } catch let error as IncidentStoreError {
+            throw error
         } catch {
             throw IncidentStoreError("cannot open the incident register \(path): \(error)")
         }
+    }
+
+    /// The schema the register is at: how many of the migrations `v1`, `v2`… it has applied.
+    func schemaVersion() async throws -> Int {
+        try await pool.read { db in try Self.migrator(upTo: IncidentSchema.currentVersion).appliedIdentifiers(db).count
+        }
+    }
+
+    /// The register's migrations `v1`…`v<version>` (GRDB records the applied ones in the file).
+    static func migrator(upTo version: Int) -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for (index, statements) in IncidentSchema.migrations(.sqlite).prefix(version).enumerated() {
+            migrator.registerMigration("v\(index + 1)") { db in
+                for statement in statements { try db.execute(sql: statement) }
+            }
+        }
+        return migrator
     }
 
     /// The register of a data directory: `<dir>/incidents.sqlite`.

@@ -206,7 +206,10 @@ struct BundleRendererTests {
             checked += 1
         }
         #expect(checked == expected)
-        for required in ["provision.sh", "nftables/vigie.nft", "prometheus/prometheus.yml", "systemd/vigie.service"] {
+        for required in [
+            "provision.sh", "nftables/vigie.nft", "prometheus/prometheus.yml",
+            "systemd/vigie-logs-purge.service.d/vigie-site.conf",
+        ] {
             #expect(
                 FileManager.default.fileExists(atPath: written.appendingPathComponent(required).path),
                 "\(required)"
@@ -287,12 +290,20 @@ struct RenderSiteKeyTests {
                 "hosting.accept_transfer_outside_eu", "true or false"
             ),
             (
-                "hosting:\n  provider: manual\n  vigie_binary_url: https://dl.invalid/vigie\n", 4,
-                "hosting.vigie_binary_url", "vigie_binary_sha256"
+                "hosting:\n  provider: manual\n  vigie_package_url: https://dl.invalid/vigie.deb\n", 4,
+                "hosting.vigie_package_url", "vigie_package_sha256"
             ),
             (
-                "hosting:\n  provider: manual\n  vigie_binary_url: http://dl.invalid/vigie\n  vigie_binary_sha256: x\n",
-                4, "hosting.vigie_binary_url", "https"
+                "hosting:\n  provider: manual\n  vigie_package_url: http://dl.invalid/vigie.deb\n  vigie_package_sha256: x\n",
+                4, "hosting.vigie_package_url", "https"
+            ),
+            (
+                "hosting:\n  provider: manual\n  vigie_binary_url: https://dl.invalid/vigie\n", 4,
+                "hosting.vigie_binary_url", "vigie_package_url"
+            ),
+            (
+                "hosting:\n  provider: manual\n  vigie_package_url: https://dl.invalid/vigie\n  vigie_package_sha256: "
+                    + String(repeating: "0", count: 64) + "\n", 4, "hosting.vigie_package_url", ".deb"
             ),
             ("alerting:\n  email: not an address\n", 3, "alerting.email", "e-mail"),
             ("alerting:\n  smtp_smarthost: nowhere\n", 3, "alerting.smtp_smarthost", "host:port"),

@@ -192,38 +192,68 @@ struct BundleValidatorTests {
         }
     }
 
+    /// The package's units (SystemdUnits, the one rendering of Templates/systemd) with the bundle's
+    /// drop-in for the site's log directories, as systemd loads them: from one unit directory.
     @Test func systemdUnitsVerify() async throws {
         let root = try BundleFixture.temporaryDirectory("units")
         defer { try? FileManager.default.removeItem(at: root) }
-        let bundle = try BundleFixture.render(
-            siteFile: BundleFixture.exampleSite,
-            layout: BundleFixture.layout(root: root)
+        let layout = BundleFixture.layout(root: root)
+        let units = try SystemdUnits.render(layout: layout)
+        #expect(units.map(\.path) == SystemdUnits.names)
+        let yaml = BundleFixture.yaml().replacingOccurrences(
+            of: "logs:\n  directories: [/var/log/jitsi, /var/log/nginx]\n",
+            with: "logs:\n  directories: [/srv/jitsi-logs, /var/log/nginx]\n"
         )
-        let directory = try BundleFixture.written(bundle, "systemd")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let units = bundle.files.filter { $0.path.hasPrefix("systemd/") }.map { directory.path + "/" + $0.path }
-        #expect(units.count == 5)
-        let result = try await Self.run("systemd-analyze", ["verify", "--man=no"] + units)
+        let bundle = try BundleFixture.render(yaml: yaml, layout: layout)
+        let dropIn = try #require(bundle["systemd/vigie-logs-purge.service.d/vigie-site.conf"]?.contents)
+        #expect(bundle.files.filter { $0.path.hasPrefix("systemd/") }.count == 1, "the units come with the package")
+        #expect(dropIn.contains("ReadWritePaths=\nReadWritePaths=-/srv/jitsi-logs -/var/log/nginx /var/lib/vigie\n"))
+        let directory = root.appendingPathComponent("system")
+        try BundleWriter.write(
+            RenderedBundle(
+                files: units + [BundleFile(path: "vigie-logs-purge.service.d/vigie-site.conf", contents: dropIn)]
+            ),
+            to: directory.path
+        )
+        let environment = ["SYSTEMD_UNIT_PATH": directory.path + ":"]
+        let result = try await Self.run(
+            "systemd-analyze",
+            ["verify", "--man=no"] + SystemdUnits.names,
+            environment: environment
+        )
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardError.isEmpty, "\(result.standardError)")
-        let service = try #require(bundle["systemd/vigie.service"]?.contents)
+        let service = try #require(units.first { $0.path == "vigie.service" }?.contents)
         for hardening in [
             "NoNewPrivileges=yes", "ProtectSystem=strict", "PrivateTmp=yes", "User=vigie", "CapabilityBoundingSet=\n",
-            "SystemCallFilter=@system-service",
+            "SystemCallFilter=@system-service", "ConditionPathExists=/etc/vigie/vigie.yml\n",
+            "ExecStartPre=+\(layout.vigieBinary) watchdog polkit-rule --site /etc/vigie/vigie.yml --install\n",
         ] {
             #expect(service.contains(hardening), "\(hardening)")
         }
-        // A typo in a unit is caught.
+        // A typo in a unit, and one in the drop-in, are caught.
         try service.replacingOccurrences(of: "Type=exec", with: "Type=exe").write(
-            toFile: directory.path + "/systemd/vigie.service",
+            to: directory.appendingPathComponent("vigie.service"),
             atomically: true,
             encoding: .utf8
         )
         let broken = try await Self.run(
             "systemd-analyze",
-            ["verify", "--man=no", directory.path + "/systemd/vigie.service"]
+            ["verify", "--man=no", "vigie.service"],
+            environment: environment
         )
         #expect(broken.status != 0 || broken.standardError.contains("Failed to parse service type"))
+        try (dropIn + "ReadWritePath=/tmp\n").write(
+            to: directory.appendingPathComponent("vigie-logs-purge.service.d/vigie-site.conf"),
+            atomically: true,
+            encoding: .utf8
+        )
+        let typo = try await Self.run(
+            "systemd-analyze",
+            ["verify", "--man=no", "vigie-logs-purge.service"],
+            environment: environment
+        )
+        #expect(typo.standardError.contains("Unknown key 'ReadWritePath'"), "\(typo.standardError)")
     }
 
     @Test func logrotateRotatesAndKeepsOnlyTheRetention() async throws {

@@ -13,7 +13,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: out) }
         let site = BundleFixture.exampleSite
         let count = try BundleFixture.render(siteFile: site).files.count
-        #expect(count > 30, "terraform, cloud-init, nginx, … and the GCP module")
+        #expect(count > 25, "terraform, cloud-init, nginx, … and the GCP module")
 
         let first = try await VigieCLITests.vigie("render", "--site", site, "--out", out.path)
         #expect(first.status == 0, "\(first.standardError)")
