@@ -4,6 +4,7 @@
 # N = 10, 100, 1000 (or the Ns given as arguments). One command, one run, ratios printed:
 #
 #   Benchmarks/probe-throughput.sh [N...]
+#   VIGIE_BINARY=path/to/vigie Benchmarks/probe-throughput.sh 100     (a given binary, e.g. the packaged one)
 #
 # How each is driven, as it is driven in production:
 #   blackbox  probes on request: wrk sends /probe requests round-robin over the 2N targets,
@@ -40,8 +41,13 @@ if [ ${#need[@]} -gt 0 ]; then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-swift build -c release --product vigie >&2
-VIGIE=$(swift build -c release --show-bin-path)/vigie
+# VIGIE_BINARY measures a given binary (the packaged one: /usr/bin/vigie of Scripts/package.sh's build).
+if [ -n "${VIGIE_BINARY:-}" ]; then
+    VIGIE=$VIGIE_BINARY
+else
+    swift build -c release --product vigie >&2
+    VIGIE=$(swift build -c release --show-bin-path)/vigie
+fi
 
 WORK=$(mktemp -d /tmp/vigie-bench.XXXXXX)
 PIDS=()

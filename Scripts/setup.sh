@@ -31,6 +31,12 @@ command -v certbot >/dev/null || need+=(certbot)
 command -v pebble >/dev/null || need+=(pebble)
 command -v openssl >/dev/null || need+=(openssl)
 dpkg -s netcat-openbsd >/dev/null 2>&1 || need+=(netcat-openbsd)
+# The Debian package (Scripts/package.sh) and the booted Debian 12 it is installed into.
+command -v dpkg-shlibdeps >/dev/null || need+=(dpkg-dev)
+command -v lintian >/dev/null || need+=(lintian)
+command -v strip >/dev/null || need+=(binutils)
+command -v debootstrap >/dev/null || need+=(debootstrap)
+command -v systemd-nspawn >/dev/null || need+=(systemd-container)
 # Hostile site values are checked against the real parsers of every rendered file's language.
 command -v shfmt >/dev/null || need+=(shfmt)
 command -v python3 >/dev/null || need+=(python3 python3-pip)
